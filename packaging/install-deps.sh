@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package ActiveLabel needs to build, run and test.
+# Idempotent: packages already present are skipped by apt-get; safe to run repeatedly.
+set -euo pipefail
+
+packages=(
+  # build toolchain
+  build-essential cmake ninja-build ccache pkg-config
+  # Qt 6.4 (Widgets, Charts, Sql, Test); Charts needs the OpenGL dev package to be found by CMake
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6sql6-sqlite qt6-image-formats-plugins
+  libgl-dev
+  # model and image stack
+  libtorch-dev libopencv-dev libsqlite3-dev zlib1g-dev
+  # optimised BLAS: without it LibTorch falls back to reference BLAS (~1.5x slower training)
+  libopenblas0-pthread
+  # the embedded default dataset
+  dataset-fashion-mnist
+  # tests: interop reference (Debian's python torch), offscreen/Xvfb GUI runs, sqlite shell
+  python3-torch python3-torchvision python3-pil xvfb xauth sqlite3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
