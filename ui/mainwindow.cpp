@@ -1,0 +1,289 @@
+#include "ui/mainwindow.h"
+
+#include "ui/imagebrowser.h"
+#include "ui/projectsummarywidget.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressDialog>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+
+namespace activelabel {
+
+namespace {
+constexpr int kMaxRecentProjects = 8;
+const QString kRecentKey = QStringLiteral("recentProjects");
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(QStringLiteral("ActiveLabel"));
+    setAcceptDrops(true);
+
+    auto *splitter = new QSplitter(this);
+    m_summary = new ProjectSummaryWidget(splitter);
+    m_browser = new ImageBrowser(splitter);
+    splitter->addWidget(m_summary);
+    splitter->addWidget(m_browser);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({260, 900});
+    setCentralWidget(splitter);
+
+    m_statusLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_statusLabel);
+
+    createMenus();
+    setProjectActionsEnabled(false);
+    resize(1200, 780);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New Project…"), QKeySequence::New, this, &MainWindow::askNewProject);
+    file->addAction(tr("&Open Project…"), QKeySequence::Open, this, &MainWindow::askOpenProject);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    rebuildRecentMenu();
+    file->addSeparator();
+
+    QMenu *import = file->addMenu(tr("&Import"));
+    m_projectActions << import->addAction(tr("&Folder of Images…"), QKeySequence(tr("Ctrl+I")), this,
+                                          [this] { askImportFolders(ImportRequest::Kind::Folders); });
+    m_projectActions << import->addAction(tr("Folder per &Class (ImageFolder)…"), this,
+                                          [this] { askImportFolders(ImportRequest::Kind::ImageFolder); });
+    m_projectActions << import->addAction(tr("&CSV of path,label…"), this, &MainWindow::askImportCsv);
+    m_projectActions << import->addAction(tr("&Fashion-MNIST Demo Dataset…"), this,
+                                          &MainWindow::askImportFashionMnist);
+    m_projectActions << import->menuAction();
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About ActiveLabel"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::setProjectActionsEnabled(bool enabled)
+{
+    for (QAction *action : std::as_const(m_projectActions))
+        action->setEnabled(enabled);
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    for (const QString &path : recent) {
+        m_recentMenu->addAction(QDir::toNativeSeparators(path), this,
+                                [this, path] { Q_EMIT openProjectRequested(path); });
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::rememberRecent(const QString &directory)
+{
+    QSettings settings;
+    QStringList recent = settings.value(kRecentKey).toStringList();
+    recent.removeAll(directory);
+    recent.prepend(directory);
+    while (recent.size() > kMaxRecentProjects)
+        recent.removeLast();
+    settings.setValue(kRecentKey, recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::askNewProject()
+{
+    const QString dir = QFileDialog::getSaveFileName(this, tr("New Project Folder"), QDir::homePath(),
+                                                     QString(), nullptr,
+                                                     QFileDialog::ShowDirsOnly);
+    if (!dir.isEmpty())
+        Q_EMIT newProjectRequested(dir);
+}
+
+void MainWindow::askOpenProject()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Project Folder"),
+                                                          QDir::homePath());
+    if (!dir.isEmpty())
+        Q_EMIT openProjectRequested(dir);
+}
+
+void MainWindow::askImportFolders(ImportRequest::Kind kind)
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Import Folder"), QDir::homePath());
+    if (dir.isEmpty())
+        return;
+    ImportRequest request;
+    request.kind = kind;
+    request.paths = {dir};
+    if (kind == ImportRequest::Kind::ImageFolder) {
+        const auto answer = QMessageBox::question(
+            this, tr("Import Labels"),
+            tr("Store the folder names as labels?\n\n"
+               "Yes: they become labels (source \"import\").\n"
+               "No: they are kept apart as ground truth, for simulation and evaluation only."));
+        request.asGroundTruth = answer != QMessageBox::Yes;
+    }
+    Q_EMIT importRequested(request);
+}
+
+void MainWindow::askImportCsv()
+{
+    const QString csv = QFileDialog::getOpenFileName(this, tr("Import CSV"), QDir::homePath(),
+                                                     tr("CSV files (*.csv);;All files (*)"));
+    if (csv.isEmpty())
+        return;
+    ImportRequest request;
+    request.kind = ImportRequest::Kind::Csv;
+    request.paths = {csv};
+    Q_EMIT importRequested(request);
+}
+
+void MainWindow::askImportFashionMnist()
+{
+    bool ok = false;
+    const int limit = QInputDialog::getInt(
+        this, tr("Import Fashion-MNIST"),
+        tr("Pool size (a seeded random subset of the 60,000 training images; 0 = all).\n"
+           "The 10,000 test images become the test split."),
+        20000, 0, 60000, 1000, &ok);
+    if (!ok)
+        return;
+    ImportRequest request;
+    request.kind = ImportRequest::Kind::FashionMnist;
+    request.limit = limit;
+    Q_EMIT importRequested(request);
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About ActiveLabel"),
+                       tr("<b>ActiveLabel %1</b><p>Active learning for image classifiers: label the "
+                          "images your model is least sure about, and fine-tune it as you go.</p>")
+                           .arg(QApplication::applicationVersion()));
+}
+
+void MainWindow::showProject(const ProjectSummary &summary)
+{
+    if (summary.projectPath != m_projectPath) {
+        m_projectPath = summary.projectPath;
+        rememberRecent(summary.projectPath);
+    }
+    setWindowTitle(tr("%1 — ActiveLabel").arg(QDir(summary.projectPath).dirName()));
+    m_summary->setSummary(summary);
+    setProjectActionsEnabled(!summary.readOnly);
+    m_statusLabel->setText(tr("%1 images").arg(QLocale().toString(summary.imagesTotal)));
+}
+
+void MainWindow::closeProjectView()
+{
+    m_projectPath.clear();
+    m_summary->clear();
+    m_browser->setModel(nullptr);
+    setProjectActionsEnabled(false);
+    setWindowTitle(QStringLiteral("ActiveLabel"));
+}
+
+void MainWindow::setImageModel(QAbstractItemModel *model)
+{
+    m_browser->setModel(model);
+}
+
+void MainWindow::showImportProgress(qint64 done, qint64 total, const QString &what)
+{
+    if (!m_progress) {
+        m_progress = new QProgressDialog(this);
+        m_progress->setObjectName(QStringLiteral("importProgress"));
+        m_progress->setWindowTitle(tr("Importing"));
+        m_progress->setWindowModality(Qt::WindowModal);
+        m_progress->setMinimumDuration(300);
+        m_progress->setAutoClose(false);
+        m_progress->setAutoReset(false);
+        connect(m_progress, &QProgressDialog::canceled, this, &MainWindow::importCancelRequested);
+    }
+    // QProgressDialog works in int: scale large counts so 500,000-image imports still fit.
+    const int maximum = total > 0 ? 1000 : 0;
+    m_progress->setMaximum(maximum);
+    m_progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
+    m_progress->setLabelText(total > 0 ? tr("%1\n%2 of %3").arg(what, QLocale().toString(done),
+                                                                 QLocale().toString(total))
+                                       : tr("%1\n%2 files").arg(what, QLocale().toString(done)));
+}
+
+void MainWindow::showImportFinished(const QString &summary, const QStringList &rejectedWithReasons)
+{
+    if (m_progress) {
+        m_progress->deleteLater();
+        m_progress = nullptr;
+    }
+    showStatus(summary);
+    if (rejectedWithReasons.isEmpty())
+        return;
+    QMessageBox box(QMessageBox::Information, tr("Import Finished"), summary, QMessageBox::Ok, this);
+    box.setInformativeText(tr("%n file(s) were not imported; see details.", nullptr,
+                              rejectedWithReasons.size()));
+    box.setDetailedText(rejectedWithReasons.join(QLatin1Char('\n')));
+    box.exec();
+}
+
+void MainWindow::showError(const QString &title, const QString &message)
+{
+    QMessageBox::warning(this, title, message);
+}
+
+void MainWindow::showStatus(const QString &message)
+{
+    statusBar()->showMessage(message, 8000);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls() && !m_projectPath.isEmpty())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    event->acceptProposedAction();
+    importDroppedUrls(event->mimeData()->urls());
+}
+
+void MainWindow::importDroppedUrls(const QList<QUrl> &urls)
+{
+    if (m_projectPath.isEmpty()) {
+        showStatus(tr("Open or create a project before importing."));
+        return;
+    }
+    ImportRequest request;
+    for (const QUrl &url : urls) {
+        if (url.isLocalFile())
+            request.paths << url.toLocalFile();
+    }
+    if (!request.paths.isEmpty())
+        Q_EMIT importRequested(request);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    // Labels are committed as they are made, so closing never loses work; an import in progress
+    // is cancelled cleanly by app/ when the window goes away.
+    event->accept();
+}
+
+} // namespace activelabel
