@@ -72,7 +72,7 @@ QVariant ConfusionMatrixModel::data(const QModelIndex &index, int role) const
     const int r = index.row();
     const int c = index.column();
     const double fraction = rowFraction(r, c);
-    const QColor hue = r == c ? panelColour(0) : panelColour(1);
+    const QColor hue = r == c ? accentBlue() : accentVermillion();
     // Square root so that a 10% confusion is visible next to a 90% diagonal.
     const QColor background = blend(Qt::white, hue, std::sqrt(fraction));
     switch (role) {

@@ -2,18 +2,15 @@
 
 #include "ui/panels/palette.h"
 
+#include "ui/charts/curvechart.h"
+
 #include <QAreaSeries>
 #include <QBarCategoryAxis>
 #include <QBarSet>
 #include <QChart>
 #include <QDateTimeAxis>
-#include <QGraphicsLayout>
-#include <QGraphicsScene>
 #include <QHorizontalStackedBarSeries>
-#include <QImage>
 #include <QLineSeries>
-#include <QPainter>
-#include <QSaveFile>
 #include <QToolTip>
 #include <QValueAxis>
 
@@ -24,10 +21,12 @@ namespace activelabel {
 
 namespace {
 
-QChart *newChart(const QString &title)
+// Indices of the accents in okabeItoColour's order, for CurveSeries::colourIndex.
+constexpr int kBlueIndex = 3;
+constexpr int kVermillionIndex = 4;
+
+void styleChart(QChart *chart)
 {
-    auto *chart = new QChart;
-    chart->setTitle(title);
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(8, 8, 8, 8));
@@ -35,6 +34,13 @@ QChart *newChart(const QString &title)
     font.setPointSizeF(font.pointSizeF() * 1.15);
     font.setBold(true);
     chart->setTitleFont(font);
+}
+
+QChart *newChart(const QString &title)
+{
+    auto *chart = new QChart;
+    chart->setTitle(title);
+    styleChart(chart);
     return chart;
 }
 
@@ -108,77 +114,63 @@ template <typename TextFn> void addPointTooltips(QLineSeries *series, TextFn tex
 
 QChart *buildAccuracyChart(const QList<AccuracyPoint> &points)
 {
-    QChart *chart = newChart(QObject::tr("Accuracy vs number of labels"));
-    auto *xAxis = valueAxis(QObject::tr("Labels"), QStringLiteral("%d"));
-    auto *yAxis = valueAxis(QObject::tr("Accuracy"), QStringLiteral("%.2f"));
-    chart->addAxis(xAxis, Qt::AlignBottom);
-    chart->addAxis(yAxis, Qt::AlignLeft);
-
     const int window = points.isEmpty() ? 0 : points.last().window;
-    auto *upper = new QLineSeries;
-    auto *lower = new QLineSeries;
-    auto *estimate = new QLineSeries;
-    auto *test = new QLineSeries;
+    CurveSeries estimate;
+    estimate.name = window > 0
+                        ? QObject::tr("Audit estimate with 95% band (last %1 draws)").arg(window)
+                        : QObject::tr("Audit estimate with 95% band");
+    estimate.colourIndex = kBlueIndex;
+    CurveSeries test;
+    test.name = QObject::tr("Test split");
+    test.colourIndex = kVermillionIndex;
+    test.dashed = true;
     double lo = 1.0, hi = 0.0;
     for (const AccuracyPoint &p : points) {
-        upper->append(p.labels, p.high);
-        lower->append(p.labels, p.low);
-        estimate->append(p.labels, p.estimate);
+        estimate.points.append(QPointF(p.labels, p.estimate));
+        estimate.bandLow.append(QPointF(p.labels, p.low));
+        estimate.bandHigh.append(QPointF(p.labels, p.high));
         lo = std::min(lo, p.low);
         hi = std::max(hi, p.high);
         if (p.test) {
-            test->append(p.labels, *p.test);
+            test.points.append(QPointF(p.labels, *p.test));
             lo = std::min(lo, *p.test);
             hi = std::max(hi, *p.test);
         }
     }
+    // A fixed y range inside [0, 1]: CurveChart's own fit would pad past 100%.
+    QValueAxis fit;
+    fitRange(&fit, points.isEmpty() ? 0.0 : lo, points.isEmpty() ? 1.0 : hi, 0.0, 1.0);
+    CurveChartOptions options;
+    options.title = points.isEmpty()
+                        ? QObject::tr("Accuracy vs number of labels — no rounds yet")
+                        : QObject::tr("Accuracy vs number of labels");
+    options.xTitle = QObject::tr("Labels");
+    options.yTitle = QObject::tr("Accuracy");
+    options.yMin = fit.min();
+    options.yMax = fit.max();
+    auto *chart = new CurveChart(options);
+    styleChart(chart);
+    QVector<CurveSeries> curves;
+    if (!points.isEmpty())
+        curves.append(estimate);
+    if (!test.points.isEmpty())
+        curves.append(test);
+    chart->setCurves(curves);
 
-    const QColor blue = panelColour(0);
-    auto *band = new QAreaSeries(upper, lower);
-    band->setName(QObject::tr("95% interval (Wilson)"));
-    QColor fill = blue;
-    fill.setAlphaF(0.22);
-    band->setBrush(fill);
-    QColor edge = blue;
-    edge.setAlphaF(0.45);
-    band->setPen(QPen(edge, 1.0));
-    chart->addSeries(band);
-
-    estimate->setName(window > 0 ? QObject::tr("Audit estimate (last %1 draws)").arg(window)
-                                 : QObject::tr("Audit estimate"));
-    estimate->setPen(linePen(blue));
-    estimate->setPointsVisible(true);
-    chart->addSeries(estimate);
-    addPointTooltips(estimate, [points](int i) {
-        const AccuracyPoint &p = points.at(i);
-        return QObject::tr("%1 labels: estimate %2 (95% %3–%4) over the last %5 audit draws")
-            .arg(p.labels)
-            .arg(p.estimate, 0, 'f', 3)
-            .arg(p.low, 0, 'f', 3)
-            .arg(p.high, 0, 'f', 3)
-            .arg(p.window);
-    });
-
-    if (test->count() > 0) {
-        test->setName(QObject::tr("Test split"));
-        test->setPen(linePen(panelColour(1), true));
-        test->setPointsVisible(true);
-        chart->addSeries(test);
-    } else {
-        delete test;
-    }
-
+    // Tooltips on the estimate's points tell the window and interval of each round.
     for (QAbstractSeries *series : chart->series()) {
-        series->attachAxis(xAxis);
-        series->attachAxis(yAxis);
-    }
-    if (points.isEmpty()) {
-        chart->setTitle(QObject::tr("Accuracy vs number of labels — no rounds yet"));
-        xAxis->setRange(0, 100);
-        yAxis->setRange(0, 1);
-    } else {
-        fitLabelsAxis(xAxis, 0, points.last().labels);
-        fitRange(yAxis, lo, hi, 0.0, 1.0);
+        if (series->type() == QAbstractSeries::SeriesTypeLine && series->name() == estimate.name) {
+            addPointTooltips(static_cast<QLineSeries *>(series), [points](int i) {
+                const AccuracyPoint &p = points.at(i);
+                return QObject::tr(
+                           "%1 labels: estimate %2 (95% %3–%4) over the last %5 audit draws")
+                    .arg(p.labels)
+                    .arg(p.estimate, 0, 'f', 3)
+                    .arg(p.low, 0, 'f', 3)
+                    .arg(p.high, 0, 'f', 3)
+                    .arg(p.window);
+            });
+        }
     }
     return chart;
 }
@@ -193,18 +185,18 @@ QChart *buildRoundsChart(const QList<RoundPoint> &rounds)
     chart->addAxis(lossAxis, Qt::AlignLeft);
     chart->addAxis(accAxis, Qt::AlignRight);
     // Colour the axes like their lines so the two y scales cannot be mixed up.
-    lossAxis->setLinePenColor(panelColour(1));
-    lossAxis->setLabelsColor(panelColour(1).darker(130));
-    accAxis->setLinePenColor(panelColour(0));
-    accAxis->setLabelsColor(panelColour(0).darker(130));
+    lossAxis->setLinePenColor(accentVermillion());
+    lossAxis->setLabelsColor(accentVermillion().darker(130));
+    accAxis->setLinePenColor(accentBlue());
+    accAxis->setLabelsColor(accentBlue().darker(130));
 
     auto *loss = new QLineSeries;
     loss->setName(QObject::tr("Training loss"));
-    loss->setPen(linePen(panelColour(1)));
+    loss->setPen(linePen(accentVermillion()));
     loss->setPointsVisible(true);
     auto *acc = new QLineSeries;
     acc->setName(QObject::tr("Held-out accuracy"));
-    acc->setPen(linePen(panelColour(0), true));
+    acc->setPen(linePen(accentBlue(), true));
     acc->setPointsVisible(true);
     double lossMax = 0.0, accLo = 1.0, accHi = 0.0;
     for (const RoundPoint &r : rounds) {
@@ -269,7 +261,7 @@ QChart *buildClassBarChart(const ClassSeries &series, const QString &title,
         auto *set = new QBarSet(series.classes.at(i));
         for (int row = 0; row < n; ++row)
             set->append(row == n - 1 - i ? series.values.at(i) : 0.0);
-        QColor colour = panelColour(0);
+        QColor colour = accentBlue();
         if (classColours)
             colour = i < series.colours.size() && series.colours.at(i).isValid()
                          ? series.colours.at(i)
@@ -319,7 +311,7 @@ QChart *buildThroughputChart(const QList<ThroughputSample> &samples)
     chart->addAxis(yAxis, Qt::AlignLeft);
     auto *line = new QLineSeries;
     line->setName(QObject::tr("Labels per hour"));
-    line->setPen(linePen(panelColour(2)));
+    line->setPen(linePen(accentGreen()));
     line->setPointsVisible(true);
     double maxRate = 0.0;
     for (const ThroughputSample &s : samples) {
@@ -353,32 +345,6 @@ QChart *buildThroughputChart(const QList<ThroughputSample> &samples)
         yAxis->applyNiceNumbers();
     }
     return chart;
-}
-
-bool saveChartPng(QChart *chart, const QString &path, const QSize &size, QString *error)
-{
-    QGraphicsScene scene;
-    scene.addItem(chart);
-    chart->setGeometry(QRectF(QPointF(0, 0), QSizeF(size)));
-    // The chart lays itself out on a posted event; activate it now so the render is complete.
-    if (chart->layout())
-        chart->layout()->activate();
-    QImage image(size, QImage::Format_ARGB32_Premultiplied);
-    image.fill(Qt::white);
-    {
-        QPainter painter(&image);
-        painter.setRenderHint(QPainter::Antialiasing);
-        scene.render(&painter, QRectF(QPointF(0, 0), QSizeF(size)),
-                     QRectF(QPointF(0, 0), QSizeF(size)));
-    }
-    scene.removeItem(chart);
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit()) {
-        if (error)
-            *error = QObject::tr("Could not write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
 }
 
 } // namespace activelabel

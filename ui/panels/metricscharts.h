@@ -2,7 +2,6 @@
 
 #include "ui/panels/metricsdata.h"
 
-#include <QSize>
 #include <QString>
 
 class QChart;
@@ -12,7 +11,8 @@ namespace activelabel {
 // Builders for the metrics panel's charts. Each returns a new chart (the caller owns it) drawn
 // from plain data, so the panel can rebuild a chart on refresh and build a fresh copy to save as
 // PNG without disturbing the one on screen. Colours are Okabe-Ito; animations are off so that a
-// refresh never lags behind the data.
+// refresh never lags behind the data. The accuracy plot is a ui/charts CurveChart, so it looks
+// like the learning curves `simulate` draws.
 
 QChart *buildAccuracyChart(const QList<AccuracyPoint> &points);
 QChart *buildRoundsChart(const QList<RoundPoint> &rounds);
@@ -23,9 +23,5 @@ QChart *buildClassBarChart(const ClassSeries &series, const QString &title,
                            const QString &valueTitle, double valueMax, bool classColours,
                            bool fractions);
 QChart *buildThroughputChart(const QList<ThroughputSample> &samples);
-
-// Lays the chart out at `size` in a scene of its own and writes it as a PNG on white. The chart
-// must not be shown in a view. Returns false with a reason in `error`.
-bool saveChartPng(QChart *chart, const QString &path, const QSize &size, QString *error);
 
 } // namespace activelabel

@@ -1,5 +1,6 @@
 #include "ui/panels/metricspanel.h"
 
+#include "ui/charts/curvechart.h"
 #include "ui/panels/confusionmatrixview.h"
 #include "ui/panels/metricscharts.h"
 #include "ui/panels/plateau.h"
@@ -223,7 +224,7 @@ QStringList MetricsPanel::savePlots(const QString &dir, QString *error) const
         // A fresh chart, so the one on screen keeps its view and size.
         QChart *chart = buildChart(p.plot);
         const QString path = out.filePath(QString::fromLatin1(p.file));
-        const bool ok = saveChartPng(chart, path, kPngSize, error);
+        const bool ok = renderChartToPng(chart, path, kPngSize, error);
         delete chart;
         if (!ok)
             return written;

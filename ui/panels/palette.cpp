@@ -1,16 +1,27 @@
 #include "ui/panels/palette.h"
 
+#include "ui/charts/curveseries.h"
+
 namespace activelabel {
 
 QColor panelColour(int index)
 {
-    // Blue, vermillion, bluish green, reddish purple, orange, sky blue, black, yellow.
-    static const QColor colours[] = {QColor(0, 114, 178),  QColor(213, 94, 0),
-                                     QColor(0, 158, 115),  QColor(204, 121, 167),
-                                     QColor(230, 159, 0),  QColor(86, 180, 233),
-                                     QColor(0, 0, 0),      QColor(240, 228, 66)};
-    constexpr int count = sizeof(colours) / sizeof(colours[0]);
-    return colours[((index % count) + count) % count];
+    return okabeItoColour(index);
+}
+
+QColor accentBlue()
+{
+    return QColor(0x00, 0x72, 0xB2);
+}
+
+QColor accentVermillion()
+{
+    return QColor(0xD5, 0x5E, 0x00);
+}
+
+QColor accentGreen()
+{
+    return QColor(0x00, 0x9E, 0x73);
 }
 
 QColor contrastingTextColour(const QColor &background)
