@@ -122,6 +122,7 @@ ConfusionMatrixView::ConfusionMatrixView(QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_table->setWordWrap(false);
+    m_table->setTabKeyNavigation(false);
     m_empty->setWordWrap(true);
     m_empty->setAlignment(Qt::AlignCenter);
 
