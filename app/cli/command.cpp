@@ -1,0 +1,86 @@
+#include "app/cli/command.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+
+#include <atomic>
+#include <csignal>
+
+namespace activelabel::cli {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void onSigint(int)
+{
+    g_interrupted = true;
+}
+
+} // namespace
+
+Context::Context() : m_out(stdout), m_err(stderr) {}
+
+std::filesystem::path Context::toPath(const QString &argument)
+{
+    // encodeName gives the bytes the file system uses (UTF-8 here), so non-ASCII names work.
+    return std::filesystem::path(QFile::encodeName(argument).toStdString());
+}
+
+std::unique_ptr<Project> Context::openProject(const QString &argument, Project::Mode mode)
+{
+    return Project::open(toPath(argument), mode);
+}
+
+long long Context::integerOption(const QCommandLineParser &parser, const QString &name, long long minimum,
+                                 long long fallback)
+{
+    if (!parser.isSet(name))
+        return fallback;
+    bool ok = false;
+    const long long value = parser.value(name).toLongLong(&ok);
+    if (!ok || value < minimum)
+        throw UsageError(QStringLiteral("--%1 needs an integer >= %2, not '%3'")
+                             .arg(name)
+                             .arg(minimum)
+                             .arg(parser.value(name))
+                             .toStdString());
+    return value;
+}
+
+bool Context::interrupted()
+{
+    return g_interrupted;
+}
+
+ImportProgressCallback Context::progressPrinter(const QString &what)
+{
+    std::signal(SIGINT, onSigint);
+    auto timer = std::make_shared<QElapsedTimer>();
+    timer->start();
+    auto last = std::make_shared<qint64>(-1);
+    return [this, what, timer, last](const ImportProgress &p) {
+        const bool finished = p.total > 0 && p.done >= p.total;
+        if (*last < 0 || timer->elapsed() - *last >= 1000 || finished) {
+            *last = timer->elapsed();
+            if (p.total > 0)
+                m_err << what << ": " << p.phase << ' ' << p.done << '/' << p.total << " ("
+                      << (100 * p.done / p.total) << "%)" << Qt::endl;
+            else
+                m_err << what << ": " << p.phase << ' ' << p.done << " files found" << Qt::endl;
+        }
+        return !g_interrupted;
+    };
+}
+
+QStringList Command::positionals(const QCommandLineParser &parser, int minimum, int maximum) const
+{
+    const QStringList args = parser.positionalArguments();
+    if (args.size() < minimum)
+        throw UsageError(QStringLiteral("missing arguments; usage: activelabel-cli %1 %2").arg(name(), synopsis()).toStdString());
+    if (maximum >= 0 && args.size() > maximum)
+        throw UsageError(QStringLiteral("unexpected argument '%1'").arg(args.at(maximum)).toStdString());
+    return args;
+}
+
+} // namespace activelabel::cli

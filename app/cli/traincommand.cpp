@@ -1,0 +1,125 @@
+#include "app/cli/command.h"
+
+#include "app/modelservice.h"
+
+#include <QElapsedTimer>
+
+namespace activelabel::cli {
+
+namespace {
+
+std::vector<float> floatList(const QString &text, const char *option)
+{
+    std::vector<float> values;
+    for (const QString &part : text.split(QLatin1Char(','))) {
+        bool ok = false;
+        const float v = part.trimmed().toFloat(&ok);
+        if (!ok)
+            throw UsageError(std::string("--") + option + " needs comma-separated numbers, not '" + text.toStdString() + "'");
+        values.push_back(v);
+    }
+    return values;
+}
+
+// train PROJECT: one round on every label, warm-started from the latest model version.
+class TrainCommand : public Command
+{
+public:
+    QString name() const override { return QStringLiteral("train"); }
+    QString synopsis() const override
+    {
+        return QStringLiteral("PROJECT [--backbone smallcnn|resnet18|FILE.pt] [--transfer MODE] [--epochs N] [--seed S] "
+                              "[--input-size HxW --channels C --mean a,b,c --std a,b,c]");
+    }
+    QString description() const override
+    {
+        return QStringLiteral("Train one round on every label, warm-started from the latest model version; "
+                              "record the new version and rescore every image. MODE: frozen, finetune:N, full, "
+                              "scratch, auto (default).");
+    }
+    void configure(QCommandLineParser &parser) const override
+    {
+        parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project directory."));
+        parser.addOption({QStringLiteral("backbone"),
+                          QStringLiteral("smallcnn, resnet18, or a TorchScript file (trusted files only: "
+                                         "loading runs its code). Default: the current model's, else smallcnn."),
+                          QStringLiteral("B")});
+        parser.addOption({QStringLiteral("transfer"), QStringLiteral("frozen, finetune:N, full, scratch or auto."),
+                          QStringLiteral("MODE"), QStringLiteral("auto")});
+        parser.addOption({QStringLiteral("epochs"), QStringLiteral("Upper bound on epochs (early stopping ends sooner)."),
+                          QStringLiteral("N")});
+        parser.addOption({QStringLiteral("seed"), QStringLiteral("Random seed (default 0)."), QStringLiteral("S")});
+        parser.addOption({QStringLiteral("input-size"), QStringLiteral("Model input size for FILE.pt, e.g. 224x224."),
+                          QStringLiteral("HxW")});
+        parser.addOption({QStringLiteral("channels"), QStringLiteral("Input channels for FILE.pt: 1 or 3."),
+                          QStringLiteral("C")});
+        parser.addOption({QStringLiteral("mean"), QStringLiteral("Per-channel mean for FILE.pt."), QStringLiteral("a,b,c")});
+        parser.addOption({QStringLiteral("std"), QStringLiteral("Per-channel std for FILE.pt."), QStringLiteral("a,b,c")});
+    }
+    int run(const QCommandLineParser &parser, Context &context) const override
+    {
+        const QStringList args = positionals(parser, 1, 1);
+        TrainRequest request;
+        request.backbone = parser.value(QStringLiteral("backbone"));
+        QString modeError;
+        const auto mode = TransferMode::parse(parser.value(QStringLiteral("transfer")), &modeError);
+        if (!mode)
+            throw UsageError(("--transfer: " + modeError).toStdString());
+        request.mode = *mode;
+        request.epochs = int(Context::integerOption(parser, QStringLiteral("epochs"), 1, 0));
+        request.seed = std::uint64_t(Context::integerOption(parser, QStringLiteral("seed"), 0, 0));
+        if (parser.isSet(QStringLiteral("input-size"))) {
+            const QStringList hw = parser.value(QStringLiteral("input-size")).toLower().split(QLatin1Char('x'));
+            bool okH = false, okW = false;
+            const int h = hw.value(0).toInt(&okH), w = hw.value(1).toInt(&okW);
+            if (hw.size() != 2 || !okH || !okW || h < 1 || w < 1)
+                throw UsageError("--input-size needs HxW, e.g. 224x224");
+            request.inputHeight = h;
+            request.inputWidth = w;
+        }
+        if (parser.isSet(QStringLiteral("channels")))
+            request.channels = int(Context::integerOption(parser, QStringLiteral("channels"), 1, 3));
+        if (parser.isSet(QStringLiteral("mean")))
+            request.mean = floatList(parser.value(QStringLiteral("mean")), "mean");
+        if (parser.isSet(QStringLiteral("std")))
+            request.std = floatList(parser.value(QStringLiteral("std")), "std");
+
+        auto project = context.openProject(args.at(0), Project::Mode::ReadWrite);
+        ModelService service(*project, project->database());
+        QElapsedTimer lastPrint;
+        lastPrint.start();
+        auto progress = [&](int step, int total, double loss) {
+            if (lastPrint.elapsed() >= 1000 || step == total) {
+                context.err() << "train: step " << step << "/" << total << " loss " << QString::number(loss, 'f', 4)
+                              << Qt::endl;
+                lastPrint.restart();
+            }
+        };
+        std::atomic<bool> cancel{false};
+        const TrainOutcome outcome = service.train(request, progress, &cancel);
+        if (!outcome.note.isEmpty())
+            context.err() << "train: " << outcome.note << Qt::endl;
+        const RoundResult &r = outcome.round;
+        context.out() << "mode: " << r.modeUsed.toString() << " (" << r.modeReason << ")\n"
+                      << "labels: " << outcome.labels << "\n"
+                      << "steps: " << r.steps << "\n"
+                      << "loss: " << QString::number(r.trainLoss, 'f', 4) << "\n";
+        if (r.heldOutAccuracy >= 0)
+            context.out() << "held-out accuracy: " << QString::number(r.heldOutAccuracy, 'f', 4) << "\n"
+                          << "ece: " << QString::number(r.ece, 'f', 4) << "\n";
+        if (outcome.test)
+            context.out() << "test accuracy: " << QString::number(outcome.test->accuracy, 'f', 4) << "\n";
+        context.out() << "seconds: " << QString::number(r.seconds, 'f', 2) << "\n"
+                      << "model version: " << *outcome.modelVersion << Qt::endl;
+        return 0;
+    }
+};
+
+} // namespace
+
+std::unique_ptr<Command> makeTrainCommand()
+{
+    return std::make_unique<TrainCommand>();
+}
+
+} // namespace activelabel::cli

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "storage/importtypes.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+
+namespace activelabel {
+
+class Project;
+
+// Imports Fashion-MNIST (the IDX files of Debian's dataset-fashion-mnist) into a project: writes
+// each image as a PNG under images/fashion-mnist/{train,test}/, adds the 10 classes in label
+// order, the training images as the unlabelled pool (optionally a seeded random subset), the
+// 10,000 test images as the test split, and every dataset label as ground truth (never as a
+// label). PNG encoding and writing run on worker threads; rows go in batched transactions.
+class FashionMnistImporter
+{
+public:
+    struct Options
+    {
+        std::filesystem::path sourceDir; // empty: FashionMnist::defaultDirectory()
+        std::optional<std::size_t> limit; // pool subset size
+        std::uint32_t seed = 0;
+        int threads = 2;
+        int batchSize = 2048;
+    };
+
+    FashionMnistImporter(Project &project, Options options);
+
+    // Throws std::runtime_error (missing dataset, already imported, I/O failure).
+    ImportSummary run(const ImportProgressCallback &progress = {});
+
+    static constexpr const char *kImportedSetting = "fashion_mnist_imported";
+
+private:
+    Project &m_project;
+    Options m_options;
+};
+
+} // namespace activelabel

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "storage/imagerepository.h"
+#include "storage/importtypes.h"
+
+#include <filesystem>
+#include <vector>
+
+namespace activelabel {
+
+class Database;
+
+// Adds image files to a project: validates and decodes each file through ImageDecoder (in
+// parallel worker threads), deduplicates by content hash (SHA-1 of the bytes), records every
+// refused file with its reason in the import log, and writes rows in batched transactions (one
+// per batch: per-row transactions would cost an fsync each). Files are referenced where they are;
+// the stored path is absolute. Labels or ground truth from the source are written with them.
+class ImageImporter
+{
+public:
+    struct Options
+    {
+        ImportLabelMode labelMode = ImportLabelMode::None;
+        Split split = Split::Pool;
+        QString annotator = QStringLiteral("import");
+        int threads = 2;
+        int batchSize = 256;
+    };
+
+    ImageImporter(Database &db, Options options);
+
+    ImportSummary run(const std::vector<ImportCandidate> &files, const ImportProgressCallback &progress = {});
+
+    // Folders and/or files; imageFolder: the first sub-folder's name is the class.
+    ImportSummary importPaths(const std::vector<std::filesystem::path> &paths, bool imageFolder,
+                              const ImportProgressCallback &progress = {});
+
+    // Header `path,label` (RFC 4180; other columns ignored, empty label = none); relative paths
+    // resolve against the CSV's folder. Throws std::runtime_error for an unreadable CSV.
+    ImportSummary importCsv(const std::filesystem::path &csvFile, const ImportProgressCallback &progress = {});
+
+private:
+    Database &m_db;
+    Options m_options;
+};
+
+} // namespace activelabel

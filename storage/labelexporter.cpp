@@ -1,0 +1,79 @@
+#include "storage/labelexporter.h"
+
+#include "storage/csv.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
+#include "storage/timeutil.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+#include <stdexcept>
+
+namespace activelabel {
+
+namespace {
+
+struct Row
+{
+    std::int64_t imageId;
+    std::string path;
+    QString className;
+    QString source;
+    QString annotator;
+    std::int64_t labelledAt;
+};
+
+std::vector<Row> currentLabels(Project &project)
+{
+    auto q = project.database().query(
+        "SELECT l.image_id, i.path, c.name, l.source, l.annotator, l.labelled_at FROM labels l "
+        "JOIN images i ON i.id = l.image_id JOIN classes c ON c.id = l.class_id ORDER BY l.image_id");
+    std::vector<Row> rows;
+    while (q.step())
+        rows.push_back({q.int64(0), project.resolve(q.blobString(1)).native(), q.text(2), q.text(3), q.text(4), q.int64(5)});
+    return rows;
+}
+
+void save(const std::filesystem::path &out, const QByteArray &bytes)
+{
+    QSaveFile file(QFile::decodeName(QByteArray::fromStdString(out.native())));
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        throw std::runtime_error("cannot write " + out.string() + ": " + file.errorString().toStdString());
+}
+
+} // namespace
+
+std::size_t LabelExporter::writeCsv(Project &project, const std::filesystem::path &out)
+{
+    const std::vector<Row> rows = currentLabels(project);
+    std::string text = Csv::line({"image_id", "path", "class", "source", "annotator", "labelled_at"});
+    for (const Row &r : rows)
+        text += Csv::line({std::to_string(r.imageId), r.path, r.className.toStdString(), r.source.toStdString(),
+                           r.annotator.toStdString(), isoTime(r.labelledAt).toStdString()});
+    save(out, QByteArray::fromStdString(text));
+    return rows.size();
+}
+
+std::size_t LabelExporter::writeJson(Project &project, const std::filesystem::path &out)
+{
+    const std::vector<Row> rows = currentLabels(project);
+    QJsonArray array;
+    for (const Row &r : rows) {
+        QJsonObject o;
+        o.insert(QStringLiteral("image_id"), static_cast<qint64>(r.imageId));
+        o.insert(QStringLiteral("path"), QString::fromUtf8(r.path.data(), static_cast<qsizetype>(r.path.size())));
+        o.insert(QStringLiteral("class"), r.className);
+        o.insert(QStringLiteral("source"), r.source);
+        o.insert(QStringLiteral("annotator"), r.annotator);
+        o.insert(QStringLiteral("labelled_at"), isoTime(r.labelledAt));
+        array.append(o);
+    }
+    save(out, QJsonDocument(array).toJson(QJsonDocument::Indented));
+    return rows.size();
+}
+
+} // namespace activelabel

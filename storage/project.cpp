@@ -1,0 +1,101 @@
+#include "storage/project.h"
+
+#include "storage/projectlock.h"
+#include "storage/schema.h"
+#include "storage/sqlitedatabase.h"
+
+#include <system_error>
+
+namespace activelabel {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Database::Access accessFor(Project::Mode mode)
+{
+    return mode == Project::Mode::ReadWrite ? Database::Access::ReadWrite : Database::Access::ReadOnly;
+}
+
+} // namespace
+
+Project::Project(fs::path dir, Mode mode) : m_dir(std::move(dir)), m_mode(mode) {}
+
+Project::~Project()
+{
+    m_db.reset(); // close the connection while still holding the lock
+    m_lock.reset();
+}
+
+bool Project::looksLikeProject(const fs::path &dir)
+{
+    std::error_code ec;
+    return fs::is_regular_file(dir / "project.sqlite", ec);
+}
+
+std::unique_ptr<Project> Project::create(const fs::path &dir)
+{
+    std::error_code ec;
+    if (fs::exists(dir, ec)) {
+        if (!fs::is_directory(dir, ec))
+            throw ProjectError("cannot create project: " + dir.string() + " exists and is not a directory");
+        if (looksLikeProject(dir))
+            throw ProjectError("a project already exists in " + dir.string());
+        if (!fs::is_empty(dir, ec))
+            throw ProjectError("cannot create project: directory " + dir.string() + " is not empty");
+    }
+    fs::create_directories(dir, ec);
+    if (ec)
+        throw ProjectError("cannot create project directory " + dir.string() + ": " + ec.message());
+    for (const char *sub : {"images", "models", "exports"}) {
+        fs::create_directories(dir / sub, ec);
+        if (ec)
+            throw ProjectError("cannot create " + (dir / sub).string() + ": " + ec.message());
+    }
+    // Open through the normal path: it takes the lock, creates project.sqlite and migrates 0 -> current.
+    std::unique_ptr<Project> project(new Project(fs::absolute(dir), Mode::ReadWrite));
+    project->m_lock = std::make_unique<ProjectLock>(project->m_dir);
+    project->m_db = std::make_unique<Database>(project->databaseFile(), Database::Access::ReadWrite);
+    SchemaMigrator::forProject().migrate(*project->m_db);
+    SchemaMigrator::forPredictions().migrate(*project->openPredictions());
+    return project;
+}
+
+std::unique_ptr<Project> Project::open(const fs::path &dir, Mode mode)
+{
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        throw ProjectError("no project at " + dir.string() + " (not a directory)");
+    if (!looksLikeProject(dir))
+        throw ProjectError("no project at " + dir.string() + " (no project.sqlite; create one with init)");
+    std::unique_ptr<Project> project(new Project(fs::absolute(dir), mode));
+    if (mode == Mode::ReadWrite)
+        project->m_lock = std::make_unique<ProjectLock>(project->m_dir);
+    project->m_db = std::make_unique<Database>(project->databaseFile(), accessFor(mode));
+    if (mode == Mode::ReadWrite) {
+        SchemaMigrator::forProject().migrate(*project->m_db);
+        SchemaMigrator::forPredictions().migrate(*project->openPredictions());
+        for (const char *sub : {"images", "models", "exports"})
+            fs::create_directories(project->m_dir / sub, ec);
+    } else {
+        SchemaMigrator::forProject().check(*project->m_db);
+    }
+    return project;
+}
+
+std::unique_ptr<Database> Project::openConnection() const
+{
+    return std::make_unique<Database>(databaseFile(), accessFor(m_mode));
+}
+
+std::unique_ptr<Database> Project::openPredictions() const
+{
+    return std::make_unique<Database>(predictionsFile(), accessFor(m_mode));
+}
+
+fs::path Project::resolve(const fs::path &stored) const
+{
+    return stored.is_relative() ? m_dir / stored : stored;
+}
+
+} // namespace activelabel

@@ -1,0 +1,185 @@
+#include "storage/schema.h"
+
+#include "storage/sqlitedatabase.h"
+#include "storage/transaction.h"
+
+namespace activelabel {
+
+namespace {
+
+// Version 0 is "no schema": an empty file (or a file created by `init` that crashed before its
+// first commit). Step 0 -> 1 creates schema v1. Times are milliseconds since the Unix epoch (UTC).
+void projectV0ToV1(Database &db)
+{
+    db.exec(R"sql(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE images (
+    id INTEGER PRIMARY KEY,
+    path BLOB NOT NULL,                 -- raw bytes of the path (may be non-UTF-8); relative = inside the project
+    content_hash BLOB NOT NULL,         -- SHA-1 of the file bytes
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    split TEXT NOT NULL DEFAULT 'pool' CHECK (split IN ('pool', 'test')),
+    added INTEGER NOT NULL
+);
+CREATE INDEX images_hash ON images (content_hash);
+CREATE INDEX images_split ON images (split, id);
+CREATE TABLE import_log (
+    id INTEGER PRIMARY KEY,
+    path BLOB NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('rejected', 'duplicate')),
+    reason TEXT NOT NULL,
+    logged_at INTEGER NOT NULL
+);
+CREATE TABLE classes (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    hotkey TEXT,
+    colour TEXT,
+    position INTEGER NOT NULL UNIQUE    -- the class order (index into probability vectors)
+);
+CREATE TABLE labels (
+    image_id INTEGER PRIMARY KEY REFERENCES images (id) ON DELETE CASCADE,
+    class_id INTEGER NOT NULL REFERENCES classes (id),
+    source TEXT NOT NULL CHECK (source IN ('human', 'accepted', 'import', 'oracle')),
+    annotator TEXT NOT NULL DEFAULT '',
+    labelled_at INTEGER NOT NULL
+);
+CREATE INDEX labels_class ON labels (class_id);
+CREATE TABLE label_history (
+    id INTEGER PRIMARY KEY,
+    image_id INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+    old_class_id INTEGER REFERENCES classes (id),   -- NULL: was unlabelled
+    new_class_id INTEGER REFERENCES classes (id),   -- NULL: label removed
+    source TEXT NOT NULL CHECK (source IN ('human', 'accepted', 'import', 'oracle', 'undo')),
+    annotator TEXT NOT NULL DEFAULT '',
+    changed_at INTEGER NOT NULL
+);
+CREATE INDEX label_history_image ON label_history (image_id, id);
+CREATE TABLE model_versions (
+    id INTEGER PRIMARY KEY,
+    parent_id INTEGER REFERENCES model_versions (id),
+    created_at INTEGER NOT NULL,
+    backbone TEXT NOT NULL DEFAULT '',
+    transfer TEXT NOT NULL DEFAULT '',
+    checkpoint TEXT NOT NULL DEFAULT '', -- path relative to the project's models/
+    labels_used INTEGER NOT NULL DEFAULT 0,
+    train_seconds REAL NOT NULL DEFAULT 0,
+    config TEXT NOT NULL DEFAULT '{}'   -- JSON
+);
+CREATE TABLE queries (
+    id INTEGER PRIMARY KEY,
+    image_id INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+    strategy TEXT NOT NULL,
+    score REAL,
+    model_version INTEGER REFERENCES model_versions (id),
+    audit INTEGER NOT NULL DEFAULT 0 CHECK (audit IN (0, 1)),
+    queried_at INTEGER NOT NULL
+);
+CREATE INDEX queries_image ON queries (image_id);
+CREATE TABLE ground_truth (
+    image_id INTEGER PRIMARY KEY REFERENCES images (id) ON DELETE CASCADE,
+    class_id INTEGER NOT NULL REFERENCES classes (id)
+);
+CREATE TABLE metrics (
+    id INTEGER PRIMARY KEY,
+    model_version INTEGER REFERENCES model_versions (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    split TEXT NOT NULL DEFAULT '',
+    value REAL NOT NULL,
+    labels INTEGER NOT NULL DEFAULT 0,  -- number of labels when measured (x axis of the plots)
+    recorded_at INTEGER NOT NULL
+);
+CREATE INDEX metrics_name ON metrics (name, split, id);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql");
+}
+
+void predictionsV0ToV1(Database &db)
+{
+    db.exec(R"sql(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE prediction_runs (
+    model_version INTEGER PRIMARY KEY,
+    class_count INTEGER NOT NULL,
+    complete INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE predictions (
+    model_version INTEGER NOT NULL REFERENCES prediction_runs (model_version) ON DELETE CASCADE,
+    image_id INTEGER NOT NULL,          -- images.id in project.sqlite (another file: no foreign key)
+    predicted_class INTEGER NOT NULL,   -- class position
+    confidence REAL NOT NULL,
+    uncertainty REAL NOT NULL,
+    probabilities BLOB NOT NULL,        -- float32 little-endian, one per class in class order
+    PRIMARY KEY (model_version, image_id)
+) WITHOUT ROWID;
+)sql");
+}
+
+} // namespace
+
+SchemaMigrator::SchemaMigrator(std::string what, std::vector<Step> steps)
+    : m_what(std::move(what)), m_steps(std::move(steps))
+{
+}
+
+SchemaMigrator SchemaMigrator::forProject()
+{
+    return SchemaMigrator("project", {&projectV0ToV1});
+}
+
+SchemaMigrator SchemaMigrator::forPredictions()
+{
+    return SchemaMigrator("predictions", {&predictionsV0ToV1});
+}
+
+int SchemaMigrator::version(Database &db)
+{
+    if (db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='meta'") == 0)
+        return 0;
+    auto q = db.query("SELECT value FROM meta WHERE key='schema_version'");
+    if (!q.step())
+        return 0;
+    bool ok = false;
+    const int v = q.text(0).toInt(&ok);
+    if (!ok || v < 0)
+        throw SchemaError("unreadable schema version '" + q.utf8(0) + "' in " + db.file().string());
+    return v;
+}
+
+void SchemaMigrator::check(Database &db) const
+{
+    const int v = version(db);
+    if (v > targetVersion())
+        throw SchemaError("the " + m_what + " database " + db.file().string() + " has schema version " +
+                          std::to_string(v) + ", written by a newer ActiveLabel (this one reads up to " +
+                          std::to_string(targetVersion()) + "); please upgrade ActiveLabel");
+    if (v < targetVersion())
+        throw SchemaError("the " + m_what + " database " + db.file().string() + " has schema version " +
+                          std::to_string(v) + " and needs an upgrade: open it once for writing");
+}
+
+int SchemaMigrator::migrate(Database &db) const
+{
+    const int start = version(db);
+    if (start > targetVersion())
+        check(db); // throws the "newer version" refusal
+    for (;;) {
+        Transaction tx(db);
+        // Read the version inside the write lock: another connection may have migrated meanwhile.
+        const int v = version(db);
+        if (v >= targetVersion())
+            break; // the transaction rolls back: nothing was written
+        m_steps[static_cast<std::size_t>(v)](db);
+        db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        db.query("INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(1, QString::number(v + 1))
+            .exec();
+        tx.commit();
+    }
+    return start;
+}
+
+} // namespace activelabel

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace activelabel {
+
+class Database;
+
+// Refusal to open a database written by a newer ActiveLabel (or an unknown file).
+class SchemaError : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Brings a database to the current schema version with a loop v -> v+1, each step in its own
+// transaction, so that a failed step leaves the file at the last good version. The version is
+// kept in the meta table (key 'schema_version'); a database without a meta table is version 0.
+class SchemaMigrator
+{
+public:
+    // Step i upgrades version i to i+1.
+    using Step = std::function<void(Database &)>;
+
+    SchemaMigrator(std::string what, std::vector<Step> steps);
+
+    // The steps for project.sqlite and predictions.sqlite as this build knows them.
+    static SchemaMigrator forProject();
+    static SchemaMigrator forPredictions();
+
+    int targetVersion() const { return static_cast<int>(m_steps.size()); }
+    static int version(Database &db);
+
+    // Upgrades db to targetVersion(); throws SchemaError for a newer version, SqliteError when a
+    // step fails (that step rolled back). Returns the version the database was at before.
+    int migrate(Database &db) const;
+    // For read-only opens: refuse newer, refuse older (we cannot migrate without writing).
+    void check(Database &db) const;
+
+private:
+    std::string m_what;
+    std::vector<Step> m_steps;
+};
+
+} // namespace activelabel
