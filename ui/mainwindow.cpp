@@ -1,7 +1,9 @@
 #include "ui/mainwindow.h"
 
 #include "ui/imagebrowser.h"
+#include "ui/labelingview.h"
 #include "ui/projectsummarywidget.h"
+#include "ui/trainingpanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -19,7 +21,16 @@
 #include <QProgressDialog>
 #include <QSettings>
 #include <QSplitter>
+#include <QProgressBar>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QHeaderView>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QVBoxLayout>
+#include <QShortcut>
+#include <QUndoStack>
 
 namespace activelabel {
 
@@ -34,16 +45,48 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     setWindowTitle(QStringLiteral("ActiveLabel"));
     setAcceptDrops(true);
 
-    auto *splitter = new QSplitter(this);
-    m_summary = new ProjectSummaryWidget(splitter);
-    m_browser = new ImageBrowser(splitter);
-    splitter->addWidget(m_summary);
-    splitter->addWidget(m_browser);
-    splitter->setStretchFactor(1, 1);
-    splitter->setSizes({260, 900});
-    setCentralWidget(splitter);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("mainTabs"));
+    m_tabs->setDocumentMode(true);
 
+    // Label: the image in front of the annotator, with the training panel beside it.
+    auto *labelPage = new QSplitter(m_tabs);
+    m_labeling = new LabelingView(labelPage);
+    m_training = new TrainingPanel(labelPage);
+    labelPage->addWidget(m_labeling);
+    labelPage->addWidget(m_training);
+    labelPage->setStretchFactor(0, 1);
+    labelPage->setSizes({900, 280});
+    m_tabs->addTab(labelPage, tr("&Label"));
+
+    // Browse: the project's counts and a thumbnail grid of the pool.
+    auto *browsePage = new QSplitter(m_tabs);
+    m_summary = new ProjectSummaryWidget(browsePage);
+    m_browser = new ImageBrowser(browsePage);
+    browsePage->addWidget(m_summary);
+    browsePage->addWidget(m_browser);
+    browsePage->setStretchFactor(1, 1);
+    browsePage->setSizes({260, 900});
+    m_tabs->addTab(browsePage, tr("&Browse"));
+    setCentralWidget(m_tabs);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_tabs->currentIndex() == 0)
+            m_labeling->setFocus();
+    });
+    connect(m_labeling, &LabelingView::cheatSheetRequested, this, &MainWindow::showCheatSheet);
+    connect(m_training, &TrainingPanel::trainRequested, this, &MainWindow::trainRequested);
+    connect(m_training, &TrainingPanel::cancelRequested, this, &MainWindow::cancelTrainingRequested);
+    auto *train = new QShortcut(QKeySequence(Qt::Key_T), m_labeling, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
+    connect(train, &QShortcut::activated, this, &MainWindow::trainRequested);
+
+    m_workerLabel = new QLabel(this);
+    m_workerLabel->setObjectName(QStringLiteral("workerState"));
+    m_workerProgress = new QProgressBar(this);
+    m_workerProgress->setMaximumWidth(180);
+    m_workerProgress->setVisible(false);
     m_statusLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_workerLabel);
+    statusBar()->addPermanentWidget(m_workerProgress);
     statusBar()->addPermanentWidget(m_statusLabel);
 
     createMenus();
@@ -71,11 +114,91 @@ void MainWindow::createMenus()
     m_projectActions << import->addAction(tr("&Fashion-MNIST Demo Dataset…"), this,
                                           &MainWindow::askImportFashionMnist);
     m_projectActions << import->menuAction();
+    m_projectActions << file->addAction(tr("&Export…"), QKeySequence(tr("Ctrl+E")), this, &MainWindow::exportRequested);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
+    m_editMenu = menuBar()->addMenu(tr("&Edit"));
+    m_projectActions << m_editMenu->addAction(tr("Manage &Classes…"), QKeySequence(tr("Ctrl+K")), this,
+                                              &MainWindow::manageClassesRequested);
+
+    QMenu *model = menuBar()->addMenu(tr("&Model"));
+    m_projectActions << model->addAction(tr("&Train Now"), this, &MainWindow::trainRequested);
+    m_projectActions << model->addAction(tr("&Cancel Training"), QKeySequence(tr("Ctrl+.")), this,
+                                         &MainWindow::cancelTrainingRequested);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *blind = view->addAction(tr("&Blind Mode (hide predictions)"));
+    blind->setCheckable(true);
+    connect(blind, &QAction::toggled, m_labeling, &LabelingView::setBlindMode);
+    connect(m_labeling, &LabelingView::blindModeToggled, blind, &QAction::setChecked);
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts"), QKeySequence(tr("Ctrl+/")), this, &MainWindow::showCheatSheet);
     help->addAction(tr("&About ActiveLabel"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::addPage(QWidget *page, const QString &title)
+{
+    m_tabs->addTab(page, title);
+}
+
+void MainWindow::setUndoStack(QUndoStack *stack)
+{
+    delete m_undoAction;
+    delete m_redoAction;
+    m_undoAction = m_redoAction = nullptr;
+    if (!stack)
+        return;
+    m_undoAction = stack->createUndoAction(this, tr("&Undo"));
+    m_undoAction->setShortcut(QKeySequence::Undo);
+    m_redoAction = stack->createRedoAction(this, tr("&Redo"));
+    m_redoAction->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence::Redo});
+    QAction *first = m_editMenu->actions().value(0);
+    m_editMenu->insertAction(first, m_undoAction);
+    m_editMenu->insertAction(first, m_redoAction);
+    m_editMenu->insertSeparator(first);
+}
+
+void MainWindow::showWorkerBusy(const QString &what, int value, int maximum)
+{
+    m_workerLabel->setText(what);
+    m_workerProgress->setVisible(true);
+    m_workerProgress->setRange(0, maximum);
+    m_workerProgress->setValue(value);
+    m_training->showBusy(what, value, maximum);
+}
+
+void MainWindow::showWorkerIdle(const QString &message)
+{
+    m_workerProgress->setVisible(false);
+    m_workerLabel->setText(tr("Idle"));
+    m_training->showIdle(message.isEmpty() ? tr("Idle") : message);
+}
+
+void MainWindow::showCheatSheet()
+{
+    QDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("cheatSheet"));
+    dialog.setWindowTitle(tr("Keyboard Shortcuts"));
+    const auto bindings = LabelingView::keyBindings();
+    auto *table = new QTableWidget(int(bindings.size()), 2, &dialog);
+    table->setHorizontalHeaderLabels({tr("Key"), tr("Action")});
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    for (int i = 0; i < bindings.size(); ++i) {
+        table->setItem(i, 0, new QTableWidgetItem(bindings[i].first));
+        table->setItem(i, 1, new QTableWidgetItem(bindings[i].second));
+    }
+    table->resizeColumnsToContents();
+    table->horizontalHeader()->setStretchLastSection(true);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto *layout = new QVBoxLayout(&dialog);
+    layout->addWidget(table);
+    layout->addWidget(buttons);
+    dialog.resize(520, 420);
+    dialog.exec();
 }
 
 void MainWindow::setProjectActionsEnabled(bool enabled)
@@ -196,6 +319,8 @@ void MainWindow::closeProjectView()
     m_projectPath.clear();
     m_summary->clear();
     m_browser->setModel(nullptr);
+    m_labeling->showEmpty(tr("No project open."));
+    setUndoStack(nullptr);
     setProjectActionsEnabled(false);
     setWindowTitle(QStringLiteral("ActiveLabel"));
 }

@@ -9,12 +9,17 @@
 class QAbstractItemModel;
 class QLabel;
 class QMenu;
+class QProgressBar;
 class QProgressDialog;
+class QTabWidget;
+class QUndoStack;
 
 namespace activelabel {
 
 class ImageBrowser;
+class LabelingView;
 class ProjectSummaryWidget;
+class TrainingPanel;
 
 // The application's home: project summary, the pool's image browser, the File menu and import
 // progress. It only raises requests (signals) and shows what app/ tells it; it never touches
@@ -27,6 +32,14 @@ public:
     ~MainWindow() override;
 
     ImageBrowser *imageBrowser() const { return m_browser; }
+    LabelingView *labelingView() const { return m_labeling; }
+    TrainingPanel *trainingPanel() const { return m_training; }
+    QTabWidget *tabs() const { return m_tabs; }
+
+    // Adds a page (metrics, review…) owned by the window.
+    void addPage(QWidget *page, const QString &title);
+    // Undo/redo of labels: the Edit menu follows this stack (nullptr when no project is open).
+    void setUndoStack(QUndoStack *stack);
 
 public Q_SLOTS:
     void showProject(const activelabel::ProjectSummary &summary);
@@ -36,6 +49,10 @@ public Q_SLOTS:
     void showImportFinished(const QString &summary, const QStringList &rejectedWithReasons);
     void showError(const QString &title, const QString &message);
     void showStatus(const QString &message);
+    // The training worker's state in the status bar: busy with progress (maximum 0 = unknown).
+    void showWorkerBusy(const QString &what, int value, int maximum);
+    void showWorkerIdle(const QString &message);
+    void showCheatSheet();
     // Folders or files dropped on the window (or handed over by the desktop) become an import.
     void importDroppedUrls(const QList<QUrl> &urls);
 
@@ -44,6 +61,10 @@ Q_SIGNALS:
     void openProjectRequested(const QString &directory);
     void importRequested(const activelabel::ImportRequest &request);
     void importCancelRequested();
+    void trainRequested();
+    void cancelTrainingRequested();
+    void exportRequested();
+    void manageClassesRequested();
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
@@ -62,6 +83,14 @@ private:
     void showAbout();
     void setProjectActionsEnabled(bool enabled);
 
+    QTabWidget *m_tabs = nullptr;
+    LabelingView *m_labeling = nullptr;
+    TrainingPanel *m_training = nullptr;
+    QMenu *m_editMenu = nullptr;
+    QAction *m_undoAction = nullptr;
+    QAction *m_redoAction = nullptr;
+    QProgressBar *m_workerProgress = nullptr;
+    QLabel *m_workerLabel = nullptr;
     ProjectSummaryWidget *m_summary = nullptr;
     ImageBrowser *m_browser = nullptr;
     QLabel *m_statusLabel = nullptr;
