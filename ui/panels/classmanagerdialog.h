@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/panels/classrow.h"
+
 #include <QColor>
 #include <QDialog>
 #include <QList>
@@ -13,16 +15,6 @@ class QTableWidget;
 class QTableWidgetItem;
 
 namespace activelabel {
-
-// One class as the class manager shows it, in project order.
-struct ClassRow
-{
-    qint64 id = 0;
-    QString name;
-    QString hotkey; // "1".."9", "0", or empty for none
-    QColor colour;
-    int count = 0; // labels of this class
-};
 
 // Why `name` cannot be the name of a class (empty, too long, a line break, or the same as another
 // class's name ignoring case and surrounding spaces; `exceptId` is the class being renamed), or
