@@ -19,6 +19,7 @@ struct QueryRecord
     std::optional<double> score;
     std::optional<std::int64_t> modelVersion; // nullopt: cold start, no model yet
     bool audit = false;                       // a uniform random audit draw
+    std::optional<std::int64_t> predictedClassId; // what that model predicted when it was asked
     std::int64_t queriedAt = 0;
 };
 

@@ -3,6 +3,8 @@
 #include "storage/sqlitedatabase.h"
 #include "storage/transaction.h"
 
+#include <algorithm>
+
 namespace activelabel {
 
 namespace {
@@ -95,6 +97,23 @@ CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql");
 }
 
+// v2: flags an annotator puts on images instead of a label (unsure: kept for review; bad:
+// excluded from the pool), and the class the model predicted for each query when it was asked,
+// which is what makes audit draws an unbiased accuracy estimate (test-then-train).
+void projectV1ToV2(Database &db)
+{
+    db.exec(R"sql(
+CREATE TABLE image_flags (
+    image_id INTEGER PRIMARY KEY REFERENCES images (id) ON DELETE CASCADE,
+    flag TEXT NOT NULL CHECK (flag IN ('unsure', 'bad')),
+    annotator TEXT NOT NULL DEFAULT '',
+    flagged_at INTEGER NOT NULL
+);
+CREATE INDEX image_flags_flag ON image_flags (flag, image_id);
+ALTER TABLE queries ADD COLUMN predicted_class_id INTEGER REFERENCES classes (id) ON DELETE SET NULL;
+)sql");
+}
+
 void predictionsV0ToV1(Database &db)
 {
     db.exec(R"sql(
@@ -126,12 +145,18 @@ SchemaMigrator::SchemaMigrator(std::string what, std::vector<Step> steps)
 
 SchemaMigrator SchemaMigrator::forProject()
 {
-    return SchemaMigrator("project", {&projectV0ToV1});
+    return SchemaMigrator("project", {&projectV0ToV1, &projectV1ToV2});
 }
 
 SchemaMigrator SchemaMigrator::forPredictions()
 {
     return SchemaMigrator("predictions", {&predictionsV0ToV1});
+}
+
+SchemaMigrator SchemaMigrator::upTo(int version) const
+{
+    const auto count = static_cast<std::size_t>(std::clamp(version, 0, targetVersion()));
+    return SchemaMigrator(m_what, std::vector<Step>(m_steps.begin(), m_steps.begin() + static_cast<long>(count)));
 }
 
 int SchemaMigrator::version(Database &db)

@@ -32,6 +32,9 @@ public:
     static SchemaMigrator forPredictions();
 
     int targetVersion() const { return static_cast<int>(m_steps.size()); }
+    // The same migrator stopping at `version`: how tests build a database as an older release
+    // wrote it, to prove the later steps upgrade it.
+    SchemaMigrator upTo(int version) const;
     static int version(Database &db);
 
     // Upgrades db to targetVersion(); throws SchemaError for a newer version, SqliteError when a
