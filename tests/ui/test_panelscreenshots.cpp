@@ -1,15 +1,27 @@
 // Renders every panel offscreen with realistic data (a Fashion-MNIST project a few rounds in) and
 // checks the images are not blank. With ACTIVELABEL_PANEL_SHOTS=DIR set, the PNGs are kept there
 // for people to look at; otherwise they go to a temporary folder.
+#include "ui/imagebrowser.h"
+#include "ui/panels/cheatsheetdialog.h"
+#include "ui/panels/classmanagerdialog.h"
+#include "ui/panels/exportdialog.h"
 #include "ui/panels/metricspanel.h"
+#include "ui/panels/modelversionsview.h"
 #include "ui/panels/plateau.h"
+#include "ui/panels/reviewpanel.h"
 
 #include <QImage>
+#include <QListView>
+#include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <zlib.h>
+
 #include <cmath>
+
+#include "ui/panels/palette.h"
 
 using namespace activelabel;
 
@@ -28,6 +40,58 @@ int distinctColours(const QImage &image)
         for (int x = 0; x < image.width(); x += 3)
             colours.insert(image.pixel(x, y));
     return int(colours.size());
+}
+
+// Fashion-MNIST test images and labels when the Debian dataset is installed, else grey squares:
+// the screenshots should show what an annotator sees.
+struct Garment
+{
+    QImage image;
+    int label = 0;
+};
+
+QList<Garment> garments(int count)
+{
+    QList<Garment> out;
+    const QString dir = QStringLiteral("/usr/share/datasets/fashion-mnist/");
+    gzFile images = gzopen(QString(dir + QStringLiteral("t10k-images-idx3-ubyte.gz")).toLocal8Bit(), "rb");
+    gzFile labels = gzopen(QString(dir + QStringLiteral("t10k-labels-idx1-ubyte.gz")).toLocal8Bit(), "rb");
+    unsigned char header[16];
+    if (images && labels && gzread(images, header, 16) == 16 && gzread(labels, header, 8) == 8) {
+        for (int i = 0; i < count; ++i) {
+            QImage image(28, 28, QImage::Format_Grayscale8);
+            unsigned char pixels[28 * 28];
+            unsigned char label = 0;
+            if (gzread(images, pixels, sizeof pixels) != int(sizeof pixels) ||
+                gzread(labels, &label, 1) != 1)
+                break;
+            for (int y = 0; y < 28; ++y)
+                for (int x = 0; x < 28; ++x) // dark garments on white, as people expect
+                    image.scanLine(y)[x] = uchar(255 - pixels[y * 28 + x]);
+            out.append({image, int(label)});
+        }
+    }
+    if (images)
+        gzclose(images);
+    if (labels)
+        gzclose(labels);
+    for (int i = int(out.size()); i < count; ++i) {
+        QImage image(28, 28, QImage::Format_Grayscale8);
+        image.fill(60 + (i * 37) % 180);
+        out.append({image, i % 10});
+    }
+    return out;
+}
+
+QList<ClassRow> classRows()
+{
+    const QList<int> counts = {52, 41, 55, 47, 50, 38, 61, 44, 39, 53};
+    QList<ClassRow> rows;
+    for (int i = 0; i < kClasses.size(); ++i)
+        rows.append({100 + i, kClasses.at(i), QString::number((i + 1) % 10),
+                     defaultClassColour(i), counts.at(i)});
+    rows[9].hotkey.clear(); // 10 classes, 10 keys: leave one free to show "—"
+    return rows;
 }
 
 void fillMetrics(MetricsPanel &panel)
@@ -111,6 +175,83 @@ private Q_SLOTS:
             panel.tabs()->setCurrentIndex(tab);
             save(panel, QStringLiteral("metricspanel_tab%1.png").arg(tab), QSize(900, 600));
         }
+    }
+
+    void modelVersionsView()
+    {
+        ModelVersionsView view;
+        QList<ModelVersionRow> rows;
+        const QDateTime t0(QDate(2026, 3, 2), QTime(9, 12));
+        for (int i = 0; i < 12; ++i)
+            rows.append({i + 1, t0.addSecs(i * 420), QStringLiteral("resnet18"),
+                         i < 6 ? QStringLiteral("frozen") : QStringLiteral("fine-tune last 2"),
+                         40 * (i + 1), 0.48 + 0.3 * (1 - std::exp(-i / 4.0)),
+                         i % 2 ? std::optional<double>(0.47 + 0.3 * (1 - std::exp(-i / 4.0)))
+                               : std::nullopt,
+                         i == 11});
+        view.setVersions(rows);
+        view.selectVersion(9);
+        save(view, QStringLiteral("modelversions.png"), QSize(760, 420));
+    }
+
+    void classManager()
+    {
+        ClassManagerDialog dialog;
+        dialog.setClasses(classRows());
+        dialog.selectClass(106);
+        dialog.requestHotkey(106, QStringLiteral("1")); // shows the duplicate-key message
+        save(dialog, QStringLiteral("classmanager.png"), QSize(620, 460));
+    }
+
+    void reviewPanel()
+    {
+        ReviewPanel panel;
+        panel.setClasses(classRows());
+        const QList<Garment> items = garments(160);
+        QStandardItemModel labelled;
+        for (int i = 0; i < items.size(); ++i) {
+            auto *item = new QStandardItem(QStringLiteral("%1.png").arg(10000 + i));
+            item->setData(QPixmap::fromImage(items.at(i).image.scaled(
+                              96, 96, Qt::KeepAspectRatio, Qt::FastTransformation)),
+                          Qt::DecorationRole);
+            item->setData(qint64(i + 1), ReviewRoles::ImageIdRole);
+            item->setData(items.at(i).label, ReviewRoles::GivenClassRole);
+            labelled.appendRow(item);
+        }
+        QStandardItemModel suspicious;
+        for (int i = 0; i < 8; ++i) {
+            const Garment &g = items.at(i * 7);
+            auto *item = new QStandardItem;
+            item->setData(g.image, Qt::DecorationRole);
+            item->setData(qint64(i * 7 + 1), ReviewRoles::ImageIdRole);
+            item->setData(g.label, ReviewRoles::GivenClassRole);
+            item->setData((g.label + 3) % 10, ReviewRoles::PredictedClassRole);
+            item->setData(0.98 - 0.05 * i, ReviewRoles::ConfidenceRole);
+            suspicious.appendRow(item);
+        }
+        panel.setLabelledModel(&labelled);
+        panel.setSuspiciousModel(&suspicious);
+        panel.labelledView()->selectionModel()->select(labelled.index(3, 0),
+                                                       QItemSelectionModel::Select);
+        save(panel, QStringLiteral("review_labelled.png"), QSize(820, 560));
+        panel.tabs()->setCurrentIndex(ReviewPanel::SuspiciousTab);
+        panel.suspiciousView()->setCurrentIndex(suspicious.index(1, 0));
+        save(panel, QStringLiteral("review_suspicious.png"), QSize(820, 560));
+    }
+
+    void exportDialog()
+    {
+        ExportDialog dialog;
+        dialog.setDefaultDirectory(QStringLiteral("/home/ana/fashion-project/exports"));
+        save(dialog, QStringLiteral("export_model.png"), dialog.size());
+        dialog.setKind(ExportRequest::Kind::ImageFolder);
+        save(dialog, QStringLiteral("export_imagefolder.png"), dialog.size());
+    }
+
+    void cheatSheet()
+    {
+        CheatSheetDialog dialog(CheatSheetDialog::defaultShortcuts());
+        save(dialog, QStringLiteral("cheatsheet.png"), dialog.size());
     }
 
 private:

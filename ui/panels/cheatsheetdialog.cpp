@@ -24,6 +24,11 @@ CheatSheetDialog::CheatSheetDialog(const QList<ShortcutEntry> &entries, QWidget 
     m_table->setFocusPolicy(Qt::NoFocus);
     m_table->setShowGrid(false);
     m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    // Uniform rows: the sheet is read as a list, not a table of paragraphs.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 10);
+    m_table->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
 
     auto *hint = new QLabel(tr("Press ? or Esc to close."), this);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
@@ -34,7 +39,7 @@ CheatSheetDialog::CheatSheetDialog(const QList<ShortcutEntry> &entries, QWidget 
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     setEntries(entries);
-    resize(460, 420);
+    resize(460, sizeHint().height());
 }
 
 void CheatSheetDialog::setEntries(const QList<ShortcutEntry> &entries)
@@ -49,7 +54,11 @@ void CheatSheetDialog::setEntries(const QList<ShortcutEntry> &entries)
         m_table->setItem(r, 0, keys);
         m_table->setItem(r, 1, new QTableWidgetItem(entries.at(r).action));
     }
-    m_table->resizeRowsToContents();
+    // Tall enough to show every entry without scrolling, within reason.
+    const int rows = int(std::min<qsizetype>(entries.size(), 20));
+    m_table->setMinimumHeight(rows * m_table->verticalHeader()->defaultSectionSize() +
+                              m_table->horizontalHeader()->sizeHint().height() +
+                              2 * m_table->frameWidth() + 2);
 }
 
 QList<ShortcutEntry> CheatSheetDialog::defaultShortcuts()

@@ -265,7 +265,7 @@ QChart *buildClassBarChart(const ClassSeries &series, const QString &title,
         if (classColours)
             colour = i < series.colours.size() && series.colours.at(i).isValid()
                          ? series.colours.at(i)
-                         : panelColour(i);
+                         : defaultClassColour(i);
         set->setColor(colour);
         set->setBorderColor(colour.darker(120));
         set->setLabelColor(contrastingTextColour(colour));

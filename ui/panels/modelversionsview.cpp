@@ -59,7 +59,7 @@ QVariant ModelVersionsModel::data(const QModelIndex &index, int role) const
         case VersionColumn:
             return row.current ? tr("%1 (current)").arg(row.version) : QString::number(row.version);
         case CreatedColumn:
-            return QLocale().toString(row.created, QLocale::ShortFormat);
+            return row.created.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
         case BackboneColumn:
             return row.backbone;
         case TransferColumn:

@@ -4,9 +4,13 @@
 
 namespace activelabel {
 
-QColor panelColour(int index)
+QColor defaultClassColour(int position)
 {
-    return okabeItoColour(index);
+    constexpr int count = 10;
+    const int i = ((position % count) + count) % count;
+    if (i < 8)
+        return okabeItoColour(i);
+    return i == 8 ? QColor(0x99, 0x99, 0x99) : QColor(0x88, 0x22, 0x55);
 }
 
 QColor accentBlue()

@@ -56,11 +56,15 @@ void LabelledThumbnailDelegate::paint(QPainter *painter, const QStyleOptionViewI
     QColor colour = position >= 0 && position < m_classes.size() &&
                             m_classes.at(position).colour.isValid()
                         ? m_classes.at(position).colour
-                        : panelColour(position);
+                        : defaultClassColour(position);
+    // Under the thumbnail, above the caption: where the style put the decoration.
+    QStyleOptionViewItem opt = option;
+    initStyleOption(&opt, index);
+    const QWidget *widget = option.widget;
+    QStyle *style = widget ? widget->style() : QApplication::style();
+    const QRect icon = style->subElementRect(QStyle::SE_ItemViewItemDecoration, &opt, widget);
     painter->save();
-    painter->fillRect(QRect(option.rect.left() + 2, option.rect.bottom() - 4,
-                            option.rect.width() - 4, 4),
-                      colour);
+    painter->fillRect(QRect(icon.left(), icon.bottom() - 3, icon.width(), 4), colour);
     painter->restore();
 }
 
@@ -77,7 +81,7 @@ QColor SuspiciousLabelDelegate::classColour(int position) const
 {
     if (position >= 0 && position < m_classes.size() && m_classes.at(position).colour.isValid())
         return m_classes.at(position).colour;
-    return panelColour(position);
+    return defaultClassColour(position);
 }
 
 QSize SuspiciousLabelDelegate::sizeHint(const QStyleOptionViewItem &option,

@@ -75,6 +75,7 @@ ReviewPanel::ReviewPanel(QWidget *parent)
     m_relabel->setMenu(m_relabelMenu);
     m_hint->setWordWrap(true);
     auto *actions = new QHBoxLayout;
+    actions->setContentsMargins(6, 0, 6, 6);
     actions->addWidget(m_hint, 1);
     actions->addWidget(m_relabel);
     auto *layout = new QVBoxLayout(this);
