@@ -35,8 +35,8 @@ private Q_SLOTS:
         QVERIFY(classNameProblem(QStringLiteral("Coat"), rows).isEmpty());
         QVERIFY(!classNameProblem(QString(), rows).isEmpty());
         QVERIFY(!classNameProblem(QStringLiteral("   "), rows).isEmpty());
-        QVERIFY(classNameProblem(QStringLiteral(" trouser "), rows).contains(
-            QLatin1String("Trouser")));
+        QVERIFY(
+            classNameProblem(QStringLiteral(" trouser "), rows).contains(QLatin1String("Trouser")));
         QVERIFY(!classNameProblem(QStringLiteral("a\nb"), rows).isEmpty());
         QVERIFY(!classNameProblem(QString(101, QLatin1Char('x')), rows).isEmpty());
         // Renaming a class to itself (in another case) is allowed.

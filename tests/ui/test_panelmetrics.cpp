@@ -324,8 +324,9 @@ private Q_SLOTS:
         QVERIFY(panel.findChild<QWidget *>(QStringLiteral("confusionTable")));
         QVERIFY(panel.findChild<QLabel *>(QStringLiteral("plateauHint")));
         // Empty charts still exist (with a "no data" title) so the tabs never look broken.
-        QVERIFY(panel.chart(MetricsPanel::Plot::Throughput)->title().contains(
-            QLatin1String("no labels yet")));
+        QVERIFY(panel.chart(MetricsPanel::Plot::Throughput)
+                    ->title()
+                    .contains(QLatin1String("no labels yet")));
     }
 };
 

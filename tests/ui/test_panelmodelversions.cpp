@@ -16,8 +16,8 @@ QList<ModelVersionRow> threeVersions()
     const QDateTime t0(QDate(2026, 3, 2), QTime(9, 30));
     QList<ModelVersionRow> rows;
     rows.append({1, t0, QStringLiteral("resnet18"), QStringLiteral("frozen"), 40, 0.55, {}, false});
-    rows.append({2, t0.addSecs(600), QStringLiteral("resnet18"), QStringLiteral("frozen"), 80,
-                 0.63, 0.61, false});
+    rows.append({2, t0.addSecs(600), QStringLiteral("resnet18"), QStringLiteral("frozen"), 80, 0.63,
+                 0.61, false});
     rows.append({3, t0.addSecs(1200), QStringLiteral("resnet18"),
                  QStringLiteral("fine-tune last 2"), 120, 0.702, 0.69, true});
     return rows;

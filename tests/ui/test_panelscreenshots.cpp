@@ -27,11 +27,11 @@ using namespace activelabel;
 
 namespace {
 
-const QStringList kClasses = {
-    QStringLiteral("T-shirt/top"), QStringLiteral("Trouser"), QStringLiteral("Pullover"),
-    QStringLiteral("Dress"),       QStringLiteral("Coat"),    QStringLiteral("Sandal"),
-    QStringLiteral("Shirt"),       QStringLiteral("Sneaker"), QStringLiteral("Bag"),
-    QStringLiteral("Ankle boot")};
+const QStringList kClasses = {QStringLiteral("T-shirt/top"), QStringLiteral("Trouser"),
+                              QStringLiteral("Pullover"),    QStringLiteral("Dress"),
+                              QStringLiteral("Coat"),        QStringLiteral("Sandal"),
+                              QStringLiteral("Shirt"),       QStringLiteral("Sneaker"),
+                              QStringLiteral("Bag"),         QStringLiteral("Ankle boot")};
 
 int distinctColours(const QImage &image)
 {
@@ -54,8 +54,10 @@ QList<Garment> garments(int count)
 {
     QList<Garment> out;
     const QString dir = QStringLiteral("/usr/share/datasets/fashion-mnist/");
-    gzFile images = gzopen(QString(dir + QStringLiteral("t10k-images-idx3-ubyte.gz")).toLocal8Bit(), "rb");
-    gzFile labels = gzopen(QString(dir + QStringLiteral("t10k-labels-idx1-ubyte.gz")).toLocal8Bit(), "rb");
+    gzFile images =
+        gzopen(QString(dir + QStringLiteral("t10k-images-idx3-ubyte.gz")).toLocal8Bit(), "rb");
+    gzFile labels =
+        gzopen(QString(dir + QStringLiteral("t10k-labels-idx1-ubyte.gz")).toLocal8Bit(), "rb");
     unsigned char header[16];
     if (images && labels && gzread(images, header, 16) == 16 && gzread(labels, header, 8) == 8) {
         for (int i = 0; i < count; ++i) {
@@ -88,8 +90,8 @@ QList<ClassRow> classRows()
     const QList<int> counts = {52, 41, 55, 47, 50, 38, 61, 44, 39, 53};
     QList<ClassRow> rows;
     for (int i = 0; i < kClasses.size(); ++i)
-        rows.append({100 + i, kClasses.at(i), QString::number((i + 1) % 10),
-                     defaultClassColour(i), counts.at(i)});
+        rows.append({100 + i, kClasses.at(i), QString::number((i + 1) % 10), defaultClassColour(i),
+                     counts.at(i)});
     rows[9].hotkey.clear(); // 10 classes, 10 keys: leave one free to show "—"
     return rows;
 }
@@ -103,14 +105,14 @@ void fillMetrics(MetricsPanel &panel)
         const double estimate = std::min(0.80, 0.35 + 0.45 * (1.0 - std::exp(-labels / 120.0)));
         const int window = std::min(100, 8 * (i + 1));
         const double half = 1.96 * std::sqrt(estimate * (1 - estimate) / window);
-        AccuracyPoint p{labels, estimate, std::max(0.0, estimate - half),
-                        std::min(1.0, estimate + half), window, {}};
+        AccuracyPoint p{
+            labels, estimate, std::max(0.0, estimate - half), std::min(1.0, estimate + half),
+            window, {}};
         if (i % 2 == 1)
             p.test = estimate + 0.015;
         accuracy.append(p);
-        rounds.append({i + 1, labels, 1.9 * std::exp(-labels / 200.0) + 0.25,
-                       estimate + 0.01, i < 6 ? QStringLiteral("frozen")
-                                              : QStringLiteral("fine-tune last 2")});
+        rounds.append({i + 1, labels, 1.9 * std::exp(-labels / 200.0) + 0.25, estimate + 0.01,
+                       i < 6 ? QStringLiteral("frozen") : QStringLiteral("fine-tune last 2")});
     }
     panel.setAccuracy(accuracy);
     panel.setRounds(rounds);
@@ -211,8 +213,8 @@ private Q_SLOTS:
         QStandardItemModel labelled;
         for (int i = 0; i < items.size(); ++i) {
             auto *item = new QStandardItem(QStringLiteral("%1.png").arg(10000 + i));
-            item->setData(QPixmap::fromImage(items.at(i).image.scaled(
-                              96, 96, Qt::KeepAspectRatio, Qt::FastTransformation)),
+            item->setData(QPixmap::fromImage(items.at(i).image.scaled(96, 96, Qt::KeepAspectRatio,
+                                                                      Qt::FastTransformation)),
                           Qt::DecorationRole);
             item->setData(qint64(i + 1), ReviewRoles::ImageIdRole);
             item->setData(items.at(i).label, ReviewRoles::GivenClassRole);

@@ -165,9 +165,8 @@ ClassManagerDialog::ClassManagerDialog(QWidget *parent)
     });
     connect(m_colour, &QPushButton::clicked, this, &ClassManagerDialog::chooseColour);
     connect(m_delete, &QPushButton::clicked, this, [this] { requestDelete(selectedClassId()); });
-    connect(m_merge, &QPushButton::clicked, this, [this] {
-        requestMerge(selectedClassId(), m_mergeTarget->currentData().toLongLong());
-    });
+    connect(m_merge, &QPushButton::clicked, this,
+            [this] { requestMerge(selectedClassId(), m_mergeTarget->currentData().toLongLong()); });
     connect(m_key, &QComboBox::activated, this, [this](int index) {
         requestHotkey(selectedClassId(), m_key->itemData(index).toString());
     });
@@ -368,9 +367,9 @@ bool ClassManagerDialog::requestDelete(qint64 id)
                       .arg(c.name)
                       .arg(c.count)
                 : tr("Delete the class “%1”? It has no labels.").arg(c.name);
-        const auto answer = QMessageBox::warning(this, tr("Delete class"), text,
-                                                 QMessageBox::Yes | QMessageBox::Cancel,
-                                                 QMessageBox::Cancel);
+        const auto answer =
+            QMessageBox::warning(this, tr("Delete class"), text,
+                                 QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
         if (answer != QMessageBox::Yes)
             return false;
     }

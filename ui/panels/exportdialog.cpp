@@ -259,9 +259,9 @@ void ExportDialog::browse()
                                               tr("TorchScript model (*.pt)"));
         break;
     case Kind::Labels:
-        chosen = QFileDialog::getSaveFileName(
-            this, tr("Export labels"), r.path,
-            r.labelFormat == Format::Json ? tr("JSON (*.json)") : tr("CSV (*.csv)"));
+        chosen = QFileDialog::getSaveFileName(this, tr("Export labels"), r.path,
+                                              r.labelFormat == Format::Json ? tr("JSON (*.json)")
+                                                                            : tr("CSV (*.csv)"));
         break;
     case Kind::ImageFolder:
     case Kind::Metrics:

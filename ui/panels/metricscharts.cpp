@@ -141,9 +141,8 @@ QChart *buildAccuracyChart(const QList<AccuracyPoint> &points)
     QValueAxis fit;
     fitRange(&fit, points.isEmpty() ? 0.0 : lo, points.isEmpty() ? 1.0 : hi, 0.0, 1.0);
     CurveChartOptions options;
-    options.title = points.isEmpty()
-                        ? QObject::tr("Accuracy vs number of labels — no rounds yet")
-                        : QObject::tr("Accuracy vs number of labels");
+    options.title = points.isEmpty() ? QObject::tr("Accuracy vs number of labels — no rounds yet")
+                                     : QObject::tr("Accuracy vs number of labels");
     options.xTitle = QObject::tr("Labels");
     options.yTitle = QObject::tr("Accuracy");
     options.yMin = fit.min();
@@ -282,8 +281,7 @@ QChart *buildClassBarChart(const ClassSeries &series, const QString &title,
 
     auto *categoryAxis = new QBarCategoryAxis;
     categoryAxis->append(categories);
-    auto *values =
-        valueAxis(valueTitle, fractions ? QStringLiteral("%.1f") : QStringLiteral("%d"));
+    auto *values = valueAxis(valueTitle, fractions ? QStringLiteral("%.1f") : QStringLiteral("%d"));
     chart->addAxis(categoryAxis, Qt::AlignLeft);
     chart->addAxis(values, Qt::AlignBottom);
     bars->attachAxis(categoryAxis);

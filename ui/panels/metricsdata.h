@@ -13,8 +13,9 @@ namespace activelabel {
 // Plain data behind the metrics panel. app/ converts what storage/ and model/ hold into these, so
 // the panel never sees either layer.
 
-// One point of the accuracy-vs-labels plot: the audit estimate with its Wilson 95% interval over the
-// last `window` audit draws, and the test-split accuracy of the same model version when there is one.
+// One point of the accuracy-vs-labels plot: the audit estimate with its Wilson 95% interval over
+// the last `window` audit draws, and the test-split accuracy of the same model version when there
+// is one.
 struct AccuracyPoint
 {
     int labels = 0;

@@ -76,8 +76,8 @@ QChart *MetricsPanel::buildChart(Plot plot) const
     case Plot::Rounds:
         return buildRoundsChart(m_rounds);
     case Plot::PerClassAccuracy:
-        return buildClassBarChart(m_perClass, tr("Per-class accuracy"), tr("Accuracy"), 1.0,
-                                  false, true);
+        return buildClassBarChart(m_perClass, tr("Per-class accuracy"), tr("Accuracy"), 1.0, false,
+                                  true);
     case Plot::ClassBalance:
         return buildClassBarChart(m_balance, tr("Class balance of the labels"), tr("Labels"), 0.0,
                                   true, false);

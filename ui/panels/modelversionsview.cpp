@@ -31,10 +31,9 @@ void ModelVersionsModel::setVersions(const QList<ModelVersionRow> &rows)
 {
     beginResetModel();
     m_rows = rows;
-    std::stable_sort(m_rows.begin(), m_rows.end(),
-                     [](const ModelVersionRow &a, const ModelVersionRow &b) {
-                         return a.version > b.version;
-                     });
+    std::stable_sort(
+        m_rows.begin(), m_rows.end(),
+        [](const ModelVersionRow &a, const ModelVersionRow &b) { return a.version > b.version; });
     endResetModel();
 }
 

@@ -33,8 +33,16 @@ class ModelVersionsModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { VersionColumn, CreatedColumn, BackboneColumn, TransferColumn, LabelsColumn,
-                  HeldOutColumn, TestColumn, ColumnCount };
+    enum Column {
+        VersionColumn,
+        CreatedColumn,
+        BackboneColumn,
+        TransferColumn,
+        LabelsColumn,
+        HeldOutColumn,
+        TestColumn,
+        ColumnCount
+    };
     static constexpr int VersionRole = Qt::UserRole + 1;   // qint64
     static constexpr int IsCurrentRole = Qt::UserRole + 2; // bool
 

@@ -13,9 +13,9 @@ namespace activelabel {
 struct PlateauResult
 {
     bool plateau = false;
-    int rounds = 0;          // the stretch looked at
-    double rise = 0.0;       // largest rise of an estimate in the stretch over the base estimate
-    double halfWidth = 0.0;  // the half-width of the interval at that point
+    int rounds = 0;         // the stretch looked at
+    double rise = 0.0;      // largest rise of an estimate in the stretch over the base estimate
+    double halfWidth = 0.0; // the half-width of the interval at that point
 };
 
 // Points in increasing order of labels. Needs rounds + 1 points; fewer gives no plateau.

@@ -40,8 +40,7 @@ void drawSwatch(QPainter *painter, const QRect &rect, const QColor &colour)
 
 } // namespace
 
-LabelledThumbnailDelegate::LabelledThumbnailDelegate(QObject *parent)
-    : QStyledItemDelegate(parent)
+LabelledThumbnailDelegate::LabelledThumbnailDelegate(QObject *parent) : QStyledItemDelegate(parent)
 {
 }
 
@@ -53,10 +52,10 @@ void LabelledThumbnailDelegate::paint(QPainter *painter, const QStyleOptionViewI
     if (!given.isValid())
         return;
     const int position = given.toInt();
-    QColor colour = position >= 0 && position < m_classes.size() &&
-                            m_classes.at(position).colour.isValid()
-                        ? m_classes.at(position).colour
-                        : defaultClassColour(position);
+    QColor colour =
+        position >= 0 && position < m_classes.size() && m_classes.at(position).colour.isValid()
+            ? m_classes.at(position).colour
+            : defaultClassColour(position);
     // Under the thumbnail, above the caption: where the style put the decoration.
     QStyleOptionViewItem opt = option;
     initStyleOption(&opt, index);
@@ -116,8 +115,8 @@ void SuspiciousLabelDelegate::paint(QPainter *painter, const QStyleOptionViewIte
     }
 
     const bool selected = option.state & QStyle::State_Selected;
-    const QColor text = selected ? option.palette.highlightedText().color()
-                                 : option.palette.text().color();
+    const QColor text =
+        selected ? option.palette.highlightedText().color() : option.palette.text().color();
     const QFontMetrics fm = option.fontMetrics;
     const int x = thumbRect.right() + 12;
     const int lineHeight = fm.height() + 2;
@@ -159,8 +158,8 @@ void SuspiciousLabelDelegate::paint(QPainter *painter, const QStyleOptionViewIte
     painter->setBrush(QColor(220, 220, 220));
     painter->drawRect(bar);
     painter->setBrush(accentVermillion());
-    painter->drawRect(QRect(bar.left(), bar.top(), int(barW * std::clamp(confidence, 0.0, 1.0)),
-                            bar.height()));
+    painter->drawRect(
+        QRect(bar.left(), bar.top(), int(barW * std::clamp(confidence, 0.0, 1.0)), bar.height()));
     painter->restore();
 }
 

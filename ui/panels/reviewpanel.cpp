@@ -189,8 +189,7 @@ int ReviewPanel::classForKey(int key) const
 
 bool ReviewPanel::eventFilter(QObject *watched, QEvent *event)
 {
-    if (event->type() == QEvent::KeyPress &&
-        (watched == m_grid || watched == m_suspicious)) {
+    if (event->type() == QEvent::KeyPress && (watched == m_grid || watched == m_suspicious)) {
         auto *key = static_cast<QKeyEvent *>(event);
         if (key->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier))
             return QWidget::eventFilter(watched, event);
@@ -228,8 +227,8 @@ void ReviewPanel::rebuildMenu()
 void ReviewPanel::updateActions()
 {
     QAbstractItemView *view = activeView();
-    const bool any = view->selectionModel() && (view->selectionModel()->hasSelection() ||
-                                                view->currentIndex().isValid());
+    const bool any = view->selectionModel() &&
+                     (view->selectionModel()->hasSelection() || view->currentIndex().isValid());
     m_relabel->setEnabled(any && !m_classes.isEmpty());
     m_hint->setText(m_tabs->currentIndex() == SuspiciousTab
                         ? tr("Select and press a class key to relabel, Enter to take the model's "
