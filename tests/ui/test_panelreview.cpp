@@ -168,6 +168,20 @@ private Q_SLOTS:
         QCOMPARE(spy.at(0).at(1).toInt(), 0);
     }
 
+    void emptySuspiciousListSaysSo()
+    {
+        ReviewPanel panel;
+        panel.setClasses(classes());
+        QVERIFY(panel.suspiciousEmptyShown()); // no model yet
+        QStandardItemModel *model = suspiciousModel(&panel);
+        panel.setSuspiciousModel(model);
+        QVERIFY(!panel.suspiciousEmptyShown());
+        model->removeRows(0, model->rowCount());
+        QVERIFY(panel.suspiciousEmptyShown());
+        model->appendRow(new QStandardItem);
+        QVERIFY(!panel.suspiciousEmptyShown());
+    }
+
     void rendersRowsWithoutCrashing()
     {
         ReviewPanel panel;

@@ -339,6 +339,8 @@ QChart *buildThroughputChart(const QList<ThroughputSample> &samples)
         if (first == last)
             first = first.addSecs(-600);
         xAxis->setRange(first, last);
+        chart->setTitle(QObject::tr("Labelling throughput — latest %1 labels/hour")
+                            .arg(samples.last().labelsPerHour, 0, 'f', 0));
         yAxis->setRange(0.0, maxRate > 0.0 ? maxRate * 1.1 : 1.0);
         yAxis->applyNiceNumbers();
     }

@@ -34,6 +34,10 @@ QIcon swatchIcon(const QColor &colour)
 ReviewPanel::ReviewPanel(QWidget *parent)
     : QWidget(parent), m_tabs(new QTabWidget(this)), m_filter(new QComboBox(this)),
       m_grid(new ImageBrowser(this)), m_suspicious(new QListView(this)), m_hint(new QLabel(this)),
+      m_suspiciousEmpty(new QLabel(tr("No suspicious labels: the current model agrees with "
+                                      "every labelled image it is confident about, or no model "
+                                      "has scored the labels yet."),
+                                   this)),
       m_relabel(new QToolButton(this)), m_relabelMenu(new QMenu(this)),
       m_gridDelegate(new LabelledThumbnailDelegate(this)),
       m_suspiciousDelegate(new SuspiciousLabelDelegate(this))
@@ -68,7 +72,16 @@ ReviewPanel::ReviewPanel(QWidget *parent)
     labelledLayout->addWidget(m_grid, 1);
 
     m_tabs->addTab(labelledPage, tr("&Labelled images"));
-    m_tabs->addTab(m_suspicious, tr("Sus&picious labels"));
+    // An empty list says why it is empty instead of looking broken.
+    m_suspiciousEmpty->setObjectName(QStringLiteral("suspiciousEmpty"));
+    m_suspiciousEmpty->setWordWrap(true);
+    m_suspiciousEmpty->setAlignment(Qt::AlignCenter);
+    auto *suspiciousPage = new QWidget(this);
+    auto *suspiciousLayout = new QVBoxLayout(suspiciousPage);
+    suspiciousLayout->setContentsMargins(0, 0, 0, 0);
+    suspiciousLayout->addWidget(m_suspicious, 1);
+    suspiciousLayout->addWidget(m_suspiciousEmpty, 1);
+    m_tabs->addTab(suspiciousPage, tr("Sus&picious labels"));
 
     m_relabel->setText(tr("&Relabel as…"));
     m_relabel->setPopupMode(QToolButton::InstantPopup);
@@ -95,6 +108,7 @@ ReviewPanel::ReviewPanel(QWidget *parent)
     connect(m_tabs, &QTabWidget::currentChanged, this, &ReviewPanel::updateActions);
     rebuildMenu();
     updateActions();
+    updateEmptyState();
 }
 
 void ReviewPanel::setLabelledModel(QAbstractItemModel *model)
@@ -108,11 +122,20 @@ void ReviewPanel::setLabelledModel(QAbstractItemModel *model)
 
 void ReviewPanel::setSuspiciousModel(QAbstractItemModel *model)
 {
+    if (m_suspicious->model())
+        disconnect(m_suspicious->model(), nullptr, this, nullptr);
     m_suspicious->setModel(model);
     if (m_suspicious->selectionModel())
         connect(m_suspicious->selectionModel(), &QItemSelectionModel::selectionChanged, this,
                 &ReviewPanel::updateActions);
+    if (model) {
+        connect(model, &QAbstractItemModel::modelReset, this, &ReviewPanel::updateEmptyState);
+        connect(model, &QAbstractItemModel::layoutChanged, this, &ReviewPanel::updateEmptyState);
+        connect(model, &QAbstractItemModel::rowsInserted, this, &ReviewPanel::updateEmptyState);
+        connect(model, &QAbstractItemModel::rowsRemoved, this, &ReviewPanel::updateEmptyState);
+    }
     updateActions();
+    updateEmptyState();
 }
 
 void ReviewPanel::setClasses(const QList<ClassRow> &classes)
@@ -234,6 +257,18 @@ void ReviewPanel::updateActions()
                         ? tr("Select and press a class key to relabel, Enter to take the model's "
                              "prediction. Most confident disagreements first.")
                         : tr("Select images and press a class key to relabel them."));
+}
+
+void ReviewPanel::updateEmptyState()
+{
+    const bool empty = !m_suspicious->model() || m_suspicious->model()->rowCount() == 0;
+    m_suspicious->setVisible(!empty);
+    m_suspiciousEmpty->setVisible(empty);
+}
+
+bool ReviewPanel::suspiciousEmptyShown() const
+{
+    return !m_suspiciousEmpty->isHidden();
 }
 
 void ReviewPanel::showContextMenu(QAbstractItemView *view, const QPoint &pos)

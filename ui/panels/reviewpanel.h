@@ -46,6 +46,8 @@ public:
     QTabWidget *tabs() const { return m_tabs; }
     ImageBrowser *labelledView() const { return m_grid; }
     QListView *suspiciousView() const { return m_suspicious; }
+    // Whether the suspicious tab shows its "nothing suspicious" note instead of the list.
+    bool suspiciousEmptyShown() const;
 
 public Q_SLOTS:
     // Relabels the selected images of the tab on show (the current image when none is selected).
@@ -62,6 +64,7 @@ private:
     QAbstractItemView *activeView() const;
     void rebuildMenu();
     void updateActions();
+    void updateEmptyState();
     void showContextMenu(QAbstractItemView *view, const QPoint &pos);
     int classForKey(int key) const;
 
@@ -71,6 +74,7 @@ private:
     ImageBrowser *m_grid = nullptr;
     QListView *m_suspicious = nullptr;
     QLabel *m_hint = nullptr;
+    QLabel *m_suspiciousEmpty = nullptr;
     QToolButton *m_relabel = nullptr;
     QMenu *m_relabelMenu = nullptr;
     LabelledThumbnailDelegate *m_gridDelegate = nullptr;
