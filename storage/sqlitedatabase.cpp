@@ -105,6 +105,12 @@ void Query::exec()
     }
 }
 
+void Query::reset()
+{
+    sqlite3_reset(m_statement->handle());
+    sqlite3_clear_bindings(m_statement->handle());
+}
+
 bool Query::isNull(int column) const
 {
     return sqlite3_column_type(m_statement->handle(), column) == SQLITE_NULL;

@@ -80,6 +80,8 @@ public:
     bool step();
     // Runs a statement that returns no rows (or ignores them).
     void exec();
+    // Rewinds the statement and clears its bindings, for reuse in a loop.
+    void reset();
 
     bool isNull(int column) const;
     std::int64_t int64(int column) const;

@@ -4,6 +4,7 @@
 #include "storage/classrepository.h"
 #include "storage/groundtruthrepository.h"
 #include "storage/imageimporter.h"
+#include "storage/imageloader.h"
 #include "storage/importlogrepository.h"
 #include "storage/labelrepository.h"
 #include "storage/project.h"
@@ -228,6 +229,32 @@ private Q_SLOTS:
         QVERIFY(s.cancelled);
         QCOMPARE(s.added, std::int64_t(6));
         QCOMPARE(ImageRepository(project->database()).counts().total, std::int64_t(6));
+    }
+
+    void loadById()
+    {
+        TempDir tmp;
+        QVERIFY(writeImage(tmp.file("a.png"), 21, 13, 1));
+        QVERIFY(writeImage(tmp.file("b.jpg"), 8, 5, 2, 1));
+        auto project = Project::create(tmp.file("p"));
+        ImageImporter(project->database(), {}).importPaths({tmp.file("a.png"), tmp.file("b.jpg")}, false);
+        ImageLoader loader(*project);
+        const cv::Mat a = loader.load(1);
+        QCOMPARE(a.type(), CV_8UC3);
+        QCOMPARE(a.cols, 21);
+        QCOMPARE(loader.load(2).type(), CV_8UC1);
+        std::string error;
+        QVERIFY(loader.load(3, &error).empty());
+        QVERIFY(QString::fromStdString(error).contains("no image"));
+        const auto paths = loader.resolvedPaths({2, 1, 9});
+        QCOMPARE(paths.size(), std::size_t(3));
+        QCOMPARE(paths[0].filename().string(), std::string("b.jpg"));
+        QCOMPARE(paths[1].filename().string(), std::string("a.png"));
+        QVERIFY(paths[2].empty());
+        // A file deleted after import: a reason, not a crash.
+        fs::remove(tmp.file("a.png"));
+        QVERIFY(loader.load(1, &error).empty());
+        QVERIFY(QString::fromStdString(error).contains("cannot open"));
     }
 
     void pagingListsEveryImageOnce()

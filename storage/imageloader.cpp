@@ -1,0 +1,34 @@
+#include "storage/imageloader.h"
+
+#include "storage/imagedecoder.h"
+#include "storage/imagerepository.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
+
+namespace activelabel {
+
+cv::Mat ImageLoader::load(std::int64_t imageId, std::string *error)
+{
+    const auto record = ImageRepository(m_project.database()).get(imageId);
+    if (!record) {
+        if (error)
+            *error = "no image with id " + std::to_string(imageId);
+        return {};
+    }
+    return ImageDecoder::decodeFile(m_project.resolve(record->path), error);
+}
+
+std::vector<std::filesystem::path> ImageLoader::resolvedPaths(const std::vector<std::int64_t> &imageIds)
+{
+    std::vector<std::filesystem::path> out;
+    out.reserve(imageIds.size());
+    auto q = m_project.database().query("SELECT path FROM images WHERE id = ?");
+    for (std::int64_t id : imageIds) {
+        q.bind(1, id);
+        out.push_back(q.step() ? m_project.resolve(q.blobString(0)) : std::filesystem::path());
+        q.reset();
+    }
+    return out;
+}
+
+} // namespace activelabel
