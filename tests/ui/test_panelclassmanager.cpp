@@ -187,6 +187,24 @@ private Q_SLOTS:
         QVERIFY(!dialog.requestColour(13, QColor()));
     }
 
+    void keyboardDeleteAndReorder()
+    {
+        ClassManagerDialog dialog;
+        dialog.setConfirmationsEnabled(false);
+        dialog.setClasses(fashionClasses());
+        QSignalSpy moves(&dialog, &ClassManagerDialog::moveRequested);
+        QSignalSpy deletes(&dialog, &ClassManagerDialog::deleteRequested);
+        auto *table = dialog.findChild<QTableWidget *>(QStringLiteral("classTable"));
+        QVERIFY(dialog.selectClass(12));
+        QTest::keyClick(table, Qt::Key_Down, Qt::ControlModifier);
+        QCOMPARE(moves.size(), 1);
+        QCOMPARE(moves.at(0).at(0).toLongLong(), 12);
+        QCOMPARE(moves.at(0).at(1).toInt(), 2);
+        QTest::keyClick(table, Qt::Key_Delete);
+        QCOMPARE(deletes.size(), 1);
+        QCOMPARE(deletes.at(0).at(0).toLongLong(), 12);
+    }
+
     void refreshKeepsSelection()
     {
         ClassManagerDialog dialog;

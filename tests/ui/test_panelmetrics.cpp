@@ -157,6 +157,12 @@ private Q_SLOTS:
         QCOMPARE(lines.at(1)->count(), 3); // test only where present
         QCOMPARE(lines.at(1)->at(0).y(), points.at(2).test.value());
 
+        // Points arriving out of order are drawn in order of labels.
+        QList<AccuracyPoint> shuffled = points;
+        std::swap(shuffled[0], shuffled[3]);
+        panel.setAccuracy(shuffled);
+        QCOMPARE(lineSeries(panel.chart(MetricsPanel::Plot::Accuracy)).at(0)->at(0).x(), 50.0);
+
         // Without a test split there is no test line.
         QList<AccuracyPoint> noTest = points;
         for (AccuracyPoint &p : noTest)

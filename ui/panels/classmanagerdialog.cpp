@@ -7,6 +7,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -171,11 +172,32 @@ ClassManagerDialog::ClassManagerDialog(QWidget *parent)
         requestHotkey(selectedClassId(), m_key->itemData(index).toString());
     });
     connect(m_table, &QTableWidget::itemChanged, this, &ClassManagerDialog::nameEdited);
+    m_table->installEventFilter(this);
     connect(m_table, &QTableWidget::itemSelectionChanged, this,
             &ClassManagerDialog::refreshControls);
 
     resize(560, 420);
     refreshControls();
+}
+
+bool ClassManagerDialog::eventFilter(QObject *watched, QEvent *event)
+{
+    // Keyboard equivalents in the table: Delete deletes, Ctrl+Up/Down reorders.
+    // (While a name is being edited the keys go to the editor, not here.)
+    if (watched == m_table && event->type() == QEvent::KeyPress) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        const qint64 id = selectedClassId();
+        if (id >= 0 && key->key() == Qt::Key_Delete) {
+            requestDelete(id);
+            return true;
+        }
+        if (id >= 0 && key->modifiers() == Qt::ControlModifier &&
+            (key->key() == Qt::Key_Up || key->key() == Qt::Key_Down)) {
+            requestMove(id, rowOf(id) + (key->key() == Qt::Key_Up ? -1 : 1));
+            return true;
+        }
+    }
+    return QDialog::eventFilter(watched, event);
 }
 
 void ClassManagerDialog::setClasses(const QList<ClassRow> &rows)

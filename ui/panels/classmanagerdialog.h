@@ -62,6 +62,9 @@ Q_SIGNALS:
     void hotkeyRequested(qint64 id, const QString &key);
     void colourRequested(qint64 id, const QColor &colour);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     enum Column { NameColumn, KeyColumn, CountColumn };
 

@@ -12,6 +12,8 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace activelabel {
 
 namespace {
@@ -140,6 +142,9 @@ QChart *MetricsPanel::chart(Plot plot) const
 void MetricsPanel::setAccuracy(const QList<AccuracyPoint> &points)
 {
     m_accuracy = points;
+    std::stable_sort(
+        m_accuracy.begin(), m_accuracy.end(),
+        [](const AccuracyPoint &a, const AccuracyPoint &b) { return a.labels < b.labels; });
     replaceChart(Plot::Accuracy, buildChart(Plot::Accuracy));
     updatePlateauHint();
 }

@@ -28,6 +28,7 @@ public:
     explicit MetricsPanel(QWidget *parent = nullptr);
     ~MetricsPanel() override;
 
+    // Points in any order (sorted by number of labels here); one per round is typical.
     void setAccuracy(const QList<AccuracyPoint> &points);
     void setRounds(const QList<RoundPoint> &rounds);
     void setPerClassAccuracy(const ClassSeries &accuracy);
@@ -47,7 +48,8 @@ public:
 
     // Writes every plot that has data as a PNG into `dir` (accuracy.png, rounds.png,
     // per_class_accuracy.png, class_balance.png, confusion.png, throughput.png) and returns the
-    // paths written. Stops at the first failure and puts the reason in `error`.
+    // paths written. Stops at the first failure and puts the reason in `error`. UI thread only
+    // (it renders widgets and charts).
     QStringList savePlots(const QString &dir, QString *error = nullptr) const;
 
 private:
