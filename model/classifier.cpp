@@ -1,0 +1,365 @@
+#include "model/detail/classifierimpl.h"
+
+#include "model/modelerror.h"
+
+#include <cmath>
+
+namespace activelabel {
+
+namespace {
+
+FloatMatrix toMatrix(const torch::Tensor &t)
+{
+    const torch::Tensor c = t.to(torch::kFloat).contiguous();
+    FloatMatrix m(std::size_t(c.size(0)), c.dim() > 1 ? std::size_t(c.size(1)) : 1);
+    std::memcpy(m.data.data(), c.data_ptr<float>(), m.data.size() * sizeof(float));
+    return m;
+}
+
+std::uint64_t g_versionCounter = 1; // process-wide, so two classifiers never share a version
+
+} // namespace
+
+// ---- Impl ---------------------------------------------------------------------------------
+
+void Classifier::Impl::resetVersions()
+{
+    stageVersions.assign(std::size_t(backbone.stageCount), 0);
+    bumpStages(0, backbone.stageCount);
+    cacheBoundary = 0;
+    cache.clear();
+    hasOptimized = false;
+}
+
+void Classifier::Impl::bumpStages(int from, int to)
+{
+    for (int i = from; i < to; ++i)
+        stageVersions[std::size_t(i)] = g_versionCounter++;
+}
+
+std::vector<std::uint64_t> Classifier::Impl::versionsBelow(int boundary) const
+{
+    return std::vector<std::uint64_t>(stageVersions.begin(), stageVersions.begin() + boundary);
+}
+
+void Classifier::Impl::initHead(int classCount, std::uint64_t headSeed)
+{
+    torch::NoGradGuard noGrad;
+    auto gen = at::detail::createCPUGenerator(headSeed ^ 0x9e3779b97f4a7c15ULL);
+    const double bound = 1.0 / std::sqrt(double(backbone.featureDim));
+    headWeight = torch::empty({classCount, backbone.featureDim}).uniform_(-bound, bound, gen);
+    headBias = torch::empty({classCount}).uniform_(-bound, bound, gen);
+}
+
+const torch::jit::Module &Classifier::Impl::inferenceModule()
+{
+    if (hasOptimized && optimizedVersions == stageVersions)
+        return optimized;
+    torch::jit::Module clone = backbone.module.clone();
+    clone.eval();
+    std::vector<std::string> methods;
+    if (backbone.hasStages())
+        for (int i = 0; i < backbone.stageCount; ++i)
+            methods.push_back("stage" + std::to_string(i));
+    try {
+        // The same passes as Python's torch.jit.optimize_for_inference: conv/bn folding,
+        // constant weights, MKLDNN layouts where they pay.
+        torch::jit::Module frozen = torch::jit::freeze(clone, methods);
+        optimized = torch::jit::optimize_for_inference(frozen, methods);
+    } catch (const std::exception &) {
+        optimized = clone; // an exotic imported model: plain eval-mode inference still works
+    }
+    hasOptimized = true;
+    optimizedVersions = stageVersions;
+    return optimized;
+}
+
+torch::Tensor Classifier::Impl::runStages(const torch::jit::Module &module, int from, int to,
+                                          const torch::Tensor &x) const
+{
+    if (!backbone.hasStages())
+        return (from == 0 && to >= 1) ? module.get_method("forward")({x}).toTensor() : x;
+    torch::Tensor y = x;
+    for (int i = from; i < to; ++i)
+        y = module.get_method("stage" + std::to_string(i))({y}).toTensor();
+    return y;
+}
+
+torch::Tensor Classifier::Impl::boundaryInputs(const ImageProvider &images, const std::vector<std::size_t> &indices,
+                                               int boundary, bool useCache, int batchSize,
+                                               std::vector<std::size_t> *failed, QStringList *reasons)
+{
+    c10::InferenceMode guard;
+    if (useCache && boundary > 0)
+        cache.use({&images, images.size(), boundary, versionsBelow(boundary)});
+    std::vector<torch::Tensor> parts;
+    const std::size_t step = std::size_t(std::max(1, batchSize));
+    for (std::size_t begin = 0; begin < indices.size(); begin += step) {
+        const std::size_t end = std::min(indices.size(), begin + step);
+        std::vector<std::size_t> chunk(indices.begin() + std::ptrdiff_t(begin), indices.begin() + std::ptrdiff_t(end));
+        std::vector<std::int64_t> rows = (useCache && boundary > 0) ? cache.lookup(chunk)
+                                                                     : std::vector<std::int64_t>(chunk.size(), -1);
+        std::vector<std::size_t> missing;
+        std::vector<std::int64_t> missingPos, hitPos, hitRows;
+        for (std::size_t i = 0; i < chunk.size(); ++i) {
+            if (rows[i] < 0) {
+                missing.push_back(chunk[i]);
+                missingPos.push_back(std::int64_t(i));
+            } else {
+                hitPos.push_back(std::int64_t(i));
+                hitRows.push_back(rows[i]);
+            }
+        }
+        torch::Tensor computed, hits;
+        if (!missing.empty()) {
+            std::vector<std::size_t> bad;
+            torch::Tensor x = preprocess(images, missing, 0, missing.size(), &bad, reasons);
+            computed = boundary == 0 ? x : runStages(inferenceModule(), 0, boundary, x);
+            if (useCache && boundary > 0)
+                computed = cache.storagePrecision(computed);
+            for (std::size_t b : bad)
+                if (failed)
+                    failed->push_back(begin + std::size_t(missingPos[b]));
+            if (useCache && boundary > 0) {
+                std::vector<std::size_t> good;
+                std::vector<std::int64_t> goodRows;
+                std::size_t next = 0;
+                for (std::size_t i = 0; i < missing.size(); ++i) {
+                    if (next < bad.size() && bad[next] == i) {
+                        ++next;
+                        continue;
+                    }
+                    good.push_back(missing[i]);
+                    goodRows.push_back(std::int64_t(i));
+                }
+                if (!good.empty())
+                    cache.insert(good, computed.index_select(0, torch::tensor(goodRows, torch::kLong)));
+            }
+        }
+        if (!hitRows.empty())
+            hits = cache.gather(hitRows);
+        if (hitRows.empty()) {
+            parts.push_back(computed);
+            continue;
+        }
+        if (missing.empty()) {
+            parts.push_back(hits);
+            continue;
+        }
+        std::vector<std::int64_t> shape(hits.sizes().begin(), hits.sizes().end());
+        shape[0] = std::int64_t(chunk.size());
+        torch::Tensor out = torch::empty(shape);
+        out.index_copy_(0, torch::tensor(hitPos, torch::kLong), hits);
+        out.index_copy_(0, torch::tensor(missingPos, torch::kLong), computed);
+        parts.push_back(out);
+    }
+    if (parts.empty())
+        return torch::empty({0});
+    return parts.size() == 1 ? parts.front() : torch::cat(parts);
+}
+
+torch::Tensor Classifier::Impl::features(const ImageProvider &images, const std::vector<std::size_t> &indices,
+                                         bool useCache, int batchSize, std::vector<std::size_t> *failed,
+                                         QStringList *reasons)
+{
+    c10::InferenceMode guard;
+    const int boundary = useCache ? cacheBoundary : 0;
+    std::vector<torch::Tensor> parts;
+    const std::size_t step = std::size_t(std::max(1, batchSize));
+    for (std::size_t begin = 0; begin < indices.size(); begin += step) {
+        const std::size_t end = std::min(indices.size(), begin + step);
+        std::vector<std::size_t> chunk(indices.begin() + std::ptrdiff_t(begin), indices.begin() + std::ptrdiff_t(end));
+        std::vector<std::size_t> bad;
+        torch::Tensor in = boundaryInputs(images, chunk, boundary, useCache, batchSize, &bad, reasons);
+        for (std::size_t b : bad)
+            if (failed)
+                failed->push_back(begin + b);
+        parts.push_back(runStages(inferenceModule(), boundary, backbone.stageCount, in));
+    }
+    if (parts.empty())
+        return torch::empty({0, backbone.featureDim});
+    return parts.size() == 1 ? parts.front() : torch::cat(parts);
+}
+
+torch::Tensor Classifier::Impl::logits(const torch::Tensor &f) const
+{
+    return torch::linear(f, headWeight, headBias);
+}
+
+// ---- Classifier ---------------------------------------------------------------------------
+
+Classifier::Classifier(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Classifier::~Classifier() = default;
+
+std::unique_ptr<Classifier> Classifier::create(const ModelSpec &specIn, const QStringList &classNames,
+                                               std::uint64_t seed)
+{
+    auto impl = std::make_unique<Impl>();
+    impl->spec = specIn;
+    impl->seed = seed;
+    QStringList unique = classNames;
+    if (unique.removeDuplicates() != 0)
+        throw ModelError(QStringLiteral("class names must be unique"));
+    impl->classes = classNames;
+    detail::ImportedHead imported;
+    if (specIn.isBuiltin()) {
+        const QString invalid = specIn.validate();
+        if (!invalid.isEmpty())
+            throw ModelError(invalid);
+        try {
+            impl->backbone = detail::makeBuiltin(impl->spec, seed);
+        } catch (const ModelError &) {
+            throw;
+        } catch (const std::exception &e) {
+            throw ModelError(QStringLiteral("cannot build %1: %2")
+                                 .arg(specIn.backbone, QString::fromUtf8(e.what()).trimmed().section('\n', 0, 0)));
+        }
+    } else {
+        impl->backbone = detail::importTorchScript(impl->spec, &imported);
+        impl->backboneLabels = -1;
+    }
+    impl->initHead(int(classNames.size()), seed);
+    if (imported.weight.defined()) {
+        torch::NoGradGuard noGrad;
+        for (int i = 0; i < classNames.size(); ++i) {
+            const int j = int(imported.classes.indexOf(classNames[i]));
+            if (j < 0)
+                continue;
+            impl->headWeight[i].copy_(imported.weight[j]);
+            impl->headBias[i].copy_(imported.bias[j]);
+        }
+    }
+    impl->resetVersions();
+    return std::unique_ptr<Classifier>(new Classifier(std::move(impl)));
+}
+
+const ModelSpec &Classifier::spec() const { return m_impl->spec; }
+const QStringList &Classifier::classNames() const { return m_impl->classes; }
+int Classifier::classCount() const { return int(m_impl->classes.size()); }
+QString Classifier::backboneKind() const { return QString::fromStdString(m_impl->backbone.kind); }
+int Classifier::featureDim() const { return int(m_impl->backbone.featureDim); }
+double Classifier::temperature() const { return m_impl->temperature; }
+bool Classifier::backboneTrained() const { return m_impl->backboneLabels != 0; }
+long long Classifier::backboneLabels() const { return m_impl->backboneLabels; }
+TransferMode Classifier::lastMode() const { return m_impl->lastMode; }
+std::int64_t Classifier::headParameterCount() const { return m_impl->headWeight.numel() + m_impl->headBias.numel(); }
+
+QStringList Classifier::blockNames() const
+{
+    QStringList names;
+    for (const auto &b : m_impl->backbone.blocks)
+        names << QString::fromStdString(b.name);
+    return names;
+}
+
+std::vector<std::int64_t> Classifier::blockParameterCounts() const
+{
+    std::vector<std::int64_t> counts;
+    for (const auto &b : m_impl->backbone.blocks)
+        counts.push_back(b.parameterCount);
+    return counts;
+}
+
+void Classifier::addClass(const QString &name)
+{
+    if (name.isEmpty() || m_impl->classes.contains(name))
+        throw ModelError(QStringLiteral("class '%1' already exists or is empty").arg(name));
+    torch::NoGradGuard noGrad;
+    auto gen = at::detail::createCPUGenerator(m_impl->seed + std::uint64_t(m_impl->classes.size()) * 7919u);
+    const double bound = 1.0 / std::sqrt(double(m_impl->backbone.featureDim));
+    // New rows start small so the new class does not steal mass from the old ones before it has
+    // any labels; the old rows are copied untouched.
+    torch::Tensor row = torch::empty({1, m_impl->backbone.featureDim}).uniform_(-bound, bound, gen);
+    m_impl->headWeight = torch::cat({m_impl->headWeight.detach(), row}).contiguous();
+    m_impl->headBias = torch::cat({m_impl->headBias.detach(), torch::full({1}, -1.0f)}).contiguous();
+    m_impl->classes << name;
+    m_impl->optimizerState.clear(); // the head's moments no longer fit its shape
+    m_impl->optimizerKey.clear();
+}
+
+Prediction Classifier::predict(const ImageProvider &images, const std::vector<std::size_t> &indices,
+                               const PredictOptions &options)
+{
+    c10::InferenceMode guard;
+    Prediction result;
+    const torch::Tensor f = m_impl->features(images, indices, options.useFeatureCache, options.batchSize,
+                                             &result.failedRows, &result.failureReasons);
+    torch::Tensor probs = torch::softmax(m_impl->logits(f) / m_impl->temperature, 1);
+    if (!result.failedRows.empty() && probs.size(1) > 0) {
+        const auto rows = torch::tensor(std::vector<std::int64_t>(result.failedRows.begin(), result.failedRows.end()),
+                                        torch::kLong);
+        probs.index_fill_(0, rows, 1.0 / double(probs.size(1)));
+    }
+    result.probabilities = toMatrix(probs);
+    if (options.logits)
+        result.logits = toMatrix(m_impl->logits(f));
+    if (options.embeddings) {
+        torch::Tensor e = f.clone();
+        if (!result.failedRows.empty())
+            e.index_fill_(0,
+                          torch::tensor(std::vector<std::int64_t>(result.failedRows.begin(), result.failedRows.end()),
+                                        torch::kLong),
+                          0.0);
+        result.embeddings = toMatrix(e);
+    }
+    return result;
+}
+
+std::vector<FloatMatrix> Classifier::predictMcDropout(const ImageProvider &images,
+                                                      const std::vector<std::size_t> &indices, int passes,
+                                                      std::uint64_t seed)
+{
+    c10::InferenceMode guard;
+    const torch::Tensor f = m_impl->features(images, indices, true, 256, nullptr, nullptr);
+    const double p = m_impl->spec.headDropout;
+    auto gen = at::detail::createCPUGenerator(seed);
+    std::vector<FloatMatrix> out;
+    for (int t = 0; t < passes; ++t) {
+        torch::Tensor x = f;
+        if (p > 0.0) {
+            const torch::Tensor keep = torch::empty_like(f).bernoulli_(1.0 - p, gen);
+            x = f * keep / (1.0 - p);
+        }
+        out.push_back(toMatrix(torch::softmax(m_impl->logits(x) / m_impl->temperature, 1)));
+    }
+    return out;
+}
+
+std::map<QString, TensorState> Classifier::tensorState() const
+{
+    std::map<QString, TensorState> out;
+    auto add = [&](const QString &name, const torch::Tensor &t) {
+        TensorState s;
+        s.shape.assign(t.sizes().begin(), t.sizes().end());
+        const torch::Tensor c = t.detach().contiguous();
+        s.bytes = QByteArray(static_cast<const char *>(c.data_ptr()), qsizetype(c.numel() * c.element_size()));
+        s.requiresGrad = t.requires_grad();
+        s.hasGradient = t.grad().defined();
+        out[name] = s;
+    };
+    for (const auto &p : m_impl->backbone.module.named_parameters())
+        add(QStringLiteral("backbone.") + QString::fromStdString(p.name), p.value);
+    for (const auto &b : m_impl->backbone.module.named_buffers())
+        add(QStringLiteral("backbone.") + QString::fromStdString(b.name), b.value);
+    add(QStringLiteral("head.weight"), m_impl->headWeight);
+    add(QStringLiteral("head.bias"), m_impl->headBias);
+    return out;
+}
+
+void Classifier::invalidateFeatureCache()
+{
+    m_impl->cache.clear();
+}
+
+void Classifier::setFeatureCacheLimit(std::size_t bytes, bool fp16)
+{
+    m_impl->cache.setLimit(bytes, fp16);
+}
+
+FeatureCacheStats Classifier::featureCacheStats() const
+{
+    const auto &c = m_impl->cache;
+    return {c.entries(), c.bytes(), c.limitBytes(), c.hits(), c.misses()};
+}
+
+} // namespace activelabel

@@ -1,0 +1,141 @@
+#pragma once
+
+#include "model/floatmatrix.h"
+#include "model/imageprovider.h"
+#include "model/modelspec.h"
+#include "model/transfermode.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace activelabel {
+
+struct PredictOptions
+{
+    int batchSize = 256;
+    bool embeddings = true;     // also return penultimate features (N x D)
+    bool useFeatureCache = true; // reuse/fill cached backbone features when the backbone is frozen
+    bool logits = false;         // also return raw head outputs (N x C, before temperature)
+};
+
+struct Prediction
+{
+    FloatMatrix probabilities; // N x C, calibrated with the fitted temperature, rows sum to 1
+    FloatMatrix embeddings;    // N x D penultimate features (empty unless requested)
+    FloatMatrix logits;        // N x C uncalibrated logits (empty unless requested)
+    // Rows whose image could not be loaded: their probabilities are uniform, embeddings zero.
+    std::vector<std::size_t> failedRows;
+    QStringList failureReasons; // one per failed row
+};
+
+// One parameter or buffer, copied out for diagnostics and tests (freeze checks, round trips).
+struct TensorState
+{
+    std::vector<std::int64_t> shape;
+    QByteArray bytes;         // raw contents, native byte order
+    bool requiresGrad = false;
+    bool hasGradient = false; // a gradient was accumulated into it (by the last round)
+};
+
+// Feature-cache figures, for benchmarks and the status display.
+struct FeatureCacheStats
+{
+    std::size_t entries = 0;
+    std::size_t bytes = 0;
+    std::size_t limitBytes = 0;
+    std::size_t hits = 0;
+    std::size_t misses = 0;
+};
+
+// A backbone (smallcnn, resnet18 or a bring-your-own TorchScript model) plus a linear head with
+// dropout, with the class names, the fitted temperature and the feature cache. Not thread-safe:
+// one thread (the training worker) owns it. Errors the user can cause throw ModelError.
+//
+// Bring-your-own TorchScript backbones (ModelSpec::backbone = path of FILE.pt, FILE.pt.json read
+// if present, else the spec's size/channels/mean/std are used). Supported shapes: a module whose
+// forward takes one float N x C x H x W tensor and returns either
+//   - N x K logits from a final classifier that is a linear layer (or a 1x1 convolution) reached
+//     as a submodule: ResNet/RegNet `fc`, MobileNet/EfficientNet `classifier[-1]`, SqueezeNet
+//     `classifier[1]`, VGG `classifier[6]`, ...; scripted or traced, the classifier is found by
+//     name or, failing that, as the last weight whose output size is K. It is neutralised (its
+//     weight becomes the identity), so the module's own forward then yields its features;
+//   - N x D features (a headless model), or N x D x h x w maps (average-pooled by us);
+//   - an ActiveLabel export (format tag "activelabel-model"): its `embed` method is used, and
+//     head rows of classes whose names match the project's are kept.
+// Anything else (not a zip/TorchScript file, empty, truncated, forward failing on the declared
+// input size and channels, outputs of other ranks) is refused with a one-line reason.
+// Blocks for finetune:N are the module's top-level children that own trainable parameters.
+class Classifier
+{
+public:
+    struct Impl;
+
+    // A new classifier; built-ins are initialised from `seed`. Throws ModelError.
+    static std::unique_ptr<Classifier> create(const ModelSpec &spec, const QStringList &classNames,
+                                              std::uint64_t seed = 0);
+    // A checkpoint written by save(). Throws ModelError (missing, corrupt, not ours).
+    static std::unique_ptr<Classifier> load(const QString &checkpointPath);
+
+    ~Classifier();
+    Classifier(const Classifier &) = delete;
+    Classifier &operator=(const Classifier &) = delete;
+
+    // Model + optimizer state + classes + mode + input spec + temperature, written to a temporary
+    // file, fsync'ed and renamed over `path`, so a crash never leaves a half-written checkpoint.
+    void save(const QString &path) const;
+
+    const ModelSpec &spec() const;
+    const QStringList &classNames() const;
+    int classCount() const;
+    // Appends a class: the head grows by one row, existing rows (and their logits) are untouched.
+    void addClass(const QString &name);
+
+    QString backboneKind() const;   // "smallcnn", "resnet18", "torchscript"
+    QStringList blockNames() const; // first to last; finetune:N trains the last N
+    std::vector<std::int64_t> blockParameterCounts() const;
+    std::int64_t headParameterCount() const;
+    int featureDim() const;
+    double temperature() const;
+    // True once the backbone has been trained (or was loaded pretrained): Auto uses it.
+    bool backboneTrained() const;
+    // Labels the backbone last trained on in this project (0 = never; -1 = pretrained elsewhere).
+    long long backboneLabels() const;
+    TransferMode lastMode() const;
+
+    Prediction predict(const ImageProvider &images, const std::vector<std::size_t> &indices,
+                       const PredictOptions &options = {});
+    // Monte-Carlo dropout: `passes` stochastic passes through the head's dropout (features are
+    // deterministic, so they are computed once). Returns `passes` matrices of N x C probabilities.
+    std::vector<FloatMatrix> predictMcDropout(const ImageProvider &images, const std::vector<std::size_t> &indices,
+                                              int passes, std::uint64_t seed = 0);
+
+    // TorchScript export (forward = calibrated probabilities, logits, embed) plus FILE.pt.json.
+    // Both written atomically. Throws ModelError.
+    void exportTorchScript(const QString &path, const QJsonObject &metrics = {}) const;
+
+    // The cache keys images by provider index: it assumes index i of a provider keeps meaning the
+    // same image (it is dropped when a different provider object is seen). Call this if not.
+    void invalidateFeatureCache();
+    void setFeatureCacheLimit(std::size_t bytes, bool fp16 = true);
+    FeatureCacheStats featureCacheStats() const;
+
+    // Every parameter and buffer: "backbone.<torchvision-style name>", "head.weight", "head.bias".
+    std::map<QString, TensorState> tensorState() const;
+
+    Impl &impl() { return *m_impl; }
+    const Impl &impl() const { return *m_impl; }
+
+private:
+    explicit Classifier(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace activelabel

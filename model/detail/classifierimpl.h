@@ -1,0 +1,68 @@
+#pragma once
+// INTERNAL to model/: includes torch. Never include from a public model header.
+
+#include "model/classifier.h"
+#include "model/detail/backbone.h"
+#include "model/detail/featurecache.h"
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace activelabel {
+
+// Shared by classifier.cpp, trainer.cpp, importer.cpp and exporter.cpp.
+struct Classifier::Impl
+{
+    ModelSpec spec;
+    QStringList classes;
+    detail::Backbone backbone;
+    torch::Tensor headWeight; // C x D
+    torch::Tensor headBias;   // C
+    double temperature = 1.0;
+    std::uint64_t seed = 0;
+    long long backboneLabels = 0; // 0 never trained, -1 pretrained elsewhere
+    TransferMode lastMode = TransferMode::automatic();
+    // Serialised Adam state of the last round and the parameter layout it belongs to.
+    std::string optimizerState;
+    std::string optimizerKey;
+
+    // Bumped when a stage's weights or buffers change: the feature cache and the optimised
+    // inference module are only valid for the versions they were built from.
+    std::vector<std::uint64_t> stageVersions;
+    int cacheBoundary = 0; // leading stages frozen (unchanged) in the last round
+    detail::FeatureCache cache;
+    torch::jit::Module optimized;
+    bool hasOptimized = false;
+    std::vector<std::uint64_t> optimizedVersions;
+
+    void resetVersions();
+    void bumpStages(int from, int to);
+    std::vector<std::uint64_t> versionsBelow(int boundary) const;
+
+    void initHead(int classCount, std::uint64_t headSeed);
+
+    // Float NCHW, normalised, for images[indices[begin..end)]; failed loads become zeros and are
+    // reported as positions relative to `begin`.
+    torch::Tensor preprocess(const ImageProvider &images, const std::vector<std::size_t> &indices,
+                             std::size_t begin, std::size_t end, std::vector<std::size_t> *failed,
+                             QStringList *reasons) const;
+
+    // Backbone outputs at `boundary` (0 = the preprocessed input) for all indices, in eval mode,
+    // through the feature cache when useCache. Failures are reported as positions in `indices`.
+    torch::Tensor boundaryInputs(const ImageProvider &images, const std::vector<std::size_t> &indices, int boundary,
+                                 bool useCache, int batchSize, std::vector<std::size_t> *failed,
+                                 QStringList *reasons);
+    // N x D features for all indices (eval mode), using the cache at cacheBoundary when allowed.
+    torch::Tensor features(const ImageProvider &images, const std::vector<std::size_t> &indices, bool useCache,
+                           int batchSize, std::vector<std::size_t> *failed, QStringList *reasons);
+    torch::Tensor logits(const torch::Tensor &features) const;
+
+    // Eval-mode frozen + optimize_for_inference clone of the backbone (stage methods preserved),
+    // rebuilt when a stage changed; falls back to the plain module if optimisation fails.
+    const torch::jit::Module &inferenceModule();
+    torch::Tensor runStages(const torch::jit::Module &module, int from, int to, const torch::Tensor &x) const;
+};
+
+} // namespace activelabel

@@ -1,0 +1,71 @@
+#pragma once
+// INTERNAL to model/: includes torch. Never include from a public model header.
+
+#include "model/detail/classifierimpl.h"
+#include "model/trainer.h"
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <random>
+#include <utility>
+#include <vector>
+
+namespace activelabel::detail {
+
+// One round's mutable training machinery, split from Trainer::train so each stays readable:
+// which blocks train, their inputs (cached features above a frozen prefix, or pixels), the
+// optimizer, the best-so-far weights, and the snapshot that a cancelled round rolls back to.
+class TrainingState
+{
+public:
+    TrainingState(Classifier::Impl &impl, const TransferMode &mode, const TrainingOptions &options);
+    ~TrainingState();
+
+    int trainableFrom() const { return m_trainableFrom; } // first trainable block (== blocks: frozen)
+    bool usesCache() const { return m_useCache; }
+
+    void prepareInputs(const ImageProvider &images, const std::vector<LabelledSample> &train,
+                       const std::vector<LabelledSample> &heldOut);
+    std::size_t trainCount() const { return m_trainTargets.size(); }
+    std::size_t heldOutCount() const { return m_heldOutTargets.size(); }
+    std::vector<int> trainTargetsVector() const { return m_trainTargets; }
+
+    double step(const std::vector<std::int64_t> &rows, bool augment, bool flip, std::mt19937_64 &rng);
+    std::pair<double, double> evaluateHeldOut(); // accuracy, NLL (temperature 1)
+    torch::Tensor heldOutLogits();
+    torch::Tensor heldOutTargets() const;
+    void keepBest();
+    void restoreBest();
+    void rollback();
+    void commit(std::size_t labelCount);
+
+private:
+    std::vector<torch::Tensor> trainableTensors() const; // parameters + buffers that may change
+    void setTrainingModes(bool training);
+    torch::Tensor inputsFor(const torch::Tensor &stored, const std::vector<std::size_t> &indices,
+                            const std::vector<std::int64_t> &rows) const;
+    torch::Tensor forward(const torch::Tensor &x, bool training);
+    void reinitialise();
+    void shrinkAndPerturb(double shrink, double perturb);
+
+    Classifier::Impl &m_d;
+    TransferMode m_mode;
+    TrainingOptions m_options;
+    int m_trainableFrom = 0;
+    int m_boundary = 0; // stage whose input the training loop starts from
+    bool m_useCache = false;
+    const ImageProvider *m_images = nullptr;
+    torch::Tensor m_trainInputs, m_heldOutInputs; // undefined when too large: loaded per batch
+    std::vector<std::size_t> m_trainIndices, m_heldOutIndices;
+    std::vector<int> m_trainTargets, m_heldOutTargets;
+    std::vector<torch::Tensor> m_trainable;
+    std::vector<torch::Tensor> m_best;
+    std::vector<torch::Tensor> m_snapshot; // all parameters/buffers + head at round start
+    torch::Tensor m_snapshotHeadW, m_snapshotHeadB;
+    double m_snapshotTemperature = 1.0;
+    std::unique_ptr<torch::optim::Adam> m_optimizer;
+    std::string m_optimizerKey;
+};
+
+} // namespace activelabel::detail

@@ -1,0 +1,224 @@
+// Checkpoints (Classifier::save / load) and TorchScript export (Classifier::exportTorchScript).
+#include "model/detail/atomicfile.h"
+#include "model/detail/classifierimpl.h"
+#include "model/detail/jitbuilder.h"
+#include "model/modelerror.h"
+
+#include <torch/csrc/jit/serialization/pickle.h>
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <sstream>
+
+namespace activelabel {
+
+namespace {
+
+const char *kMetaFile = "activelabel/meta.json";
+const char *kHeadFile = "activelabel/head.pkl";
+const char *kOptimizerFile = "activelabel/optimizer.bin";
+const int kCheckpointVersion = 1;
+const int kExportVersion = 1;
+
+QJsonArray floats(const std::vector<float> &v)
+{
+    QJsonArray a;
+    for (float x : v)
+        a.append(double(x));
+    return a;
+}
+
+std::vector<float> floatsFrom(const QJsonValue &v)
+{
+    std::vector<float> out;
+    for (const auto &x : v.toArray())
+        out.push_back(float(x.toDouble()));
+    return out;
+}
+
+QJsonArray strings(const std::vector<std::string> &v)
+{
+    QJsonArray a;
+    for (const auto &s : v)
+        a.append(QString::fromStdString(s));
+    return a;
+}
+
+std::vector<std::string> stringsFrom(const QJsonValue &v)
+{
+    std::vector<std::string> out;
+    for (const auto &x : v.toArray())
+        out.push_back(x.toString().toStdString());
+    return out;
+}
+
+QJsonObject specJson(const ModelSpec &spec)
+{
+    return {{"backbone", spec.backbone},
+            {"input_size", QJsonArray{spec.inputHeight, spec.inputWidth}},
+            {"channels", spec.channels},
+            {"mean", floats(spec.mean)},
+            {"std", floats(spec.std)},
+            {"head_dropout", double(spec.headDropout)}};
+}
+
+QString firstLine(const char *what)
+{
+    return QString::fromUtf8(what).trimmed().section(QLatin1Char('\n'), 0, 0);
+}
+
+} // namespace
+
+void Classifier::save(const QString &path) const
+{
+    const Impl &d = *m_impl;
+    QJsonArray blocks;
+    for (const auto &b : d.backbone.blocks)
+        blocks.append(QJsonObject{{"name", QString::fromStdString(b.name)},
+                                  {"paths", strings(b.paths)},
+                                  {"parameters", double(b.parameterCount)}});
+    const QJsonObject meta{{"format", "activelabel-checkpoint"},
+                           {"version", kCheckpointVersion},
+                           {"spec", specJson(d.spec)},
+                           {"classes", QJsonArray::fromStringList(d.classes)},
+                           {"kind", QString::fromStdString(d.backbone.kind)},
+                           {"stage_count", d.backbone.stageCount},
+                           {"feature_dim", double(d.backbone.featureDim)},
+                           {"blocks", blocks},
+                           {"always_eval", strings(d.backbone.alwaysEval)},
+                           {"fixed_parameters", strings(d.backbone.fixedParameters)},
+                           // Stored as text: JSON numbers are doubles and must not round the value.
+                           {"temperature", QString::number(d.temperature, 'g', 17)},
+                           {"seed", QString::number(d.seed)},
+                           {"backbone_labels", double(d.backboneLabels)},
+                           {"last_mode", d.lastMode.toString()},
+                           {"optimizer_key", QString::fromStdString(d.optimizerKey)}};
+    torch::jit::ExtraFilesMap extra;
+    extra[kMetaFile] = QJsonDocument(meta).toJson(QJsonDocument::Compact).toStdString();
+    const std::vector<char> head = torch::jit::pickle_save(
+        c10::ivalue::Tuple::create({d.headWeight.detach().contiguous(), d.headBias.detach().contiguous()}));
+    extra[kHeadFile] = std::string(head.begin(), head.end());
+    extra[kOptimizerFile] = d.optimizerState;
+    std::ostringstream out;
+    try {
+        d.backbone.module.save(out, extra);
+    } catch (const std::exception &e) {
+        throw ModelError(QStringLiteral("cannot serialise the model: %1").arg(firstLine(e.what())));
+    }
+    detail::writeFileAtomically(path, out.str());
+}
+
+std::unique_ptr<Classifier> Classifier::load(const QString &checkpointPath)
+{
+    if (!QFile::exists(checkpointPath))
+        throw ModelError(QStringLiteral("checkpoint %1 does not exist").arg(checkpointPath));
+    const std::string bytes = detail::readWholeFile(checkpointPath, QStringLiteral("checkpoint"));
+    torch::jit::ExtraFilesMap extra{{kMetaFile, ""}, {kHeadFile, ""}, {kOptimizerFile, ""}};
+    auto impl = std::make_unique<Impl>();
+    try {
+        std::istringstream in(bytes);
+        impl->backbone.module = torch::jit::load(in, torch::kCPU, extra);
+    } catch (const std::exception &e) {
+        throw ModelError(QStringLiteral("cannot read checkpoint %1: %2").arg(checkpointPath, firstLine(e.what())));
+    }
+    const QJsonObject meta = QJsonDocument::fromJson(QByteArray::fromStdString(extra[kMetaFile])).object();
+    if (meta.value("format").toString() != QLatin1String("activelabel-checkpoint"))
+        throw ModelError(QStringLiteral("%1 is not an ActiveLabel checkpoint").arg(checkpointPath));
+    if (meta.value("version").toInt() > kCheckpointVersion)
+        throw ModelError(QStringLiteral("%1 was written by a newer ActiveLabel").arg(checkpointPath));
+    const QJsonObject spec = meta.value("spec").toObject();
+    impl->spec.backbone = spec.value("backbone").toString();
+    impl->spec.inputHeight = spec.value("input_size").toArray().at(0).toInt();
+    impl->spec.inputWidth = spec.value("input_size").toArray().at(1).toInt();
+    impl->spec.channels = spec.value("channels").toInt();
+    impl->spec.mean = floatsFrom(spec.value("mean"));
+    impl->spec.std = floatsFrom(spec.value("std"));
+    impl->spec.headDropout = float(spec.value("head_dropout").toDouble());
+    for (const auto &c : meta.value("classes").toArray())
+        impl->classes << c.toString();
+    auto &b = impl->backbone;
+    b.kind = meta.value("kind").toString().toStdString();
+    b.stageCount = meta.value("stage_count").toInt();
+    b.featureDim = std::int64_t(meta.value("feature_dim").toDouble());
+    for (const auto &v : meta.value("blocks").toArray()) {
+        const QJsonObject o = v.toObject();
+        b.blocks.push_back({o.value("name").toString().toStdString(), stringsFrom(o.value("paths")),
+                            std::int64_t(o.value("parameters").toDouble())});
+    }
+    b.alwaysEval = stringsFrom(meta.value("always_eval"));
+    b.fixedParameters = stringsFrom(meta.value("fixed_parameters"));
+    impl->temperature = meta.value("temperature").toString().toDouble();
+    impl->seed = meta.value("seed").toString().toULongLong();
+    impl->backboneLabels = (long long)meta.value("backbone_labels").toDouble();
+    impl->lastMode = TransferMode::parse(meta.value("last_mode").toString()).value_or(TransferMode::automatic());
+    impl->optimizerKey = meta.value("optimizer_key").toString().toStdString();
+    impl->optimizerState = extra[kOptimizerFile];
+    try {
+        const std::string &h = extra[kHeadFile];
+        const auto tuple = torch::jit::pickle_load(std::vector<char>(h.begin(), h.end())).toTuple();
+        impl->headWeight = tuple->elements().at(0).toTensor();
+        impl->headBias = tuple->elements().at(1).toTensor();
+    } catch (const std::exception &e) {
+        throw ModelError(QStringLiteral("checkpoint %1 has no valid head: %2").arg(checkpointPath, firstLine(e.what())));
+    }
+    if (impl->headWeight.size(0) != impl->classes.size() || impl->headWeight.size(1) != b.featureDim)
+        throw ModelError(QStringLiteral("checkpoint %1 is inconsistent (head vs classes)").arg(checkpointPath));
+    for (auto p : b.module.parameters())
+        p.set_requires_grad(false);
+    impl->resetVersions();
+    return std::unique_ptr<Classifier>(new Classifier(std::move(impl)));
+}
+
+void Classifier::exportTorchScript(const QString &path, const QJsonObject &metrics) const
+{
+    const Impl &d = *m_impl;
+    std::ostringstream out;
+    try {
+        torch::NoGradGuard noGrad;
+        detail::JitBuilder builder(0);
+        torch::jit::Module top = builder.newModule("ActiveLabelModel");
+        torch::jit::Module backbone = d.backbone.module.clone();
+        top.register_module("backbone", backbone);
+        torch::jit::Module head = builder.linear(int(d.backbone.featureDim), std::max(1, int(d.classes.size())));
+        head.register_parameter("weight", d.headWeight.detach().clone(), false);
+        head.register_parameter("bias", d.headBias.detach().clone(), false);
+        top.register_module("head", head);
+        top.register_buffer("temperature", torch::tensor(float(d.temperature)));
+        // forward: float NCHW, resized and normalised as the sidecar says -> calibrated
+        // probabilities. logits and embed let the export be imported back as a backbone.
+        top.define(R"JIT(
+def embed(self, x):
+    return self.backbone.forward(x)
+
+def logits(self, x):
+    return self.head.forward(self.backbone.forward(x))
+
+def forward(self, x):
+    return torch.softmax(self.logits(x) / self.temperature, 1)
+)JIT");
+        top.eval();
+        for (auto p : top.parameters())
+            p.set_requires_grad(false);
+        top.save(out);
+    } catch (const c10::Error &e) {
+        throw ModelError(QStringLiteral("cannot build the export: %1").arg(firstLine(e.what())));
+    }
+    const QJsonObject sidecar{{"format", "activelabel-model"},
+                              {"version", kExportVersion},
+                              {"activelabel_version", ACTIVELABEL_VERSION},
+                              {"backbone", QString::fromStdString(d.backbone.kind)},
+                              {"classes", QJsonArray::fromStringList(d.classes)},
+                              {"input_size", QJsonArray{d.spec.inputHeight, d.spec.inputWidth}},
+                              {"channels", d.spec.channels},
+                              {"mean", floats(d.spec.mean)},
+                              {"std", floats(d.spec.std)},
+                              {"temperature", d.temperature},
+                              {"metrics", metrics}};
+    detail::writeFileAtomically(path, out.str());
+    detail::writeFileAtomically(path + QStringLiteral(".json"),
+                                QJsonDocument(sidecar).toJson(QJsonDocument::Indented).toStdString());
+}
+
+} // namespace activelabel

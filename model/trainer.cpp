@@ -1,0 +1,282 @@
+#include "model/trainer.h"
+
+#include "model/detail/classifierimpl.h"
+#include "model/detail/trainingstate.h"
+#include "model/evaluation.h"
+#include "model/modelerror.h"
+
+#include <QElapsedTimer>
+
+#include <cmath>
+#include <random>
+#include <sstream>
+
+namespace activelabel {
+
+namespace {
+
+using detail::TrainingState;
+
+// Stratified, seeded split: each class gives about `fraction` of its labels (at least one when it
+// has two or more) to the held-out slice.
+void splitHeldOut(const std::vector<LabelledSample> &labels, const TrainingOptions &o, int classCount,
+                  std::vector<LabelledSample> &train, std::vector<LabelledSample> &heldOut)
+{
+    if (int(labels.size()) < o.minLabelsForHeldOut || o.heldOutFraction <= 0.0) {
+        train = labels;
+        return;
+    }
+    std::vector<std::vector<LabelledSample>> byClass(static_cast<std::size_t>(classCount));
+    for (const auto &l : labels)
+        byClass[std::size_t(l.classIndex)].push_back(l);
+    std::mt19937_64 rng(o.seed * 6364136223846793005ULL + 1442695040888963407ULL);
+    for (auto &members : byClass) {
+        std::sort(members.begin(), members.end(),
+                  [](const LabelledSample &a, const LabelledSample &b) { return a.index < b.index; });
+        std::shuffle(members.begin(), members.end(), rng);
+        std::size_t take = members.size() >= 2
+                               ? std::max<std::size_t>(1, std::size_t(std::lround(o.heldOutFraction * members.size())))
+                               : 0;
+        for (std::size_t i = 0; i < members.size(); ++i)
+            (i < take ? heldOut : train).push_back(members[i]);
+    }
+}
+
+// Class-balanced batches: classes are visited in shuffled cycles, and each class walks through its
+// own shuffled samples, so rare classes appear as often as common ones.
+class BalancedSampler
+{
+public:
+    BalancedSampler(const std::vector<int> &classes, std::uint64_t seed) : m_rng(seed)
+    {
+        int maxClass = 0;
+        for (int c : classes)
+            maxClass = std::max(maxClass, c);
+        m_members.resize(std::size_t(maxClass) + 1);
+        for (std::size_t i = 0; i < classes.size(); ++i)
+            m_members[std::size_t(classes[i])].push_back(std::int64_t(i));
+        for (std::size_t c = 0; c < m_members.size(); ++c)
+            if (!m_members[c].empty())
+                m_present.push_back(int(c));
+        m_cursor.assign(m_members.size(), 0);
+        for (auto &m : m_members)
+            std::shuffle(m.begin(), m.end(), m_rng);
+    }
+
+    std::vector<std::int64_t> next(int batchSize)
+    {
+        std::vector<std::int64_t> batch;
+        for (int i = 0; i < batchSize; ++i) {
+            if (m_cycle.empty()) {
+                m_cycle = m_present;
+                std::shuffle(m_cycle.begin(), m_cycle.end(), m_rng);
+            }
+            const int c = m_cycle.back();
+            m_cycle.pop_back();
+            auto &members = m_members[std::size_t(c)];
+            auto &cursor = m_cursor[std::size_t(c)];
+            if (cursor == members.size()) {
+                std::shuffle(members.begin(), members.end(), m_rng);
+                cursor = 0;
+            }
+            batch.push_back(members[cursor++]);
+        }
+        return batch;
+    }
+
+private:
+    std::mt19937_64 m_rng;
+    std::vector<std::vector<std::int64_t>> m_members;
+    std::vector<std::size_t> m_cursor;
+    std::vector<int> m_present;
+    std::vector<int> m_cycle;
+};
+
+// Temperature minimising held-out NLL: golden-section search on log T in [log 0.05, log 20]
+// (NLL is unimodal in T for fixed logits).
+double fitTemperature(const torch::Tensor &logits, const torch::Tensor &targets)
+{
+    auto nll = [&](double logT) {
+        return torch::nll_loss(torch::log_softmax(logits / std::exp(logT), 1), targets).item<double>();
+    };
+    double a = std::log(0.05), b = std::log(20.0);
+    const double g = (std::sqrt(5.0) - 1.0) / 2.0;
+    double c = b - g * (b - a), d = a + g * (b - a);
+    double fc = nll(c), fd = nll(d);
+    for (int i = 0; i < 60; ++i) {
+        if (fc < fd) {
+            b = d;
+            d = c;
+            fd = fc;
+            c = b - g * (b - a);
+            fc = nll(c);
+        } else {
+            a = c;
+            c = d;
+            fc = fd;
+            d = a + g * (b - a);
+            fd = nll(d);
+        }
+    }
+    const double t = std::exp((a + b) / 2.0);
+    return nll(std::log(t)) <= nll(0.0) ? t : 1.0;
+}
+
+FloatMatrix toMatrix(const torch::Tensor &t)
+{
+    const torch::Tensor c = t.contiguous();
+    FloatMatrix m(std::size_t(c.size(0)), std::size_t(c.size(1)));
+    std::memcpy(m.data.data(), c.data_ptr<float>(), m.data.size() * sizeof(float));
+    return m;
+}
+
+} // namespace
+
+QJsonObject RoundResult::toJson() const
+{
+    return {{"mode", modeUsed.toString()}, {"mode_reason", modeReason},  {"train_loss", trainLoss},
+            {"held_out_accuracy", heldOutAccuracy}, {"held_out_loss", heldOutLoss}, {"ece", ece},
+            {"temperature", temperature}, {"steps", steps}, {"train_count", trainCount},
+            {"held_out_count", heldOutCount}, {"seconds", seconds}, {"cancelled", cancelled},
+            {"early_stopped", earlyStopped}, {"feature_cache", usedFeatureCache}, {"frozen_blocks", frozenBlocks}};
+}
+
+TransferMode Trainer::resolveAuto(const Classifier &classifier, std::size_t labelCount,
+                                  const TrainingOptions &options, QString *reason)
+{
+    auto say = [&](const QString &text) {
+        if (reason)
+            *reason = text;
+    };
+    const long long l0 = classifier.backboneLabels();
+    if (l0 == 0) {
+        say(QStringLiteral("auto: fresh backbone, train everything"));
+        return TransferMode::full();
+    }
+    if (l0 > 0 && labelCount >= std::size_t(2 * l0)) {
+        say(QStringLiteral("auto: labels doubled since the backbone last trained (%1 -> %2)").arg(l0).arg(labelCount));
+        return TransferMode::full();
+    }
+    const auto counts = classifier.blockParameterCounts();
+    const int blocks = int(counts.size());
+    double params = double(classifier.headParameterCount());
+    int k = 0;
+    for (int j = 1; j <= blocks; ++j) {
+        const double withBlock = params + double(counts[std::size_t(blocks - j)]);
+        if (double(labelCount) < options.autoLabelsPerParameter * withBlock)
+            break;
+        params = withBlock;
+        k = j;
+    }
+    const TransferMode mode = k == 0 ? TransferMode::frozen() : k == blocks ? TransferMode::full() : TransferMode::finetune(k);
+    say(QStringLiteral("auto: %1 labels allow %2 trainable parameters at %3 labels/parameter -> %4")
+            .arg(labelCount)
+            .arg(qint64(params))
+            .arg(options.autoLabelsPerParameter)
+            .arg(mode.toString()));
+    return mode;
+}
+
+RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, const std::vector<LabelledSample> &labels,
+                           const TrainingOptions &options, const ProgressCallback &progress,
+                           const std::atomic<bool> *cancel)
+{
+    QElapsedTimer timer;
+    timer.start();
+    auto &d = classifier.impl();
+    const int classCount = classifier.classCount();
+    if (classCount < 2)
+        throw ModelError(QStringLiteral("training needs at least two classes"));
+    for (const auto &l : labels)
+        if (l.classIndex < 0 || l.classIndex >= classCount || l.index >= images.size())
+            throw ModelError(QStringLiteral("a label refers to an unknown class or image"));
+    if (labels.empty())
+        throw ModelError(QStringLiteral("no labelled images to train on"));
+
+    RoundResult r;
+    r.modeUsed = options.mode;
+    r.modeReason = QStringLiteral("requested");
+    if (options.mode.kind == TransferMode::Kind::Auto)
+        r.modeUsed = resolveAuto(classifier, labels.size(), options, &r.modeReason);
+
+    torch::manual_seed(options.seed); // dropout inside imported modules draws from the global RNG
+    TrainingState state(d, r.modeUsed, options);
+    r.frozenBlocks = state.trainableFrom();
+    r.usedFeatureCache = state.usesCache();
+
+    std::vector<LabelledSample> trainSet, heldOut;
+    splitHeldOut(labels, options, classCount, trainSet, heldOut);
+    state.prepareInputs(images, trainSet, heldOut);
+    r.trainCount = int(state.trainCount());
+    r.heldOutCount = int(state.heldOutCount());
+    if (r.trainCount == 0)
+        throw ModelError(QStringLiteral("none of the labelled images could be loaded"));
+
+    BalancedSampler sampler(state.trainTargetsVector(), options.seed + 17);
+    std::mt19937_64 rng(options.seed + 29);
+    const int batch = std::max(1, std::min(options.batchSize, r.trainCount));
+    const int stepsPerEpoch = (r.trainCount + batch - 1) / batch;
+    const int total = options.maxSteps > 0 ? options.maxSteps : std::max(1, options.epochs) * stepsPerEpoch;
+    const int evalEvery = options.evalEverySteps > 0 ? options.evalEverySteps : stepsPerEpoch;
+
+    double bestAcc = -1.0, bestLoss = 1e300, intervalLoss = 0.0;
+    int sinceBest = 0, intervalSteps = 0;
+    for (int step = 1; step <= total; ++step) {
+        if (cancel && cancel->load()) {
+            state.rollback();
+            r.cancelled = true;
+            r.steps = step - 1;
+            r.seconds = double(timer.nsecsElapsed()) / 1e9;
+            return r;
+        }
+        const double loss = state.step(sampler.next(batch), options.augment, options.horizontalFlip, rng);
+        intervalLoss += loss;
+        ++intervalSteps;
+        r.steps = step;
+        if (progress)
+            progress(step, total, loss);
+        if (step % evalEvery != 0 && step != total)
+            continue;
+        r.trainLoss = intervalLoss / intervalSteps;
+        intervalLoss = 0.0;
+        intervalSteps = 0;
+        if (state.heldOutCount() == 0)
+            continue;
+        const auto [acc, nll] = state.evaluateHeldOut();
+        if (acc > bestAcc || (acc == bestAcc && nll < bestLoss)) {
+            bestAcc = acc;
+            bestLoss = nll;
+            sinceBest = 0;
+            state.keepBest();
+        } else if (++sinceBest >= options.patience) {
+            r.earlyStopped = true;
+            break;
+        }
+        if (options.stopAtHeldOutAccuracy > 0.0 && acc >= options.stopAtHeldOutAccuracy)
+            break;
+    }
+    if (state.heldOutCount() > 0)
+        state.restoreBest();
+
+    // Calibration on the held-out slice with the final weights.
+    d.temperature = 1.0;
+    if (state.heldOutCount() > 0) {
+        torch::NoGradGuard noGrad;
+        const torch::Tensor logits = state.heldOutLogits();
+        const torch::Tensor targets = state.heldOutTargets();
+        d.temperature = fitTemperature(logits, targets);
+        const torch::Tensor probs = torch::softmax(logits / d.temperature, 1);
+        const std::vector<int> truth(targets.data_ptr<std::int64_t>(),
+                                     targets.data_ptr<std::int64_t>() + targets.numel());
+        const Evaluation e = evaluate(toMatrix(probs), truth);
+        r.heldOutAccuracy = e.accuracy;
+        r.heldOutLoss = e.nll;
+        r.ece = e.ece;
+    }
+    r.temperature = d.temperature;
+    state.commit(labels.size());
+    r.seconds = double(timer.nsecsElapsed()) / 1e9;
+    return r;
+}
+
+} // namespace activelabel

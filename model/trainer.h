@@ -1,0 +1,101 @@
+#pragma once
+
+#include "model/classifier.h"
+#include "model/transfermode.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace activelabel {
+
+struct LabelledSample
+{
+    std::size_t index = 0; // into the ImageProvider
+    int classIndex = 0;     // into Classifier::classNames()
+};
+
+// What happens to the previous weights before a warm round (Ash & Adams 2020).
+enum class WarmStart {
+    Continue,         // keep them as they are (default)
+    ShrinkAndPerturb, // theta <- shrink * theta + perturb * N(0, init-scale) on the trainable part
+};
+
+struct TrainingOptions
+{
+    TransferMode mode = TransferMode::automatic();
+    int epochs = 30;    // upper bound; early stopping usually ends sooner
+    int maxSteps = 0;   // > 0: exact number of steps instead of epochs x steps-per-epoch
+    int batchSize = 64;
+    double learningRate = 1e-3; // Adam, head and freshly initialised layers
+    double backboneLrFactor = 0.1; // pretrained backbone layers train at learningRate x this
+    double weightDecay = 0.0;
+    double heldOutFraction = 0.15; // seeded stratified slice for early stopping + temperature
+    int minLabelsForHeldOut = 20;  // below this, no held-out slice (T = 1, no early stopping)
+    int patience = 5;              // evaluations without improvement before stopping
+    int evalEverySteps = 0;        // 0 = once per epoch
+    bool augment = true;           // random shifts of +-1/14 of the size, only when images are seen
+    bool horizontalFlip = false;   // also random left-right flips (off: not label-preserving for all)
+    WarmStart warmStart = WarmStart::Continue;
+    double shrink = 0.5;
+    double perturb = 0.1;
+    // Auto: a block is unfrozen when labels >= autoLabelsPerParameter x trainable parameters.
+    double autoLabelsPerParameter = 0.005;
+    // Stop as soon as held-out accuracy reaches this (0 = off). For experiments and tests that
+    // count the steps needed to reach an accuracy.
+    double stopAtHeldOutAccuracy = 0.0;
+    bool useFeatureCache = true;
+    std::uint64_t seed = 0;
+};
+
+struct RoundResult
+{
+    TransferMode modeUsed;
+    QString modeReason; // why Auto chose modeUsed (or "requested")
+    double trainLoss = 0.0;       // mean loss over the last epoch (or evaluation interval)
+    double heldOutAccuracy = -1;  // -1: no held-out slice
+    double heldOutLoss = -1;
+    double ece = -1;              // expected calibration error on the held-out slice, after scaling
+    double temperature = 1.0;
+    int steps = 0;
+    int trainCount = 0;
+    int heldOutCount = 0;
+    double seconds = 0.0;
+    bool cancelled = false; // the classifier is left exactly as it was before the round
+    bool earlyStopped = false;
+    bool usedFeatureCache = false;
+    int frozenBlocks = 0;
+
+    QJsonObject toJson() const;
+};
+
+// step (1-based), total steps, loss of that step's batch.
+using ProgressCallback = std::function<void(int step, int totalSteps, double loss)>;
+
+// Trains a classifier for one active-learning round on all labelled images (replay), warm-started
+// unless the mode is scratch. Seeded and reproducible on one machine (same thread count).
+//
+// Auto rule (resolveAuto), with L = labels in this round:
+//   1. A backbone never trained (fresh built-in): full.
+//   2. A backbone trained in this project on L0 labels, with L >= 2 x L0 (the labels doubled
+//      since it last changed): full, warm — new data is large relative to what shaped it.
+//   3. Otherwise (and always for a pretrained/imported backbone): unfreeze the last k blocks,
+//      k the largest with L >= autoLabelsPerParameter x (head + last k blocks' parameters);
+//      k = 0 is frozen, k = all blocks is full, else finetune:k.
+class Trainer
+{
+public:
+    static RoundResult train(Classifier &classifier, const ImageProvider &images,
+                             const std::vector<LabelledSample> &labels, const TrainingOptions &options,
+                             const ProgressCallback &progress = {}, const std::atomic<bool> *cancel = nullptr);
+
+    static TransferMode resolveAuto(const Classifier &classifier, std::size_t labelCount,
+                                    const TrainingOptions &options, QString *reason = nullptr);
+};
+
+} // namespace activelabel

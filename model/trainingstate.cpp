@@ -1,0 +1,347 @@
+#include "model/detail/trainingstate.h"
+
+#include "model/detail/jitbuilder.h"
+#include "model/modelerror.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace activelabel::detail {
+
+namespace {
+
+// Light augmentation for layers that see pixels: random shifts of up to 1/14 of the size
+// (2 px at 28 px) with edge replication, optionally left-right flips.
+torch::Tensor augmentBatch(const torch::Tensor &x, bool flip, std::mt19937_64 &rng)
+{
+    const std::int64_t h = x.size(2), w = x.size(3);
+    const std::int64_t s = std::max<std::int64_t>(1, std::min(h, w) / 14);
+    const torch::Tensor padded = torch::replication_pad2d(x, {s, s, s, s});
+    torch::Tensor out = torch::empty_like(x);
+    std::uniform_int_distribution<std::int64_t> shift(0, 2 * s);
+    std::bernoulli_distribution coin(0.5);
+    for (std::int64_t i = 0; i < x.size(0); ++i) {
+        const std::int64_t dy = shift(rng), dx = shift(rng);
+        torch::Tensor crop = padded[i].narrow(1, dy, h).narrow(2, dx, w);
+        if (flip && coin(rng))
+            crop = crop.flip({2});
+        out[i].copy_(crop);
+    }
+    return out;
+}
+
+bool contains(const std::vector<std::string> &v, const std::string &s)
+{
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+} // namespace
+
+TrainingState::TrainingState(Classifier::Impl &impl, const TransferMode &mode, const TrainingOptions &options)
+    : m_d(impl), m_mode(mode), m_options(options)
+{
+    const int blocks = int(m_d.backbone.blocks.size());
+    switch (mode.kind) {
+    case TransferMode::Kind::Frozen:
+        m_trainableFrom = blocks;
+        break;
+    case TransferMode::Kind::Finetune:
+        m_trainableFrom = std::max(0, blocks - mode.blocks);
+        break;
+    default:
+        m_trainableFrom = 0;
+    }
+    m_boundary = m_d.backbone.hasStages() ? m_trainableFrom : (m_trainableFrom >= blocks ? 1 : 0);
+    m_useCache = options.useFeatureCache && m_boundary > 0;
+
+    torch::NoGradGuard noGrad;
+    for (const auto &p : m_d.backbone.module.named_parameters())
+        m_snapshot.push_back(p.value.clone());
+    for (const auto &b : m_d.backbone.module.named_buffers())
+        m_snapshot.push_back(b.value.clone());
+    m_snapshotHeadW = m_d.headWeight.clone();
+    m_snapshotHeadB = m_d.headBias.clone();
+    m_snapshotTemperature = m_d.temperature;
+
+    if (mode.kind == TransferMode::Kind::Scratch)
+        reinitialise();
+
+    std::vector<torch::Tensor> backboneParams;
+    for (const auto &p : m_d.backbone.module.named_parameters()) {
+        const int block = m_d.backbone.blockOf(p.name);
+        const bool trainable =
+            block >= 0 && block >= m_trainableFrom && !contains(m_d.backbone.fixedParameters, p.name);
+        p.value.set_requires_grad(trainable);
+        if (trainable) {
+            backboneParams.push_back(p.value);
+            m_trainable.push_back(p.value);
+        }
+    }
+    for (const auto &b : m_d.backbone.module.named_buffers())
+        if (m_d.backbone.blockOf(b.name) >= m_trainableFrom)
+            m_trainable.push_back(b.value);
+    m_d.headWeight.set_requires_grad(true);
+    m_d.headBias.set_requires_grad(true);
+    m_trainable.push_back(m_d.headWeight);
+    m_trainable.push_back(m_d.headBias);
+
+    if (mode.kind != TransferMode::Kind::Scratch && options.warmStart == WarmStart::ShrinkAndPerturb)
+        shrinkAndPerturb(options.shrink, options.perturb);
+
+    // A backbone that learnt something moves slowly; a fresh one learns at the head's rate.
+    const bool pretrained = m_d.backboneLabels != 0 && mode.kind != TransferMode::Kind::Scratch;
+    const double backboneLr = options.learningRate * (pretrained ? options.backboneLrFactor : 1.0);
+    std::vector<torch::optim::OptimizerParamGroup> groups;
+    if (!backboneParams.empty())
+        groups.emplace_back(backboneParams, std::make_unique<torch::optim::AdamOptions>(
+                                                torch::optim::AdamOptions(backboneLr).weight_decay(options.weightDecay)));
+    groups.emplace_back(std::vector<torch::Tensor>{m_d.headWeight, m_d.headBias},
+                        std::make_unique<torch::optim::AdamOptions>(
+                            torch::optim::AdamOptions(options.learningRate).weight_decay(options.weightDecay)));
+    m_optimizer = std::make_unique<torch::optim::Adam>(
+        groups, torch::optim::AdamOptions(options.learningRate).weight_decay(options.weightDecay));
+    std::int64_t count = 0;
+    for (const auto &p : backboneParams)
+        count += p.numel();
+    m_optimizerKey = mode.toString().toStdString() + "/" + std::to_string(m_trainableFrom) + "/" +
+                     std::to_string(count) + "/" + std::to_string(m_d.headWeight.numel());
+    if (mode.kind != TransferMode::Kind::Scratch && m_optimizerKey == m_d.optimizerKey && !m_d.optimizerState.empty()) {
+        try {
+            torch::serialize::InputArchive archive;
+            std::istringstream in(m_d.optimizerState);
+            archive.load_from(in);
+            m_optimizer->load(archive);
+        } catch (const std::exception &) {
+            // Moments from another layout: start them afresh.
+        }
+    }
+    setTrainingModes(true);
+}
+
+TrainingState::~TrainingState() = default;
+
+void TrainingState::reinitialise()
+{
+    torch::NoGradGuard noGrad;
+    const std::uint64_t seed = m_options.seed * 1000003ULL + m_d.seed + 1;
+    if (m_d.backbone.kind != "torchscript") {
+        const Backbone fresh = makeBuiltin(m_d.spec, seed);
+        copyParametersAndBuffers(fresh.module, m_d.backbone.module);
+    } else {
+        // Generic re-initialisation for imported modules: PyTorch's default layer init for
+        // weights, identity for normalisation layers, zero biases and statistics.
+        auto gen = at::detail::createCPUGenerator(seed);
+        for (const auto &p : m_d.backbone.module.named_parameters()) {
+            if (contains(m_d.backbone.fixedParameters, p.name))
+                continue;
+            torch::Tensor t = p.value;
+            if (t.dim() >= 2) {
+                const double bound = 1.0 / std::sqrt(double(t.numel() / t.size(0)));
+                t.uniform_(-bound, bound, gen);
+            } else if (p.name.size() > 6 && p.name.compare(p.name.size() - 6, 6, "weight") == 0) {
+                t.fill_(1.0);
+            } else {
+                t.zero_();
+            }
+        }
+        for (const auto &b : m_d.backbone.module.named_buffers()) {
+            torch::Tensor t = b.value;
+            const bool var = b.name.find("running_var") != std::string::npos;
+            t.fill_(var ? 1.0 : 0.0);
+        }
+    }
+    m_d.initHead(int(m_d.classes.size()), seed);
+    m_d.temperature = 1.0;
+}
+
+void TrainingState::shrinkAndPerturb(double shrink, double perturb)
+{
+    // Ash & Adams (2020): shrink the warm weights towards zero and add a little fresh-init-sized
+    // noise, which restores the generalisation a plain warm start loses.
+    torch::NoGradGuard noGrad;
+    auto gen = at::detail::createCPUGenerator(m_options.seed * 7919ULL + 3);
+    for (auto &t : m_trainable) {
+        if (!t.requires_grad() || t.dim() < 2)
+            continue;
+        const double scale = 1.0 / std::sqrt(double(t.numel() / t.size(0)));
+        t.mul_(shrink).add_(torch::empty_like(t).normal_(0.0, 1.0, gen) * (perturb * scale));
+    }
+}
+
+void TrainingState::setTrainingModes(bool training)
+{
+    auto &m = m_d.backbone.module;
+    if (!training || m_trainableFrom >= int(m_d.backbone.blocks.size())) {
+        m.eval();
+        return;
+    }
+    m.train(true);
+    // Frozen blocks stay in eval mode so their BatchNorm statistics do not move either.
+    for (int b = 0; b < m_trainableFrom; ++b)
+        for (const auto &path : m_d.backbone.blocks[std::size_t(b)].paths)
+            m_d.backbone.submodule(path).train(false);
+    for (const auto &path : m_d.backbone.alwaysEval)
+        m_d.backbone.submodule(path).train(false);
+}
+
+void TrainingState::prepareInputs(const ImageProvider &images, const std::vector<LabelledSample> &train,
+                                  const std::vector<LabelledSample> &heldOut)
+{
+    m_images = &images;
+    auto load = [&](const std::vector<LabelledSample> &samples, torch::Tensor &inputs, std::vector<std::size_t> &indices,
+                    std::vector<int> &targets) {
+        std::vector<std::size_t> all;
+        for (const auto &s : samples)
+            all.push_back(s.index);
+        std::vector<std::size_t> failed;
+        const double bytes = double(all.size()) * m_d.spec.channels * m_d.spec.inputHeight * m_d.spec.inputWidth * 4;
+        if (m_boundary > 0) {
+            inputs = m_d.boundaryInputs(images, all, m_boundary, m_useCache, 256, &failed, nullptr).clone();
+        } else if (bytes <= 1e9) {
+            torch::NoGradGuard noGrad;
+            inputs = m_d.preprocess(images, all, 0, all.size(), &failed, nullptr);
+        }
+        std::vector<std::int64_t> keep;
+        std::size_t next = 0;
+        for (std::size_t i = 0; i < samples.size(); ++i) {
+            if (next < failed.size() && failed[next] == i) {
+                ++next;
+                continue;
+            }
+            keep.push_back(std::int64_t(i));
+            indices.push_back(samples[i].index);
+            targets.push_back(samples[i].classIndex);
+        }
+        if (inputs.defined() && !failed.empty())
+            inputs = inputs.index_select(0, torch::tensor(keep, torch::kLong));
+    };
+    load(train, m_trainInputs, m_trainIndices, m_trainTargets);
+    load(heldOut, m_heldOutInputs, m_heldOutIndices, m_heldOutTargets);
+}
+
+torch::Tensor TrainingState::inputsFor(const torch::Tensor &stored, const std::vector<std::size_t> &indices,
+                                       const std::vector<std::int64_t> &rows) const
+{
+    if (stored.defined())
+        return stored.index_select(0, torch::tensor(rows, torch::kLong));
+    std::vector<std::size_t> chosen;
+    for (auto r : rows)
+        chosen.push_back(indices[std::size_t(r)]);
+    torch::NoGradGuard noGrad;
+    return m_d.preprocess(*m_images, chosen, 0, chosen.size(), nullptr, nullptr);
+}
+
+torch::Tensor TrainingState::forward(const torch::Tensor &x, bool training)
+{
+    torch::Tensor f = m_d.runStages(m_d.backbone.module, m_boundary, m_d.backbone.stageCount, x);
+    if (training && m_d.spec.headDropout > 0.0f)
+        f = torch::dropout(f, m_d.spec.headDropout, true);
+    return torch::linear(f, m_d.headWeight, m_d.headBias);
+}
+
+double TrainingState::step(const std::vector<std::int64_t> &rows, bool augment, bool flip, std::mt19937_64 &rng)
+{
+    torch::Tensor x = inputsFor(m_trainInputs, m_trainIndices, rows);
+    if (m_boundary == 0 && augment)
+        x = augmentBatch(x, flip, rng);
+    std::vector<std::int64_t> y;
+    for (auto r : rows)
+        y.push_back(m_trainTargets[std::size_t(r)]);
+    const torch::Tensor loss = torch::cross_entropy_loss(forward(x, true), torch::tensor(y, torch::kLong));
+    m_optimizer->zero_grad();
+    loss.backward();
+    m_optimizer->step();
+    return loss.item<double>();
+}
+
+torch::Tensor TrainingState::heldOutLogits()
+{
+    torch::NoGradGuard noGrad;
+    setTrainingModes(false);
+    std::vector<torch::Tensor> parts;
+    const std::int64_t n = std::int64_t(m_heldOutTargets.size());
+    for (std::int64_t begin = 0; begin < n; begin += 256) {
+        std::vector<std::int64_t> rows;
+        for (std::int64_t i = begin; i < std::min(n, begin + 256); ++i)
+            rows.push_back(i);
+        parts.push_back(forward(inputsFor(m_heldOutInputs, m_heldOutIndices, rows), false));
+    }
+    setTrainingModes(true);
+    return torch::cat(parts);
+}
+
+torch::Tensor TrainingState::heldOutTargets() const
+{
+    std::vector<std::int64_t> y(m_heldOutTargets.begin(), m_heldOutTargets.end());
+    return torch::tensor(y, torch::kLong);
+}
+
+std::pair<double, double> TrainingState::evaluateHeldOut()
+{
+    torch::NoGradGuard noGrad;
+    const torch::Tensor logits = heldOutLogits();
+    const torch::Tensor targets = heldOutTargets();
+    const double acc = logits.argmax(1).eq(targets).to(torch::kDouble).mean().item<double>();
+    const double nll = torch::cross_entropy_loss(logits, targets).item<double>();
+    return {acc, nll};
+}
+
+void TrainingState::keepBest()
+{
+    torch::NoGradGuard noGrad;
+    m_best.clear();
+    for (const auto &t : m_trainable)
+        m_best.push_back(t.detach().clone());
+}
+
+void TrainingState::restoreBest()
+{
+    torch::NoGradGuard noGrad;
+    for (std::size_t i = 0; i < m_best.size(); ++i)
+        m_trainable[i].copy_(m_best[i]);
+}
+
+void TrainingState::rollback()
+{
+    torch::NoGradGuard noGrad;
+    std::size_t i = 0;
+    for (const auto &p : m_d.backbone.module.named_parameters())
+        p.value.copy_(m_snapshot[i++]);
+    for (const auto &b : m_d.backbone.module.named_buffers())
+        b.value.copy_(m_snapshot[i++]);
+    for (auto p : m_d.backbone.module.parameters())
+        p.set_requires_grad(false);
+    m_d.headWeight = m_snapshotHeadW;
+    m_d.headBias = m_snapshotHeadB;
+    m_d.temperature = m_snapshotTemperature;
+    m_d.backbone.module.eval();
+}
+
+void TrainingState::commit(std::size_t labelCount)
+{
+    for (auto p : m_d.backbone.module.parameters())
+        p.set_requires_grad(false);
+    m_d.headWeight.set_requires_grad(false);
+    m_d.headBias.set_requires_grad(false);
+    m_d.backbone.module.eval();
+    const int blocks = int(m_d.backbone.blocks.size());
+    if (m_trainableFrom < blocks) {
+        // Only the stages at and above the first trainable block changed: features below the
+        // boundary (and the cache holding them) stay valid.
+        const int firstChanged = m_d.backbone.hasStages() ? m_trainableFrom : 0;
+        m_d.bumpStages(firstChanged, m_d.backbone.stageCount);
+    }
+    m_d.cacheBoundary = m_boundary;
+    if (m_mode.kind == TransferMode::Kind::Scratch || (m_d.backboneLabels >= 0 && m_trainableFrom == 0) ||
+        (m_d.backboneLabels == 0 && m_trainableFrom < blocks))
+        m_d.backboneLabels = (long long)labelCount;
+    m_d.lastMode = m_mode;
+    torch::serialize::OutputArchive archive;
+    m_optimizer->save(archive);
+    std::ostringstream out;
+    archive.save_to(out);
+    m_d.optimizerState = out.str();
+    m_d.optimizerKey = m_optimizerKey;
+}
+
+} // namespace activelabel::detail

@@ -1,0 +1,147 @@
+#pragma once
+// Test fixtures shared by the model suites. Function bodies live here (inline) because every
+// tests/model/test_*.cpp is its own executable and the test glob compiles no other .cpp files.
+
+#include "model/imageprovider.h"
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <zlib.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace activelabel::testing {
+
+// Images held in memory: the real decode path is storage's; here the pixels are what matters.
+class MatProvider : public ImageProvider
+{
+public:
+    std::vector<cv::Mat> images;
+    std::size_t size() const override { return images.size(); }
+    cv::Mat load(std::size_t index, std::string *error = nullptr) const override
+    {
+        if (index >= images.size() || images[index].empty()) {
+            if (error)
+                *error = "no such image";
+            return {};
+        }
+        return images[index];
+    }
+};
+
+struct Dataset
+{
+    MatProvider provider;
+    std::vector<int> labels;
+};
+
+inline std::vector<unsigned char> readGz(const std::string &path)
+{
+    gzFile f = gzopen(path.c_str(), "rb");
+    if (!f)
+        throw std::runtime_error("cannot open " + path);
+    std::vector<unsigned char> out;
+    unsigned char buffer[1 << 16];
+    int n;
+    while ((n = gzread(f, buffer, sizeof buffer)) > 0)
+        out.insert(out.end(), buffer, buffer + n);
+    gzclose(f);
+    return out;
+}
+
+inline std::uint32_t bigEndian(const unsigned char *p)
+{
+    return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
+}
+
+// Fashion-MNIST from Debian's dataset-fashion-mnist: prefix "train" or "t10k".
+inline Dataset loadFashionMnist(const std::string &prefix, std::size_t limit = 0)
+{
+    const std::string dir = "/usr/share/datasets/fashion-mnist/";
+    const auto images = readGz(dir + prefix + "-images-idx3-ubyte.gz");
+    const auto labels = readGz(dir + prefix + "-labels-idx1-ubyte.gz");
+    if (images.size() < 16 || bigEndian(images.data()) != 2051 || labels.size() < 8 || bigEndian(labels.data()) != 2049)
+        throw std::runtime_error("bad IDX files");
+    std::size_t n = bigEndian(images.data() + 4);
+    if (limit)
+        n = std::min(n, limit);
+    Dataset d;
+    for (std::size_t i = 0; i < n; ++i) {
+        cv::Mat m(28, 28, CV_8UC1);
+        std::memcpy(m.data, images.data() + 16 + i * 784, 784);
+        d.provider.images.push_back(m);
+        d.labels.push_back(labels[8 + i]);
+    }
+    return d;
+}
+
+// Three easily separable synthetic classes (horizontal bars, vertical bars, a disc) with noise,
+// at any size and channel count: fast fixtures where real learning is not the point.
+inline Dataset syntheticShapes(int count, int size, int channels, std::uint64_t seed)
+{
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<int> jitter(-size / 8, size / 8);
+    Dataset d;
+    for (int i = 0; i < count; ++i) {
+        const int cls = i % 3;
+        cv::Mat m(size, size, CV_8UC1, cv::Scalar(20));
+        const int o = jitter(rng);
+        if (cls == 0)
+            for (int y = size / 4; y < size; y += size / 3)
+                cv::rectangle(m, {0, y + o}, {size - 1, y + o + size / 8}, cv::Scalar(220), cv::FILLED);
+        else if (cls == 1)
+            for (int x = size / 4; x < size; x += size / 3)
+                cv::rectangle(m, {x + o, 0}, {x + o + size / 8, size - 1}, cv::Scalar(220), cv::FILLED);
+        else
+            cv::circle(m, {size / 2 + o, size / 2 - o}, size / 3, cv::Scalar(230), cv::FILLED);
+        cv::Mat noise(size, size, CV_8UC1);
+        cv::randu(noise, 0, 40);
+        m += noise;
+        if (channels == 3)
+            cv::cvtColor(m, m, cv::COLOR_GRAY2RGB);
+        d.provider.images.push_back(m);
+        d.labels.push_back(cls);
+    }
+    return d;
+}
+
+// Torch threads for the suites: 1 unless ACTIVELABEL_TEST_THREADS says otherwise. On a shared,
+// loaded 2-core machine two spinning OpenMP threads are several times slower than one.
+inline int testThreads()
+{
+    const char *v = std::getenv("ACTIVELABEL_TEST_THREADS");
+    return v ? std::max(1, std::atoi(v)) : 1;
+}
+
+// Runs Debian's Python (the one with torch) on a script; returns exit code, output in `output`.
+inline int runPython(const QString &script, const QStringList &args, QString *output, int timeoutMs = 240000)
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("OMP_NUM_THREADS"), QStringLiteral("2"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral("/usr/bin/python3"), QStringList{QStringLiteral("-c"), script} + args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        if (output)
+            *output = QStringLiteral("timeout");
+        return -1;
+    }
+    if (output)
+        *output = QString::fromUtf8(p.readAll());
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
+} // namespace activelabel::testing
