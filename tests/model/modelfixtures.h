@@ -4,7 +4,9 @@
 
 #include "model/imageprovider.h"
 
+#include <QFile>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QString>
 #include <QStringList>
 
@@ -131,7 +133,14 @@ inline int runPython(const QString &script, const QStringList &args, QString *ou
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("OMP_NUM_THREADS"), QStringLiteral("2"));
     p.setProcessEnvironment(env);
-    p.start(QStringLiteral("/usr/bin/python3"), QStringList{QStringLiteral("-c"), script} + args);
+    // From a file, not -c: torch.jit.script needs the source of classes the script defines.
+    QTemporaryDir dir;
+    QFile file(dir.filePath(QStringLiteral("script.py")));
+    if (!file.open(QIODevice::WriteOnly))
+        return -1;
+    file.write(script.toUtf8());
+    file.close();
+    p.start(QStringLiteral("/usr/bin/python3"), QStringList{file.fileName()} + args);
     if (!p.waitForFinished(timeoutMs)) {
         p.kill();
         p.waitForFinished();
