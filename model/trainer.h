@@ -37,7 +37,7 @@ struct TrainingOptions
     double weightDecay = 0.0;
     double heldOutFraction = 0.15; // seeded stratified slice for early stopping + temperature
     int minLabelsForHeldOut = 20;  // below this, no held-out slice (T = 1, no early stopping)
-    int patience = 5;              // evaluations without improvement before stopping
+    int patience = 8;              // evaluations without improvement before stopping
     int evalEverySteps = 0;        // 0 = once per epoch
     bool augment = true;           // random shifts of +-1/14 of the size, only when images are seen
     bool horizontalFlip = false;   // also random left-right flips (off: not label-preserving for all)
