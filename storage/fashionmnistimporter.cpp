@@ -18,6 +18,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -83,7 +84,12 @@ Written writePng(const IdxArray &images, const Item &item, const fs::path &proje
 } // namespace
 
 FashionMnistImporter::FashionMnistImporter(Project &project, Options options)
-    : m_project(project), m_options(std::move(options))
+    : FashionMnistImporter(project.database(), project.directory(), std::move(options))
+{
+}
+
+FashionMnistImporter::FashionMnistImporter(Database &db, fs::path projectDir, Options options)
+    : m_db(db), m_projectDir(std::move(projectDir)), m_options(std::move(options))
 {
     if (m_options.sourceDir.empty())
         m_options.sourceDir = FashionMnist::defaultDirectory();
@@ -91,7 +97,7 @@ FashionMnistImporter::FashionMnistImporter(Project &project, Options options)
 
 ImportSummary FashionMnistImporter::run(const ImportProgressCallback &progress)
 {
-    Database &db = m_project.database();
+    Database &db = m_db;
     SettingsRepository settings(db);
     if (settings.value(QString::fromLatin1(kImportedSetting)))
         throw std::runtime_error("Fashion-MNIST is already imported in this project");
@@ -124,9 +130,9 @@ ImportSummary FashionMnistImporter::run(const ImportProgressCallback &progress)
 
     std::error_code ec;
     for (const char *sub : {"images/fashion-mnist/train", "images/fashion-mnist/test"}) {
-        fs::create_directories(m_project.directory() / sub, ec);
+        fs::create_directories(m_projectDir / sub, ec);
         if (ec)
-            throw std::runtime_error("cannot create " + (m_project.directory() / sub).string() + ": " + ec.message());
+            throw std::runtime_error("cannot create " + (m_projectDir / sub).string() + ": " + ec.message());
     }
 
     ImportSummary summary;
@@ -153,47 +159,88 @@ ImportSummary FashionMnistImporter::run(const ImportProgressCallback &progress)
 
     const std::size_t batch = static_cast<std::size_t>(std::max(1, m_options.batchSize));
     const int threads = std::max(1, m_options.threads);
-    const fs::path projectDir = m_project.directory();
-    for (std::size_t begin = 0; begin < items.size(); begin += batch) {
-        const std::size_t end = std::min(items.size(), begin + batch);
-        std::vector<Written> written(end - begin);
-        std::atomic<std::size_t> next{begin};
-        auto work = [&] {
-            for (std::size_t i = next++; i < end; i = next++) {
-                const Item &item = items[i];
-                written[i - begin] = writePng(item.split == Split::Test ? testImages : trainImages, item, projectDir);
-            }
-        };
-        std::vector<std::thread> workers;
-        for (int t = 1; t < threads; ++t)
-            workers.emplace_back(work);
-        work();
-        for (auto &t : workers)
-            t.join();
-        for (const Written &w : written)
-            if (!w.error.empty())
-                throw std::runtime_error(w.error); // disk full or similar: no point carrying on
+    const fs::path projectDir = m_projectDir;
 
-        Transaction tx(db);
-        const std::int64_t now = nowMs();
-        for (std::size_t i = begin; i < end; ++i) {
-            ImageRecord record;
-            record.path = std::move(written[i - begin].relativePath);
-            record.contentHash = written[i - begin].hash;
-            record.width = static_cast<int>(trainImages.dims[2]);
-            record.height = static_cast<int>(trainImages.dims[1]);
-            record.split = items[i].split;
-            record.added = now;
-            const std::int64_t id = imagesRepo.add(record);
-            truth.set(id, classIds[static_cast<std::size_t>(items[i].label)]);
-            ++summary.added;
-            ++summary.labelled;
+    // A pipeline: worker threads encode and write batch k+1 while this thread inserts batch k.
+    struct Batch
+    {
+        std::size_t begin = 0;
+        std::size_t end = 0;
+        std::vector<Written> written;
+        std::atomic<std::size_t> next{0};
+        std::vector<std::thread> workers;
+        ~Batch() { join(); }
+        void join()
+        {
+            for (auto &t : workers)
+                t.join();
+            workers.clear();
         }
-        tx.commit();
-        if (progress && !progress({static_cast<std::int64_t>(end), summary.candidates, QStringLiteral("importing")})) {
-            summary.cancelled = end < items.size();
+    };
+    auto launch = [&](std::size_t begin) {
+        auto b = std::make_unique<Batch>();
+        b->begin = begin;
+        b->end = std::min(items.size(), begin + batch);
+        b->written.resize(b->end - begin);
+        b->next = begin;
+        Batch *raw = b.get();
+        for (int t = 0; t < threads; ++t)
+            b->workers.emplace_back([raw, &items, &trainImages, &testImages, &projectDir] {
+                for (std::size_t i = raw->next++; i < raw->end; i = raw->next++) {
+                    const Item &item = items[i];
+                    raw->written[i - raw->begin] =
+                        writePng(item.split == Split::Test ? testImages : trainImages, item, projectDir);
+                }
+            });
+        return b;
+    };
+    auto discard = [&](Batch &b) { // files of a batch that will not be registered
+        b.join();
+        for (const Written &w : b.written)
+            if (w.error.empty() && !w.relativePath.empty())
+                fs::remove(projectDir / w.relativePath, ec);
+    };
+
+    std::unique_ptr<Batch> current = items.empty() ? nullptr : launch(0);
+    while (current) {
+        current->join();
+        for (const Written &w : current->written)
+            if (!w.error.empty()) {
+                discard(*current);
+                throw std::runtime_error(w.error); // disk full or similar: no point carrying on
+            }
+        std::unique_ptr<Batch> next = current->end < items.size() ? launch(current->end) : nullptr;
+        try {
+            Transaction tx(db);
+            const std::int64_t now = nowMs();
+            for (std::size_t i = current->begin; i < current->end; ++i) {
+                Written &w = current->written[i - current->begin];
+                ImageRecord record;
+                record.path = std::move(w.relativePath);
+                record.contentHash = w.hash;
+                record.width = static_cast<int>(trainImages.dims[2]);
+                record.height = static_cast<int>(trainImages.dims[1]);
+                record.split = items[i].split;
+                record.added = now;
+                const std::int64_t id = imagesRepo.add(record);
+                truth.set(id, classIds[static_cast<std::size_t>(items[i].label)]);
+                ++summary.added;
+                ++summary.labelled;
+            }
+            tx.commit();
+        } catch (...) {
+            if (next)
+                discard(*next);
+            throw;
+        }
+        if (progress && !progress({static_cast<std::int64_t>(current->end), summary.candidates, QStringLiteral("importing")})) {
+            if (next) {
+                discard(*next);
+                summary.cancelled = true;
+            }
             break;
         }
+        current = std::move(next);
     }
     return summary;
 }

@@ -8,6 +8,7 @@
 
 namespace activelabel {
 
+class Database;
 class Project;
 
 // Imports Fashion-MNIST (the IDX files of Debian's dataset-fashion-mnist) into a project: writes
@@ -28,6 +29,9 @@ public:
     };
 
     FashionMnistImporter(Project &project, Options options);
+    // On another thread: that thread's own connection to the project's database, and the
+    // project directory the PNGs go into.
+    FashionMnistImporter(Database &db, std::filesystem::path projectDir, Options options);
 
     // Throws std::runtime_error (missing dataset, already imported, I/O failure).
     ImportSummary run(const ImportProgressCallback &progress = {});
@@ -35,7 +39,8 @@ public:
     static constexpr const char *kImportedSetting = "fashion_mnist_imported";
 
 private:
-    Project &m_project;
+    Database &m_db;
+    std::filesystem::path m_projectDir;
     Options m_options;
 };
 

@@ -142,6 +142,17 @@ bool fallbackSize(const Byte *p, std::size_t n, ImageDecoder::Format format, lon
     return false;
 }
 
+// libjpeg only warns about a truncated file and fills the rest with grey: require the
+// end-of-image marker near the end (some cameras append trailers after it).
+bool hasJpegEnd(const Byte *p, std::size_t size)
+{
+    const std::size_t window = std::min<std::size_t>(size, 1 << 20);
+    for (std::size_t i = size - 1; i + window > size && i > 0; --i)
+        if (p[i - 1] == 0xFF && p[i] == 0xD9)
+            return true;
+    return false;
+}
+
 void setError(std::string *error, const std::string &message)
 {
     if (error)
@@ -292,22 +303,11 @@ cv::Mat ImageDecoder::decode(const void *data, std::size_t size, std::string *er
         setError(error, reason);
         return {};
     }
-    const auto *p = static_cast<const Byte *>(data);
-    if (header.format == Format::Jpeg) {
-        // libjpeg only warns about a truncated file and fills the rest with grey: require the
-        // end-of-image marker near the end (some cameras append trailers after it).
-        const std::size_t window = std::min<std::size_t>(size, 1 << 20);
-        bool eoi = false;
-        for (std::size_t i = size - 1; i + window > size && i > 0; --i)
-            if (p[i - 1] == 0xFF && p[i] == 0xD9) {
-                eoi = true;
-                break;
-            }
-        if (!eoi) {
-            setError(error, "truncated JPEG (no end-of-image marker)");
-            return {};
-        }
+    if (header.format == Format::Jpeg && !hasJpegEnd(static_cast<const Byte *>(data), size)) {
+        setError(error, "truncated JPEG (no end-of-image marker)");
+        return {};
     }
+    const auto *p = static_cast<const Byte *>(data);
     cv::Mat raw;
     try {
         const cv::Mat buffer(1, static_cast<int>(size), CV_8UC1, const_cast<Byte *>(p));
@@ -345,6 +345,38 @@ cv::Mat ImageDecoder::decode(const void *data, std::size_t size, std::string *er
         setError(error, std::string("cannot convert image: ") + e.err);
         return {};
     }
+}
+
+bool ImageDecoder::validate(const void *data, std::size_t size, Header &header, std::string &error)
+{
+    if (!inspect(data, size, header, error))
+        return false;
+    if (header.format != Format::Jpeg) {
+        const cv::Mat full = decode(data, size, &error);
+        if (full.empty())
+            return false;
+        header.width = full.cols;
+        header.height = full.rows;
+        return true;
+    }
+    const auto *p = static_cast<const Byte *>(data);
+    if (!hasJpegEnd(p, size)) {
+        error = "truncated JPEG (no end-of-image marker)";
+        return false;
+    }
+    try {
+        const cv::Mat buffer(1, static_cast<int>(size), CV_8UC1, const_cast<Byte *>(p));
+        if (cv::imdecode(buffer, cv::IMREAD_REDUCED_GRAYSCALE_8).empty()) {
+            error = "cannot decode jpeg (corrupt or truncated file)";
+            return false;
+        }
+    } catch (const cv::Exception &e) {
+        error = std::string("cannot decode jpeg: ") + e.err;
+        return false;
+    }
+    if (exifOrientation(data, size, header.format) >= 5)
+        std::swap(header.width, header.height);
+    return true;
 }
 
 bool ImageDecoder::readFile(const std::filesystem::path &path, std::string &bytes, std::string &error)

@@ -46,6 +46,12 @@ public:
     // Validates magic bytes and header dimensions. Returns false with a reason on refusal.
     static bool inspect(const void *data, std::size_t size, Header &header, std::string &error);
 
+    // What import needs: the checks of decode() and the oriented size, at lower cost. JPEGs are
+    // decoded at 1/8 scale (libjpeg's DCT scaling still reads every coefficient, so truncated or
+    // corrupt data is still found) instead of in full; other formats are decoded in full.
+    // On success `header` holds the size after EXIF orientation.
+    static bool validate(const void *data, std::size_t size, Header &header, std::string &error);
+
     // Full validation + decode from bytes in memory. Empty Mat and a reason on failure.
     static cv::Mat decode(const void *data, std::size_t size, std::string *error = nullptr);
     // Reads the file (raw path bytes, any name) and decodes it.

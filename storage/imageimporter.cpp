@@ -45,15 +45,15 @@ Prepared prepare(const std::string &path)
         p.reason = QString::fromStdString(error);
         return p;
     }
-    const cv::Mat image = ImageDecoder::decode(bytes.data(), bytes.size(), &error);
-    if (image.empty()) {
+    ImageDecoder::Header header;
+    if (!ImageDecoder::validate(bytes.data(), bytes.size(), header, error)) {
         p.reason = QString::fromStdString(error);
         return p;
     }
     p.hash = QCryptographicHash::hash(QByteArrayView(bytes.data(), static_cast<qsizetype>(bytes.size())),
                                       QCryptographicHash::Sha1);
-    p.width = image.cols;  // after EXIF orientation: what every consumer sees
-    p.height = image.rows;
+    p.width = header.width; // after EXIF orientation: what every consumer sees
+    p.height = header.height;
     p.ok = true;
     return p;
 }

@@ -45,7 +45,40 @@ void save(const std::filesystem::path &out, const QByteArray &bytes)
         throw std::runtime_error("cannot write " + out.string() + ": " + file.errorString().toStdString());
 }
 
+std::string safeFolderName(const QString &className)
+{
+    QString name = className;
+    name.replace(QLatin1Char('/'), QLatin1Char('_'));
+    name.replace(QChar(0), QLatin1Char('_'));
+    while (name.startsWith(QLatin1Char('.')))
+        name[0] = QLatin1Char('_');
+    return name.isEmpty() ? std::string("_") : name.toStdString();
+}
+
 } // namespace
+
+std::size_t LabelExporter::writeImageFolder(Project &project, const std::filesystem::path &dir, bool symlinks)
+{
+    namespace fs = std::filesystem;
+    const std::vector<Row> rows = currentLabels(project);
+    std::error_code ec;
+    for (const Row &r : rows) {
+        const fs::path source(r.path);
+        const fs::path folder = dir / safeFolderName(r.className);
+        fs::create_directories(folder, ec);
+        if (ec)
+            throw std::runtime_error("cannot create " + folder.string() + ": " + ec.message());
+        const fs::path target = folder / (std::to_string(r.imageId) + "_" + source.filename().native());
+        fs::remove(target, ec); // replace an earlier export of the same image
+        if (symlinks)
+            fs::create_symlink(fs::absolute(source), target, ec);
+        else
+            fs::copy_file(source, target, fs::copy_options::overwrite_existing, ec);
+        if (ec)
+            throw std::runtime_error("cannot write " + target.string() + ": " + ec.message());
+    }
+    return rows.size();
+}
 
 std::size_t LabelExporter::writeCsv(Project &project, const std::filesystem::path &out)
 {

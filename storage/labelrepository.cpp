@@ -164,6 +164,14 @@ bool LabelRepository::writeInTransaction(std::int64_t imageId, std::int64_t clas
     return true;
 }
 
+bool LabelRepository::removeInTransaction(std::int64_t imageId, const QString &annotator)
+{
+    if (!get(imageId))
+        return false;
+    write(imageId, std::nullopt, "human", annotator, nowMs());
+    return true;
+}
+
 std::optional<Label> LabelRepository::get(std::int64_t imageId)
 {
     auto q = m_db.query(std::string(kLabelColumns) + " WHERE image_id = ?");

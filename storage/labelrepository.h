@@ -60,6 +60,8 @@ public:
     bool writeInTransaction(std::int64_t imageId, std::int64_t classId, LabelSource source,
                             const QString &annotator, bool overwrite);
 
+    // Removes a label inside the caller's Transaction (history: new = NULL). False if none.
+    bool removeInTransaction(std::int64_t imageId, const QString &annotator);
     std::optional<Label> get(std::int64_t imageId);
     // All current labels in image id order.
     std::vector<Label> all();

@@ -98,8 +98,9 @@ CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 }
 
 // v2: flags an annotator puts on images instead of a label (unsure: kept for review; bad:
-// excluded from the pool), and the class the model predicted for each query when it was asked,
-// which is what makes audit draws an unbiased accuracy estimate (test-then-train).
+// excluded from the pool); the class the model predicted for each query when it was asked,
+// which is what makes audit draws an unbiased accuracy estimate (test-then-train); and retired
+// classes (deleted or merged away: kept, out of the class order, because history refers to them).
 void projectV1ToV2(Database &db)
 {
     db.exec(R"sql(
@@ -111,6 +112,7 @@ CREATE TABLE image_flags (
 );
 CREATE INDEX image_flags_flag ON image_flags (flag, image_id);
 ALTER TABLE queries ADD COLUMN predicted_class_id INTEGER REFERENCES classes (id) ON DELETE SET NULL;
+ALTER TABLE classes ADD COLUMN retired INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1));
 )sql");
 }
 

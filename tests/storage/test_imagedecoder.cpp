@@ -129,6 +129,12 @@ private Q_SLOTS:
         QVERIFY(!out.empty());
         QCOMPARE(out.cols, swapsSides ? 20 : 40);
         QCOMPARE(out.rows, swapsSides ? 40 : 20);
+        // Import's cheaper validation reports the same oriented size.
+        ImageDecoder::Header header;
+        std::string error;
+        QVERIFY2(ImageDecoder::validate(jpeg.constData(), jpeg.size(), header, error), error.c_str());
+        QCOMPARE(header.width, out.cols);
+        QCOMPARE(header.height, out.rows);
         // Same result as OpenCV's own EXIF handling (IMREAD_GRAYSCALE applies orientation).
         const cv::Mat reference = cv::imdecode(cv::Mat(1, static_cast<int>(jpeg.size()), CV_8UC1,
                                                        const_cast<char *>(jpeg.constData())),
@@ -164,6 +170,10 @@ private Q_SLOTS:
         const cv::Mat out = decodeBytes(bytes, &error);
         QVERIFY(out.empty());
         QVERIFY2(QString::fromStdString(error).contains(reason), error.c_str());
+        ImageDecoder::Header header;
+        std::string validateError;
+        QVERIFY(!ImageDecoder::validate(bytes.constData(), static_cast<std::size_t>(bytes.size()), header, validateError));
+        QVERIFY2(!validateError.empty(), "validate() must give a reason too");
     }
 
     void decodesFilesWithOddNames()
