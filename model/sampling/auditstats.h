@@ -29,10 +29,10 @@ public:
 
     void add(bool correct);
     std::size_t window() const { return m_window; }
-    std::size_t size() const { return m_draws.size(); }      // draws in the window now
-    std::size_t correct() const { return m_correct; }        // correct among them
-    std::size_t totalDraws() const { return m_total; }       // every draw ever added
-    double accuracy() const;                                  // NaN when empty
+    std::size_t size() const { return m_draws.size(); } // draws in the window now
+    std::size_t correct() const { return m_correct; }   // correct among them
+    std::size_t totalDraws() const { return m_total; }  // every draw ever added
+    double accuracy() const;                            // NaN when empty
     Interval interval(double z = 1.959963984540054) const;
 
 private:

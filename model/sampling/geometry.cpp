@@ -90,7 +90,8 @@ KMeansResult kMeansOnce(const FloatMatrix &points, const torch::Tensor &x, std::
                         break;
                 }
             }
-            auto merged = torch::minimum(minDist, distancesTo(x, xn, static_cast<int64_t>(candidate)));
+            auto merged =
+                torch::minimum(minDist, distancesTo(x, xn, static_cast<int64_t>(candidate)));
             const double potential = merged.sum().item<double>();
             if (potential < bestPotential) {
                 bestPotential = potential;
@@ -230,9 +231,9 @@ std::vector<Pick> kCenterGreedy(const FloatMatrix &points, const FloatMatrix &in
         std::size_t row;
         double score;
         if (!anyCentre) {
-            row = (firstRow < n && eligible[firstRow]) ? firstRow
-                                                       : static_cast<std::size_t>(
-                                                             minDist.argmax().item<int64_t>());
+            row = (firstRow < n && eligible[firstRow])
+                      ? firstRow
+                      : static_cast<std::size_t>(minDist.argmax().item<int64_t>());
             score = std::numeric_limits<double>::infinity();
         } else {
             row = static_cast<std::size_t>(minDist.argmax().item<int64_t>());
@@ -245,8 +246,8 @@ std::vector<Pick> kCenterGreedy(const FloatMatrix &points, const FloatMatrix &in
     return picks;
 }
 
-KMeansResult kMeans(const FloatMatrix &points, std::size_t k, std::mt19937_64 &rng,
-                    int iterations, int restarts)
+KMeansResult kMeans(const FloatMatrix &points, std::size_t k, std::mt19937_64 &rng, int iterations,
+                    int restarts)
 {
     if (points.rows == 0)
         return {};

@@ -21,9 +21,10 @@ std::vector<float> nearestCentreDistances(const FloatMatrix &points, const Float
                                           std::vector<std::size_t> *nearest = nullptr);
 
 // k-center greedy (Sener & Savarese 2018): repeatedly pick the row farthest from every centre so
-// far. Initial centres are `initialCentres` (e.g. the labelled set) plus the `taken` rows. When there
-// is no centre at all, `firstRow` is picked first. Pick.score = Euclidean distance to the nearest
-// centre at the moment the row was picked. Only rows in `allowed` (when non-empty) are picked.
+// far. Initial centres are `initialCentres` (e.g. the labelled set) plus the `taken` rows. When
+// there is no centre at all, `firstRow` is picked first. Pick.score = Euclidean distance to the
+// nearest centre at the moment the row was picked. Only rows in `allowed` (when non-empty) are
+// picked.
 std::vector<Pick> kCenterGreedy(const FloatMatrix &points, const FloatMatrix &initialCentres,
                                 std::size_t count, std::size_t firstRow,
                                 const std::vector<std::uint8_t> &taken = {},
@@ -31,10 +32,10 @@ std::vector<Pick> kCenterGreedy(const FloatMatrix &points, const FloatMatrix &in
 
 struct KMeansResult
 {
-    FloatMatrix centroids;                // k x D
-    std::vector<std::size_t> assignment;  // cluster of each row
-    std::vector<float> distances;         // squared distance of each row to its centroid
-    double inertia = 0.0;                 // sum of `distances`
+    FloatMatrix centroids;               // k x D
+    std::vector<std::size_t> assignment; // cluster of each row
+    std::vector<float> distances;        // squared distance of each row to its centroid
+    double inertia = 0.0;                // sum of `distances`
 };
 
 // Lloyd's k-means with k-means++ seeding, best of `restarts` by inertia. k is clamped to the row

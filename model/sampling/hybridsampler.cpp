@@ -21,14 +21,14 @@ std::vector<double> HybridSampler::scores(const SamplingInput &input) const
 }
 
 std::vector<Pick> HybridSampler::select(const SamplingInput &input, std::size_t count,
-                                        std::mt19937_64 &, const std::vector<std::uint8_t> &taken) const
+                                        std::mt19937_64 &,
+                                        const std::vector<std::uint8_t> &taken) const
 {
     const auto uncertainty = scores(input);
     const auto shortlist = topK(uncertainty, count * m_prefilterFactor, taken);
     if (shortlist.empty())
         return {};
-    const bool haveEmbeddings =
-        input.embeddings.rows == input.rows() && input.embeddings.cols > 0;
+    const bool haveEmbeddings = input.embeddings.rows == input.rows() && input.embeddings.cols > 0;
     const FloatMatrix &space = haveEmbeddings ? input.embeddings : input.probabilities;
     std::vector<std::size_t> allowed;
     allowed.reserve(shortlist.size());

@@ -23,9 +23,9 @@ struct SamplerOptions
 };
 
 // A query strategy. scores() gives one value per candidate (higher = more wanted; what the queue
-// shows); select() chooses a batch of distinct rows, best first. Rows flagged in `taken` (e.g. audit
-// draws already in this batch) are never chosen and count as chosen for diversity-based strategies.
-// Same input, same rng state -> same picks.
+// shows); select() chooses a batch of distinct rows, best first. Rows flagged in `taken` (e.g.
+// audit draws already in this batch) are never chosen and count as chosen for diversity-based
+// strategies. Same input, same rng state -> same picks.
 class Sampler
 {
 public:

@@ -11,10 +11,10 @@ namespace {
 const std::vector<std::pair<Strategy, const char *>> &names()
 {
     static const std::vector<std::pair<Strategy, const char *>> table = {
-        {Strategy::Random, "random"},   {Strategy::LeastConfidence, "least-confidence"},
-        {Strategy::Margin, "margin"},   {Strategy::Entropy, "entropy"},
-        {Strategy::Bald, "bald"},       {Strategy::Coreset, "coreset"},
-        {Strategy::Badge, "badge"},     {Strategy::Hybrid, "hybrid"},
+        {Strategy::Random, "random"}, {Strategy::LeastConfidence, "least-confidence"},
+        {Strategy::Margin, "margin"}, {Strategy::Entropy, "entropy"},
+        {Strategy::Bald, "bald"},     {Strategy::Coreset, "coreset"},
+        {Strategy::Badge, "badge"},   {Strategy::Hybrid, "hybrid"},
     };
     return table;
 }

@@ -132,7 +132,8 @@ std::vector<double> UncertaintySampler::scores(const SamplingInput &input) const
 }
 
 std::vector<Pick> UncertaintySampler::select(const SamplingInput &input, std::size_t count,
-                                             std::mt19937_64 &, const std::vector<std::uint8_t> &taken) const
+                                             std::mt19937_64 &,
+                                             const std::vector<std::uint8_t> &taken) const
 {
     return topK(scores(input), count, taken);
 }

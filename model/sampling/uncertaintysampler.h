@@ -12,7 +12,8 @@ std::vector<double> leastConfidenceScores(const FloatMatrix &probabilities); // 
 std::vector<double> marginScores(const FloatMatrix &probabilities);          // 1 - (p1 - p2)
 std::vector<double> entropyScores(const FloatMatrix &probabilities);         // -sum p ln p
 // BALD (Houlsby et al. 2011; Gal et al. 2017): mutual information between the prediction and
-// the weights, H(mean_t p_t) - mean_t H(p_t), from T MC-dropout passes; 0 for a deterministic model.
+// the weights, H(mean_t p_t) - mean_t H(p_t), from T MC-dropout passes; 0 for a deterministic
+// model.
 std::vector<double> baldScores(const std::vector<FloatMatrix> &mcProbabilities);
 
 // The textbook uncertainty strategies: least-confidence, margin, entropy and bald, each a pure

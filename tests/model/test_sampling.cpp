@@ -29,8 +29,9 @@ FloatMatrix matrix(std::size_t rows, std::size_t cols, std::initializer_list<flo
 //   D [.97 .01 .01 .01]  confident on every measure
 FloatMatrix disagreeing()
 {
-    return matrix(4, 4, {0.50f, 0.50f, 0.00f, 0.00f, 0.40f, 0.20f, 0.20f, 0.20f,
-                         0.34f, 0.33f, 0.33f, 0.00f, 0.97f, 0.01f, 0.01f, 0.01f});
+    return matrix(4, 4,
+                  {0.50f, 0.50f, 0.00f, 0.00f, 0.40f, 0.20f, 0.20f, 0.20f, 0.34f, 0.33f, 0.33f,
+                   0.00f, 0.97f, 0.01f, 0.01f, 0.01f});
 }
 
 std::vector<std::size_t> rowsOf(const std::vector<Pick> &picks)

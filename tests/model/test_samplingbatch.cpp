@@ -172,7 +172,8 @@ void TestSamplingBatch::candidateSubsetIsUniformSortedAndCapped()
     QCOMPARE(std::set<std::size_t>(some.begin(), some.end()).size(), std::size_t(20000));
     QVERIFY(some.back() < 50000);
     // Uniform: each half of the pool gets about half of the subset.
-    const auto firstHalf = std::count_if(some.begin(), some.end(), [](auto i) { return i < 25000; });
+    const auto firstHalf =
+        std::count_if(some.begin(), some.end(), [](auto i) { return i < 25000; });
     QVERIFY(firstHalf > 9600 && firstHalf < 10400);
     std::mt19937_64 a(1), b(1);
     QCOMPARE(candidateSubset(50000, 300, a), candidateSubset(50000, 300, b));

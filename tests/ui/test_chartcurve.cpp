@@ -31,13 +31,11 @@ int countNear(const QImage &image, const QColor &colour, int tolerance = 12)
 
 CurveChart *learningCurves()
 {
-    const QVector<QVector<QPointF>> marginRuns{
-        {{100, 0.60}, {200, 0.70}, {300, 0.78}},
-        {{100, 0.62}, {200, 0.74}, {300, 0.80}},
-        {{100, 0.58}, {200, 0.72}, {300, 0.82}}};
-    const QVector<QVector<QPointF>> randomRuns{
-        {{100, 0.60}, {200, 0.66}, {300, 0.70}},
-        {{100, 0.61}, {200, 0.65}, {300, 0.72}}};
+    const QVector<QVector<QPointF>> marginRuns{{{100, 0.60}, {200, 0.70}, {300, 0.78}},
+                                               {{100, 0.62}, {200, 0.74}, {300, 0.80}},
+                                               {{100, 0.58}, {200, 0.72}, {300, 0.82}}};
+    const QVector<QVector<QPointF>> randomRuns{{{100, 0.60}, {200, 0.66}, {300, 0.70}},
+                                               {{100, 0.61}, {200, 0.65}, {300, 0.72}}};
     CurveChartOptions options;
     options.title = QStringLiteral("Fashion-MNIST");
     options.yTitle = QStringLiteral("Test accuracy");
@@ -113,7 +111,8 @@ void TestChartCurve::rendersANonBlankPng()
     QVERIFY(countNear(image, okabeItoColour(1)) > 200);
     // The bands: a pale tint of each colour over white covers more area than the lines.
     const QColor orange = okabeItoColour(0);
-    const QColor tint(255 - int(0.22 * (255 - orange.red())), 255 - int(0.22 * (255 - orange.green())),
+    const QColor tint(255 - int(0.22 * (255 - orange.red())),
+                      255 - int(0.22 * (255 - orange.green())),
                       255 - int(0.22 * (255 - orange.blue())));
     QVERIFY(countNear(image, tint, 10) > 1000);
     // The chart is still usable by its owner after rendering, and renders the same size again.
