@@ -64,9 +64,16 @@ private Q_SLOTS:
         QVERIFY(versions.get(first)->createdAt > 0);
 
         MetricRepository metrics(db);
-        metrics.addAll({{0, first, QStringLiteral("accuracy"), QStringLiteral("test"), 0.5, 40, 0},
-                        {0, second, QStringLiteral("accuracy"), QStringLiteral("test"), 0.7, 80, 0},
-                        {0, second, QStringLiteral("accuracy"), QStringLiteral("audit"), 0.65, 80, 0}});
+        auto metric = [](std::int64_t version, const char *split, double value, std::int64_t labels) {
+            Metric m;
+            m.modelVersion = version;
+            m.name = QStringLiteral("accuracy");
+            m.split = QString::fromLatin1(split);
+            m.value = value;
+            m.labels = labels;
+            return m;
+        };
+        metrics.addAll({metric(first, "test", 0.5, 40), metric(second, "test", 0.7, 80), metric(second, "audit", 0.65, 80)});
         const auto series = metrics.series(QStringLiteral("accuracy"), QStringLiteral("test"));
         QCOMPARE(series.size(), std::size_t(2));
         QCOMPARE(series[1].value, 0.7);
@@ -84,15 +91,26 @@ private Q_SLOTS:
         r.contentHash = "h";
         const auto image = ImageRepository(db).add(r);
         QueryRepository queries(db);
-        queries.record({0, image, QStringLiteral("margin"), 0.25, std::nullopt, false, 0});
-        queries.record({0, image, QStringLiteral("random"), std::nullopt, std::nullopt, true, 0});
+        // Field by field: the record grows with the schema, positional initialisers would not.
+        auto query = [&](const QString &strategy, std::optional<double> score, std::optional<std::int64_t> version,
+                         bool audit) {
+            QueryRecord q;
+            q.imageId = image;
+            q.strategy = strategy;
+            q.score = score;
+            q.modelVersion = version;
+            q.audit = audit;
+            return q;
+        };
+        queries.record(query(QStringLiteral("margin"), 0.25, std::nullopt, false));
+        queries.record(query(QStringLiteral("random"), std::nullopt, std::nullopt, true));
         const auto forImage = queries.forImage(image);
         QCOMPARE(forImage.size(), std::size_t(2));
         QCOMPARE(*forImage[0].score, 0.25);
         QVERIFY(!forImage[1].score);
         QCOMPARE(queries.audits().size(), std::size_t(1));
         // A query must name an existing model version.
-        QVERIFY_THROWS_EXCEPTION(SqliteError, queries.record({0, image, QStringLiteral("x"), 1.0, 77, false, 0}));
+        QVERIFY_THROWS_EXCEPTION(SqliteError, queries.record(query(QStringLiteral("x"), 1.0, 77, false)));
 
         SettingsRepository settings(db);
         QVERIFY(!settings.value(QStringLiteral("strategy")));
