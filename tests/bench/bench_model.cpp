@@ -1,0 +1,192 @@
+// Model-core benchmark: smallcnn inference and training, ResNet-18 inference at 224x224, and a
+// frozen round + pool rescoring through the feature cache, against tests/bench/reference_model.py
+// (Debian's python3-torch, best of eager / channels_last / optimize_for_inference) run in the
+// same invocation with the same thread count. Prints figures and ratios; asserts nothing.
+//   bench_model [--quick] [--threads N] [--no-python]
+#include "model/modelfixtures.h"
+
+#include "model/classifier.h"
+#include "model/torchthreads.h"
+#include "model/trainer.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <cstdio>
+
+using namespace activelabel;
+using namespace activelabel::testing;
+
+namespace {
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+std::vector<std::size_t> iota(std::size_t n)
+{
+    std::vector<std::size_t> v(n);
+    for (std::size_t i = 0; i < n; ++i)
+        v[i] = i;
+    return v;
+}
+
+QStringList classes(int n)
+{
+    QStringList c;
+    for (int i = 0; i < n; ++i)
+        c << QStringLiteral("c%1").arg(i);
+    return c;
+}
+
+double inferenceRate(Classifier &c, const ImageProvider &images, std::size_t n, int batch, int repeats)
+{
+    PredictOptions o;
+    o.batchSize = batch;
+    o.useFeatureCache = false;
+    const auto indices = iota(n);
+    c.predict(images, std::vector<std::size_t>(indices.begin(), indices.begin() + std::min<std::size_t>(n, 256)), o);
+    std::vector<double> rates;
+    for (int r = 0; r < repeats; ++r) {
+        QElapsedTimer t;
+        t.start();
+        c.predict(images, indices, o);
+        rates.push_back(double(n) / (double(t.nsecsElapsed()) / 1e9));
+    }
+    return median(rates);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // figures appear as they are measured
+    const QStringList args = app.arguments();
+    const bool quick = args.contains(QStringLiteral("--quick"));
+    int threads = 2;
+    if (const int i = int(args.indexOf(QStringLiteral("--threads"))); i > 0 && i + 1 < args.size())
+        threads = args.at(i + 1).toInt();
+    initTorchThreads(threads);
+    const int repeats = quick ? 3 : 5;
+
+    QJsonObject python;
+    if (!args.contains(QStringLiteral("--no-python"))) {
+        // Next to this file: CMake compiles it by absolute path.
+        const QString script = QFileInfo(QString::fromUtf8(__FILE__)).absolutePath() + QStringLiteral("/reference_model.py");
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("OMP_NUM_THREADS"), QString::number(threads));
+        p.setProcessEnvironment(env);
+        QStringList pargs{script, QStringLiteral("--threads"), QString::number(threads)};
+        if (quick)
+            pargs << QStringLiteral("--quick");
+        p.start(QStringLiteral("/usr/bin/python3"), pargs);
+        p.waitForFinished(-1);
+        python = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+        if (python.isEmpty())
+            std::fprintf(stderr, "python reference failed: %s\n", p.readAllStandardError().constData());
+        else
+            std::printf("python reference: %s\n", QJsonDocument(python).toJson(QJsonDocument::Compact).constData());
+    }
+    auto best = [&](const char *key) {
+        return python.value(QString::fromLatin1(key) + QStringLiteral("_best")).toObject().value("images_per_second").toDouble();
+    };
+    auto bestConfig = [&](const char *key) {
+        return python.value(QString::fromLatin1(key) + QStringLiteral("_best")).toObject().value("config").toString();
+    };
+
+    Dataset fashion = loadFashionMnist("train", 21000);
+    // 1. smallcnn inference, 28x28, end to end from decoded pixels (preprocessing included).
+    auto small = Classifier::create(ModelSpec::defaultsFor(QStringLiteral("smallcnn")), classes(10), 1);
+    const std::size_t inferN = quick ? 5120 : 10240;
+    double ourInfer = 0;
+    int ourInferBatch = 0;
+    for (int b : {64, 128, 256, 512}) {
+        const double rate = inferenceRate(*small, fashion.provider, inferN, b, repeats);
+        std::printf("ours smallcnn inference batch %d: %.0f images/s\n", b, rate);
+        if (rate > ourInfer) {
+            ourInfer = rate;
+            ourInferBatch = b;
+        }
+    }
+    const double smallFlops = 2.0 * (28 * 28 * 32 * 9 + 14 * 14 * 64 * 32 * 9 + 3136 * 128 + 128 * 10);
+
+    // 2. smallcnn training, batch 64, full mode, no held-out slice, no augmentation.
+    std::printf("smallcnn inference best: %.0f images/s\n", ourInfer);
+    std::vector<double> trainRates;
+    const std::size_t trainN = quick ? 2048 : 4096;
+    std::vector<LabelledSample> labels;
+    for (std::size_t i = 0; i < trainN; ++i)
+        labels.push_back({i, fashion.labels[i]});
+    for (int r = 0; r < repeats; ++r) {
+        auto c = Classifier::create(ModelSpec::defaultsFor(QStringLiteral("smallcnn")), classes(10), 1);
+        TrainingOptions o;
+        o.mode = TransferMode::full();
+        o.maxSteps = int(trainN / 64);
+        o.minLabelsForHeldOut = 1 << 30;
+        o.augment = false;
+        const RoundResult res = Trainer::train(*c, fashion.provider, labels, o);
+        trainRates.push_back(double(res.steps) * 64.0 / res.seconds);
+    }
+    const double ourTrain = median(trainRates);
+    std::printf("smallcnn training: %.0f images/s\n", ourTrain);
+
+    // 3. ResNet-18 inference at 224x224 RGB.
+    Dataset rgb = syntheticShapes(quick ? 32 : 128, 224, 3, 1);
+    auto resnet = Classifier::create(ModelSpec::defaultsFor(QStringLiteral("resnet18")), classes(10), 1);
+    double ourResnet = 0;
+    for (int b : quick ? std::vector<int>{32} : std::vector<int>{32, 64})
+        ourResnet = std::max(ourResnet, inferenceRate(*resnet, rgb.provider, rgb.provider.size(), b, 3));
+
+    // 4. Frozen round on 1,000 labels + rescoring a 20,000-image pool through the feature cache.
+    auto cached = Classifier::create(ModelSpec::defaultsFor(QStringLiteral("smallcnn")), classes(10), 1);
+    std::vector<LabelledSample> thousand(labels.begin(), labels.begin() + 1000);
+    std::vector<std::size_t> pool;
+    for (std::size_t i = 1000; i < 21000; ++i)
+        pool.push_back(i);
+    TrainingOptions frozen;
+    frozen.mode = TransferMode::frozen();
+    QElapsedTimer cold;
+    cold.start();
+    Trainer::train(*cached, fashion.provider, thousand, frozen);
+    cached->predict(fashion.provider, pool);
+    const double coldSeconds = double(cold.nsecsElapsed()) / 1e9;
+    std::vector<double> roundSeconds;
+    int roundSteps = 0;
+    for (int r = 0; r < repeats; ++r) {
+        QElapsedTimer t;
+        t.start();
+        frozen.seed = std::uint64_t(r + 1);
+        roundSteps = Trainer::train(*cached, fashion.provider, thousand, frozen).steps;
+        cached->predict(fashion.provider, pool);
+        roundSeconds.push_back(double(t.nsecsElapsed()) / 1e9);
+    }
+    const double ourRound = median(roundSeconds);
+    const auto stats = cached->featureCacheStats();
+
+    std::printf("\n== bench_model (threads %d, medians over %d repeats) ==\n", threads, repeats);
+    std::printf("smallcnn inference 28x28: ours %.0f images/s (batch %d, incl. preprocessing, %.1f GFLOP/s), "
+                "python best %.0f (%s), ratio %.2f\n",
+                ourInfer, ourInferBatch, ourInfer * smallFlops / 1e9, best("smallcnn_inference"),
+                qPrintable(bestConfig("smallcnn_inference")), ourInfer / std::max(1.0, best("smallcnn_inference")));
+    std::printf("smallcnn training 28x28 batch 64: ours %.0f images/s, python best %.0f (%s), ratio %.2f\n", ourTrain,
+                best("smallcnn_training"), qPrintable(bestConfig("smallcnn_training")),
+                ourTrain / std::max(1.0, best("smallcnn_training")));
+    std::printf("resnet18 inference 224x224: ours %.1f images/s (%.1f GFLOP/s), python best %.1f (%s), ratio %.2f\n",
+                ourResnet, ourResnet * 3.64, best("resnet18_inference"), qPrintable(bestConfig("resnet18_inference")),
+                ourResnet / std::max(1e-9, best("resnet18_inference")));
+    std::printf("frozen round (1,000 labels, %d steps) + rescoring 20,000 pool: ours %.3f s with the feature cache "
+                "(cold first round + fill %.2f s; cache %zu entries, %.1f MB); python (head on precomputed features "
+                "+ best-config network over the pool) %.2f s, ratio %.1fx\n",
+                roundSteps, ourRound, coldSeconds, stats.entries, double(stats.bytes) / 1e6,
+                python.value("frozen_round_rescore_seconds").toDouble(),
+                python.value("frozen_round_rescore_seconds").toDouble() / ourRound);
+    return 0;
+}
