@@ -1,0 +1,134 @@
+// The label-efficiency protocol without a project: Fashion-MNIST read straight from the
+// IDX files (pool = a seeded random subset of the training images, test = the test images), the
+// same Simulation and reports `activelabel-cli simulate` uses. Arguments (all optional):
+//   bench_simulation OUT_DIR [strategies] [pool] [seeds] [init] [batch] [budget] [transfer]
+// defaults: ./simulation-bench all 20000 3 100 100 1000 auto.
+#include "app/simulation/simulation.h"
+#include "app/simulation/simulationreport.h"
+#include "model/sampling/randomsampler.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+
+#include <opencv2/core.hpp>
+#include <zlib.h>
+
+#include <cstdio>
+#include <cstring>
+#include <map>
+
+using namespace activelabel;
+
+namespace {
+
+class MatImages : public ImageProvider
+{
+public:
+    std::vector<cv::Mat> images;
+    std::size_t size() const override { return images.size(); }
+    cv::Mat load(std::size_t index, std::string *) const override { return images.at(index); }
+};
+
+std::vector<unsigned char> readGz(const std::string &path)
+{
+    gzFile f = gzopen(path.c_str(), "rb");
+    if (!f)
+        throw std::runtime_error("cannot open " + path);
+    std::vector<unsigned char> out;
+    unsigned char buffer[1 << 16];
+    int n;
+    while ((n = gzread(f, buffer, sizeof buffer)) > 0)
+        out.insert(out.end(), buffer, buffer + n);
+    gzclose(f);
+    return out;
+}
+
+void load(const std::string &prefix, std::vector<cv::Mat> &images, std::vector<int> &labels)
+{
+    const std::string dir = "/usr/share/datasets/fashion-mnist/";
+    const auto pixels = readGz(dir + prefix + "-images-idx3-ubyte.gz");
+    const auto classes = readGz(dir + prefix + "-labels-idx1-ubyte.gz");
+    const std::size_t n = (pixels.size() - 16) / 784;
+    for (std::size_t i = 0; i < n; ++i) {
+        cv::Mat m(28, 28, CV_8UC1);
+        std::memcpy(m.data, pixels.data() + 16 + i * 784, 784);
+        images.push_back(m);
+        labels.push_back(classes[8 + i]);
+    }
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    const QString outDir = args.value(1, "simulation-bench");
+    SimulationOptions options;
+    std::string error;
+    options.strategies = args.size() > 2 && args[2] != "all" ? parseStrategyList(args[2].toStdString(), &error)
+                                                             : allStrategies();
+    if (options.strategies.empty()) {
+        std::fprintf(stderr, "%s\n", error.c_str());
+        return 2;
+    }
+    const std::size_t poolSize = args.value(3, "20000").toULong();
+    options.seeds = args.value(4, "3").toInt();
+    options.init = args.value(5, "100").toULong();
+    options.batch = args.value(6, "100").toULong();
+    options.budget = args.value(7, "1000").toULong();
+    if (args.size() > 8)
+        options.mode = *TransferMode::parse(args[8]);
+
+    std::vector<cv::Mat> train, test;
+    std::vector<int> trainLabels, testLabels;
+    load("train", train, trainLabels);
+    load("t10k", test, testLabels);
+    MatImages images;
+    SimulationData data;
+    data.images = &images;
+    data.classNames = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                       "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+    std::mt19937_64 rng(2024);
+    for (std::size_t i : drawUniform(train.size(), poolSize, rng)) {
+        data.pool.push_back(images.images.size());
+        data.poolTruth.push_back(trainLabels[i]);
+        images.images.push_back(train[i]);
+    }
+    for (std::size_t i = 0; i < test.size(); ++i) {
+        data.test.push_back(images.images.size());
+        data.testTruth.push_back(testLabels[i]);
+        images.images.push_back(test[i]);
+    }
+    QDir().mkpath(outDir);
+    const QDir out(outDir);
+    std::fprintf(stderr, "pool %zu, test %zu, init %zu, batch %zu, budget %zu, seeds %d, transfer %s\n",
+                 data.pool.size(), data.test.size(), options.init, options.batch, options.budget,
+                 options.seeds, qPrintable(options.mode.toString()));
+    RoundsCsvWriter csv(out.filePath("rounds.csv"));
+    std::vector<RoundRecord> rounds;
+    std::map<Strategy, double> wall;
+    const Simulation simulation(data, options);
+    for (Strategy s : options.strategies) {
+        for (int seed = 0; seed < options.seeds; ++seed) {
+            QElapsedTimer timer;
+            timer.start();
+            const auto run = simulation.run(s, seed, [&](const RoundRecord &r) {
+                csv.append(r);
+                std::fprintf(stderr, "%s\n", qPrintable(progressLine(r, options.budget)));
+            });
+            wall[s] += timer.nsecsElapsed() / 1e9;
+            rounds.insert(rounds.end(), run.begin(), run.end());
+            // Partial reports after every run, so a long protocol can be read while it goes.
+            writeSummaryCsv(out.filePath("summary.csv"), summarise(rounds, wall));
+        }
+    }
+    writeLearningCurvePlot(out.filePath("learning-curves.png"), rounds,
+                           QStringLiteral("Fashion-MNIST: pool %1, smallcnn, batch %2").arg(poolSize).arg(options.batch));
+    for (const auto &s : summarise(rounds, wall))
+        std::printf("%-16s AUBC %.4f ± %.4f  final %.4f ± %.4f  %.1f s\n", strategyName(s.strategy).c_str(),
+                    s.aubcMean, s.aubcStd, s.finalMean, s.finalStd, s.wallSeconds);
+    return 0;
+}
