@@ -30,14 +30,25 @@ std::vector<Pick> HybridSampler::select(const SamplingInput &input, std::size_t 
         return {};
     const bool haveEmbeddings = input.embeddings.rows == input.rows() && input.embeddings.cols > 0;
     const FloatMatrix &space = haveEmbeddings ? input.embeddings : input.probabilities;
-    std::vector<std::size_t> allowed;
-    allowed.reserve(shortlist.size());
-    for (const auto &pick : shortlist)
-        allowed.push_back(pick.row);
-    // Taken rows (this batch's audit draws) count as centres: no near-duplicate of them either.
-    auto picks = kCenterGreedy(space, FloatMatrix(), count, shortlist.front().row, taken, allowed);
-    for (auto &pick : picks)
+    // k-center runs on the shortlist alone (M rows, not the whole candidate set); the taken rows
+    // (this batch's audit draws) are its initial centres: no near-duplicate of them either.
+    const std::size_t d = space.cols;
+    FloatMatrix shortlisted(shortlist.size(), d);
+    for (std::size_t i = 0; i < shortlist.size(); ++i)
+        std::copy_n(space.row(shortlist[i].row), d, shortlisted.row(i));
+    std::vector<std::size_t> takenRows;
+    for (std::size_t row = 0; row < taken.size() && row < space.rows; ++row)
+        if (taken[row])
+            takenRows.push_back(row);
+    FloatMatrix centres(takenRows.size(), d);
+    for (std::size_t i = 0; i < takenRows.size(); ++i)
+        std::copy_n(space.row(takenRows[i]), d, centres.row(i));
+    // Without centres the first pick is shortlist row 0: the most uncertain candidate.
+    auto picks = kCenterGreedy(shortlisted, centres, count, 0);
+    for (auto &pick : picks) {
+        pick.row = shortlist[pick.row].row;
         pick.score = uncertainty[pick.row];
+    }
     return picks;
 }
 
