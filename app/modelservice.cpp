@@ -1,0 +1,368 @@
+#include "app/modelservice.h"
+
+#include "app/projectimages.h"
+#include "model/modelerror.h"
+#include "storage/classrepository.h"
+#include "storage/groundtruthrepository.h"
+#include "storage/imageflagrepository.h"
+#include "storage/labelrepository.h"
+#include "storage/metricrepository.h"
+#include "storage/modelversionrepository.h"
+#include "storage/predictionstore.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cmath>
+#include <unordered_map>
+
+namespace activelabel {
+
+namespace {
+
+constexpr int kPredictionRunsKept = 2;
+
+QStringList classNames(Database &db)
+{
+    QStringList names;
+    for (const ClassInfo &info : ClassRepository(db).list())
+        names << info.name;
+    return names;
+}
+
+std::unordered_map<std::int64_t, int> classPositions(Database &db)
+{
+    std::unordered_map<std::int64_t, int> positions;
+    int position = 0;
+    for (const ClassInfo &info : ClassRepository(db).list())
+        positions.emplace(info.id, position++);
+    return positions;
+}
+
+QString checkpointPath(const Project &project, const QString &relative)
+{
+    return QString::fromStdString((project.modelsDir() / relative.toStdString()).string());
+}
+
+// The classifier's classes must be the project's first classes, in order (classes are only ever
+// appended, so this holds unless the project was edited by hand).
+bool classesArePrefix(const QStringList &model, const QStringList &project)
+{
+    if (model.size() > project.size())
+        return false;
+    for (int i = 0; i < model.size(); ++i)
+        if (model[i] != project[i])
+            return false;
+    return true;
+}
+
+QJsonObject specJson(const ModelSpec &spec)
+{
+    QJsonObject o;
+    o.insert(QStringLiteral("backbone"), spec.backbone);
+    o.insert(QStringLiteral("input_height"), spec.inputHeight);
+    o.insert(QStringLiteral("input_width"), spec.inputWidth);
+    o.insert(QStringLiteral("channels"), spec.channels);
+    return o;
+}
+
+} // namespace
+
+float predictionEntropy(const float *p, std::size_t classes)
+{
+    double h = 0.0;
+    for (std::size_t c = 0; c < classes; ++c)
+        if (p[c] > 0.0f)
+            h -= double(p[c]) * std::log(double(p[c]));
+    return static_cast<float>(h);
+}
+
+ModelService::ModelService(const Project &project, Database &db)
+    : m_project(project), m_db(db), m_images(std::make_unique<ProjectImages>(project, db))
+{
+}
+
+ModelService::~ModelService() = default;
+
+std::unique_ptr<Classifier> ModelService::loadLatest(std::optional<std::int64_t> *version)
+{
+    const auto latest = ModelVersionRepository(m_db).latest();
+    if (version)
+        *version = latest ? std::optional<std::int64_t>(latest->id) : std::nullopt;
+    if (!latest)
+        return nullptr;
+    return Classifier::load(checkpointPath(m_project, latest->checkpoint));
+}
+
+std::unique_ptr<Classifier> ModelService::makeClassifier(const TrainRequest &request, const QStringList &classes,
+                                                         const std::vector<LabelledSample> &samples) const
+{
+    const QString backbone = request.backbone.isEmpty() ? QStringLiteral("smallcnn") : request.backbone;
+    ModelSpec spec = ModelSpec::defaultsFor(backbone);
+    if (backbone == QLatin1String("smallcnn") && !samples.empty()) {
+        // smallcnn is for small images: fit it to the data (grey stays grey; 28 px for
+        // MNIST-sized images, else 64 px) unless the user said otherwise.
+        const cv::Mat first = m_images->load(samples.front().index);
+        if (!first.empty()) {
+            spec.channels = first.channels() == 1 ? 1 : 3;
+            const int side = std::max(first.rows, first.cols) <= 32 ? 28 : 64;
+            spec.inputHeight = spec.inputWidth = side;
+        }
+    }
+    if (request.inputHeight)
+        spec.inputHeight = *request.inputHeight;
+    if (request.inputWidth)
+        spec.inputWidth = *request.inputWidth;
+    if (request.channels)
+        spec.channels = *request.channels;
+    if (request.mean)
+        spec.mean = *request.mean;
+    if (request.std)
+        spec.std = *request.std;
+    if (!request.mean && int(spec.mean.size()) != spec.channels)
+        spec.mean.assign(std::size_t(spec.channels), spec.mean.empty() ? 0.5f : spec.mean.front());
+    if (!request.std && int(spec.std.size()) != spec.channels)
+        spec.std.assign(std::size_t(spec.channels), spec.std.empty() ? 0.5f : spec.std.front());
+    if (spec.isBuiltin()) {
+        if (const QString problem = spec.validate(); !problem.isEmpty())
+            throw ModelError(problem);
+    }
+    return Classifier::create(spec, classes, request.seed);
+}
+
+TrainOutcome ModelService::train(const TrainRequest &request, const ProgressCallback &progress,
+                                 const std::atomic<bool> *cancel)
+{
+    Database &db = m_db;
+    m_images->refresh();
+    const QStringList classes = classNames(db);
+    const auto positions = classPositions(db);
+
+    std::vector<LabelledSample> samples;
+    for (const Label &label : LabelRepository(db).all()) {
+        const long long index = m_images->indexOf(label.imageId);
+        const auto position = positions.find(label.classId);
+        if (index < 0 || position == positions.end() || m_images->record(std::size_t(index)).split != Split::Pool)
+            continue;
+        samples.push_back({std::size_t(index), position->second});
+    }
+    if (samples.empty())
+        throw std::runtime_error("no labelled pool images yet: label some first (activelabel-cli label or oracle)");
+
+    TrainOutcome outcome;
+    outcome.labels = samples.size();
+
+    const auto latest = ModelVersionRepository(db).latest();
+    std::unique_ptr<Classifier> classifier;
+    const bool sameBackbone = request.backbone.isEmpty() || (latest && latest->backbone == request.backbone);
+    if (latest && request.mode.kind != TransferMode::Kind::Scratch && sameBackbone) {
+        classifier = Classifier::load(checkpointPath(m_project, latest->checkpoint));
+        if (!classesArePrefix(classifier->classNames(), classes)) {
+            outcome.note = QStringLiteral("the project's classes no longer match model version %1: "
+                                          "starting a new classifier")
+                               .arg(latest->id);
+            classifier.reset();
+        } else {
+            for (int i = classifier->classCount(); i < classes.size(); ++i)
+                classifier->addClass(classes[i]); // the head grows; existing rows are kept
+        }
+    }
+    if (!classifier) {
+        TrainRequest fresh = request;
+        if (fresh.backbone.isEmpty() && latest)
+            fresh.backbone = latest->backbone;
+        classifier = makeClassifier(fresh, classes, samples);
+    }
+
+    TrainingOptions options;
+    options.mode = request.mode;
+    options.seed = request.seed;
+    if (request.epochs > 0)
+        options.epochs = request.epochs;
+    outcome.round = Trainer::train(*classifier, *m_images, samples, options, progress, cancel);
+    if (outcome.round.cancelled)
+        return outcome;
+
+    // Checkpoint first (atomic), then the version row that points at it: a crash in between
+    // leaves an unreferenced file, never a version without its weights.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QString relative = QStringLiteral("model-%1.ckpt").arg(now);
+    classifier->save(checkpointPath(m_project, relative));
+
+    QJsonObject config = specJson(classifier->spec());
+    config.insert(QStringLiteral("round"), outcome.round.toJson());
+    ModelVersion version;
+    if (latest && sameBackbone && request.mode.kind != TransferMode::Kind::Scratch)
+        version.parentId = latest->id;
+    version.backbone = classifier->spec().backbone;
+    version.transfer = outcome.round.modeUsed.toString();
+    version.checkpoint = relative;
+    version.labelsUsed = std::int64_t(samples.size());
+    version.trainSeconds = outcome.round.seconds;
+    version.config = QString::fromUtf8(QJsonDocument(config).toJson(QJsonDocument::Compact));
+    const std::int64_t versionId = ModelVersionRepository(db).add(version);
+    outcome.modelVersion = versionId;
+
+    // Rescore every image once; the test split's part of it gives the test metrics.
+    std::vector<std::size_t> all(m_images->size());
+    for (std::size_t i = 0; i < all.size(); ++i)
+        all[i] = i;
+    PredictOptions predictOptions;
+    predictOptions.embeddings = false;
+    const Prediction scored = classifier->predict(*m_images, all, predictOptions);
+    rescore(*classifier, versionId, scored);
+
+    std::vector<Metric> metrics;
+    const auto labels = std::int64_t(samples.size());
+    auto add = [&](const char *name, const char *split, double value) {
+        Metric m;
+        m.modelVersion = versionId;
+        m.name = QString::fromLatin1(name);
+        m.split = QString::fromLatin1(split);
+        m.value = value;
+        m.labels = labels;
+        metrics.push_back(m);
+    };
+    add("train_loss", "train", outcome.round.trainLoss);
+    if (outcome.round.heldOutAccuracy >= 0) {
+        add("accuracy", "heldout", outcome.round.heldOutAccuracy);
+        add("ece", "heldout", outcome.round.ece);
+    }
+    const std::vector<std::size_t> testIndices = m_images->indicesOf(Split::Test);
+    std::vector<int> truth = testTruth(testIndices);
+    if (std::any_of(truth.begin(), truth.end(), [](int t) { return t >= 0; })) {
+        FloatMatrix testProbabilities(testIndices.size(), scored.probabilities.cols);
+        for (std::size_t r = 0; r < testIndices.size(); ++r)
+            std::copy_n(scored.probabilities.row(testIndices[r]), scored.probabilities.cols, testProbabilities.row(r));
+        outcome.test = evaluate(testProbabilities, truth);
+        add("accuracy", "test", outcome.test->accuracy);
+        add("ece", "test", outcome.test->ece);
+    }
+    MetricRepository(db).addAll(metrics);
+    return outcome;
+}
+
+std::int64_t ModelService::exportLatest(const QString &path)
+{
+    std::optional<std::int64_t> version;
+    auto classifier = loadLatest(&version);
+    if (!classifier)
+        throw std::runtime_error("no model yet: train one first (activelabel-cli train)");
+    QJsonObject metrics;
+    for (const Metric &m : MetricRepository(m_db).forModelVersion(*version))
+        metrics.insert(m.split.isEmpty() ? m.name : m.name + QLatin1Char('_') + m.split, m.value);
+    if (const auto v = ModelVersionRepository(m_db).get(*version)) {
+        metrics.insert(QStringLiteral("labels"), qint64(v->labelsUsed));
+        metrics.insert(QStringLiteral("model_version"), qint64(v->id));
+        metrics.insert(QStringLiteral("transfer"), v->transfer);
+    }
+    classifier->exportTorchScript(path, metrics);
+    return *version;
+}
+
+std::int64_t ModelService::rollbackTo(std::int64_t modelVersion)
+{
+    ModelVersionRepository versions(m_db);
+    const auto target = versions.get(modelVersion);
+    if (!target)
+        throw std::runtime_error("there is no model version " + std::to_string(modelVersion));
+    auto classifier = Classifier::load(checkpointPath(m_project, target->checkpoint));
+    ModelVersion copy = *target;
+    copy.id = 0;
+    copy.createdAt = 0;
+    copy.parentId = target->id;
+    copy.transfer = QStringLiteral("rollback");
+    const std::int64_t id = versions.add(copy);
+    m_images->refresh();
+    std::vector<std::size_t> all(m_images->size());
+    for (std::size_t i = 0; i < all.size(); ++i)
+        all[i] = i;
+    PredictOptions options;
+    options.embeddings = false;
+    rescore(*classifier, id, classifier->predict(*m_images, all, options));
+    return id;
+}
+
+std::vector<std::size_t> ModelService::labelledPoolIndices()
+{
+    std::vector<std::size_t> out;
+    for (const Label &label : LabelRepository(m_db).all()) {
+        const long long index = m_images->indexOf(label.imageId);
+        if (index >= 0 && m_images->record(std::size_t(index)).split == Split::Pool)
+            out.push_back(std::size_t(index));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<std::size_t> ModelService::unlabelledPoolIndices()
+{
+    const std::vector<std::size_t> labelled = labelledPoolIndices();
+    // Images flagged bad are out of the pool for good (until the flag is cleared).
+    const std::vector<std::int64_t> bad = ImageFlagRepository(m_db).images(ImageFlag::Bad);
+    std::vector<std::size_t> out;
+    for (std::size_t index : m_images->indicesOf(Split::Pool))
+        if (!std::binary_search(labelled.begin(), labelled.end(), index)
+            && !std::binary_search(bad.begin(), bad.end(), m_images->record(index).id))
+            out.push_back(index);
+    return out;
+}
+
+std::vector<int> ModelService::testTruth(const std::vector<std::size_t> &indices)
+{
+    Database &db = m_db;
+    const auto positions = classPositions(db);
+    std::unordered_map<std::int64_t, int> truthById;
+    for (const auto &[imageId, classId] : GroundTruthRepository(db).all(Split::Test)) {
+        const auto p = positions.find(classId);
+        if (p != positions.end())
+            truthById.emplace(imageId, p->second);
+    }
+    std::vector<int> truth;
+    truth.reserve(indices.size());
+    for (std::size_t index : indices) {
+        const auto t = truthById.find(m_images->record(index).id);
+        truth.push_back(t == truthById.end() ? -1 : t->second);
+    }
+    return truth;
+}
+
+std::optional<Evaluation> ModelService::evaluateTest(Classifier &classifier)
+{
+    const std::vector<std::size_t> indices = m_images->indicesOf(Split::Test);
+    const std::vector<int> truth = testTruth(indices);
+    if (std::none_of(truth.begin(), truth.end(), [](int t) { return t >= 0; }))
+        return std::nullopt;
+    PredictOptions options;
+    options.embeddings = false;
+    const Prediction prediction = classifier.predict(*m_images, indices, options);
+    return evaluate(prediction.probabilities, truth);
+}
+
+void ModelService::rescore(Classifier &classifier, std::int64_t modelVersion, const Prediction &all)
+{
+    std::unique_ptr<Database> predictions = m_project.openPredictions();
+    PredictionStore store(*predictions);
+    const std::size_t classes = all.probabilities.cols;
+    store.beginRun(modelVersion, classifier.classCount());
+    std::vector<StoredPrediction> rows;
+    rows.reserve(all.probabilities.rows);
+    for (std::size_t r = 0; r < all.probabilities.rows; ++r) {
+        const float *p = all.probabilities.row(r);
+        StoredPrediction row;
+        row.imageId = m_images->record(r).id;
+        row.predictedClass = int(std::max_element(p, p + classes) - p);
+        row.confidence = p[row.predictedClass];
+        row.uncertainty = predictionEntropy(p, classes);
+        row.probabilities.assign(p, p + classes);
+        rows.push_back(std::move(row));
+    }
+    store.write(modelVersion, rows);
+    store.finishRun(modelVersion);
+    store.prune(kPredictionRunsKept);
+}
+
+} // namespace activelabel
