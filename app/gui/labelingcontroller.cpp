@@ -1,0 +1,452 @@
+#include "app/gui/labelingcontroller.h"
+
+#include "app/gui/labelcommand.h"
+#include "app/imageconversion.h"
+#include "storage/imagerepository.h"
+#include "storage/project.h"
+#include "ui/labelingview.h"
+
+#include <QPointer>
+
+namespace activelabel {
+
+namespace {
+constexpr int kPrefetchDepth = 6;
+constexpr int kStripLength = 12;
+constexpr int kStripThumbnail = 64;
+constexpr std::size_t kQueueLength = 200;
+// When this few images are left in the queue, the next one is built in the background.
+constexpr std::size_t kQueueLowWater = 20;
+} // namespace
+
+LabelingController::LabelingController(Project &project, LabelingView *view, QObject *parent)
+    : QObject(parent), m_project(project), m_view(view)
+{
+    qRegisterMetaType<LabelOperation>();
+    qRegisterMetaType<TrainRequest>();
+    qRegisterMetaType<QueueRequest>();
+    qRegisterMetaType<RoundSummary>();
+    qRegisterMetaType<QueueSnapshot>();
+    qRegisterMetaType<std::optional<qint64>>();
+
+    m_writer = new LabelWriter(project);
+    m_writer->moveToThread(&m_writerThread);
+    connect(&m_writerThread, &QThread::finished, m_writer, &QObject::deleteLater);
+    connect(m_writer, &LabelWriter::saved, this, &LabelingController::onSaved);
+    connect(m_writer, &LabelWriter::failed, this, &LabelingController::onFailed);
+    connect(m_writer, &LabelWriter::flagFailed, this, [this](qint64 imageId, const QString &reason) {
+        Q_EMIT error(tr("Flag not saved"), tr("Image #%1 could not be flagged: %2").arg(imageId).arg(reason));
+    });
+    m_writerThread.setObjectName(QStringLiteral("label-writer"));
+    m_writerThread.start();
+
+    m_worker = new TrainingWorker(project, m_cancel);
+    m_worker->moveToThread(&m_workerThread);
+    connect(&m_workerThread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &TrainingWorker::queueReady, this, &LabelingController::onQueueReady);
+    connect(m_worker, &TrainingWorker::roundFinished, this, &LabelingController::onRoundFinished);
+    connect(m_worker, &TrainingWorker::busy, this, [this](const QString &what) {
+        m_workerBusy = true;
+        Q_EMIT busy(what + QStringLiteral("…"), 0, 0);
+    });
+    connect(m_worker, &TrainingWorker::progress, this, [this](int step, int total, double loss) {
+        Q_EMIT busy(tr("Training: step %1 of %2, loss %3").arg(step).arg(total).arg(loss, 0, 'f', 3), step, total);
+    });
+    connect(m_worker, &TrainingWorker::failed, this, [this](const QString &text) { Q_EMIT error(tr("Model"), text); });
+    connect(m_worker, &TrainingWorker::idle, this, [this] {
+        m_workerBusy = false;
+        Q_EMIT idle(QString());
+        if (m_trainAgain) {
+            m_trainAgain = false;
+            trainNow();
+        }
+    });
+    m_workerThread.setObjectName(QStringLiteral("training"));
+    m_workerThread.start(QThread::LowPriority);
+
+    // Decoding full-size images for the view: one thread is plenty for a few images ahead.
+    m_decoders.setMaxThreadCount(1);
+
+    connect(view, &LabelingView::labelRequested, this, [this](int position) { label(position); });
+    connect(view, &LabelingView::acceptPredictionRequested, this, &LabelingController::acceptPrediction);
+    connect(view, &LabelingView::skipRequested, this, &LabelingController::skip);
+    connect(view, &LabelingView::unsureRequested, this, &LabelingController::markUnsure);
+    connect(view, &LabelingView::badImageRequested, this, &LabelingController::markBad);
+    connect(view, &LabelingView::previousRequested, this, &LabelingController::previous);
+    view->setQueueModel(&m_strip);
+}
+
+LabelingController::~LabelingController()
+{
+    // Stop training between batches, let the writer finish its queue (no label is dropped), and
+    // only then let the project go.
+    m_cancel = true;
+    m_workerThread.quit();
+    m_workerThread.wait();
+    m_writerThread.quit();
+    m_writerThread.wait();
+    m_decoders.clear();
+    m_decoders.waitForDone();
+}
+
+void LabelingController::start()
+{
+    reloadClasses();
+    refreshQueue();
+}
+
+void LabelingController::reloadClasses()
+{
+    m_classes = ClassRepository(m_project.database()).list();
+    QList<ClassButtonInfo> buttons;
+    for (const ClassInfo &info : m_classes)
+        buttons.append({info.name, info.hotkey, QColor(info.colour)});
+    m_view->setClasses(buttons);
+}
+
+void LabelingController::setTrainingSettings(const TrainingSettings &settings)
+{
+    const bool strategyChanged = settings.strategy != m_settings.strategy;
+    m_settings = settings;
+    if (strategyChanged)
+        refreshQueue();
+}
+
+QueueRequest LabelingController::queueRequest() const
+{
+    QueueRequest request;
+    request.strategy = parseStrategy(m_settings.strategy.toStdString()).value_or(kDefaultStrategy);
+    request.count = kQueueLength;
+    request.seed = std::uint64_t(m_labelsThisSession) * 7919u + std::uint64_t(m_modelVersion.value_or(0));
+    // Images already in front of the annotator or waiting for their COMMIT are not asked again.
+    if (m_current)
+        request.excluded.insert(m_current->imageId);
+    for (const QueueEntry &e : m_history)
+        request.excluded.insert(e.imageId);
+    return request;
+}
+
+TrainRequest LabelingController::trainRequest() const
+{
+    TrainRequest request;
+    request.backbone = m_settings.backbone;
+    request.mode = TransferMode::parse(m_settings.transfer).value_or(TransferMode::automatic());
+    request.epochs = m_settings.epochs;
+    request.seed = std::uint64_t(m_modelVersion.value_or(0));
+    return request;
+}
+
+void LabelingController::refreshQueue()
+{
+    if (m_workerBusy)
+        return; // a round is running and will end with a fresh queue
+    QMetaObject::invokeMethod(m_worker, "buildQueue", Qt::QueuedConnection,
+                              Q_ARG(activelabel::QueueRequest, queueRequest()));
+}
+
+void LabelingController::trainNow()
+{
+    if (m_workerBusy) {
+        m_trainAgain = true; // run once more when the current work ends
+        return;
+    }
+    m_labelsSinceRound = 0;
+    m_cancel = false;
+    QMetaObject::invokeMethod(m_worker, "train", Qt::QueuedConnection, Q_ARG(activelabel::TrainRequest, trainRequest()),
+                              Q_ARG(activelabel::QueueRequest, queueRequest()));
+}
+
+void LabelingController::cancelTraining()
+{
+    m_trainAgain = false;
+    m_cancel = true;
+}
+
+void LabelingController::rollback(qint64 modelVersion)
+{
+    if (m_workerBusy) {
+        Q_EMIT message(tr("Wait for the current round to finish (or cancel it) before rolling back."));
+        return;
+    }
+    QMetaObject::invokeMethod(m_worker, "rollback", Qt::QueuedConnection, Q_ARG(qint64, modelVersion),
+                              Q_ARG(activelabel::QueueRequest, queueRequest()));
+}
+
+void LabelingController::onRoundFinished(const RoundSummary &summary)
+{
+    if (summary.cancelled) {
+        Q_EMIT idle(tr("Round cancelled; the model is unchanged."));
+        return;
+    }
+    if (!summary.modelVersion)
+        return;
+    m_modelVersion = summary.modelVersion;
+    QString line = tr("Model v%1 · %2 · %3 labels").arg(*summary.modelVersion).arg(summary.mode).arg(summary.labels);
+    if (summary.heldOutAccuracy >= 0)
+        line += tr(" · held-out %1%").arg(summary.heldOutAccuracy * 100, 0, 'f', 1);
+    if (summary.testAccuracy)
+        line += tr(" · test %1%").arg(*summary.testAccuracy * 100, 0, 'f', 1);
+    Q_EMIT message(line);
+    Q_EMIT modelChanged();
+}
+
+void LabelingController::onQueueReady(const QueueSnapshot &snapshot)
+{
+    // The new order replaces what is left of the old queue, but the image in front of the
+    // annotator stays where it is: re-ordering never pulls it away mid-decision.
+    m_modelVersion = snapshot.modelVersion;
+    m_strategyShown = snapshot.strategy;
+    m_remaining = snapshot.remaining;
+    m_queue.clear();
+    for (const QueueEntry &entry : snapshot.entries)
+        if (!m_current || entry.imageId != m_current->imageId)
+            m_queue.push_back(entry);
+    if (!m_current)
+        advance();
+    else
+        updateStrip();
+    prefetch();
+}
+
+void LabelingController::advance()
+{
+    m_current.reset();
+    if (m_queue.empty()) {
+        updateStrip();
+        m_view->showEmpty(m_remaining > 0 ? tr("Choosing the next images…")
+                                          : tr("Every pool image is labelled. Import more images, or review labels."));
+        if (m_remaining > 0)
+            refreshQueue();
+        return;
+    }
+    m_current = m_queue.front();
+    m_queue.pop_front();
+    QMetaObject::invokeMethod(m_writer, "recordQuery", Qt::QueuedConnection, Q_ARG(qint64, m_current->imageId),
+                              Q_ARG(QString, m_strategyShown), Q_ARG(double, m_current->score),
+                              Q_ARG(std::optional<qint64>, m_modelVersion), Q_ARG(bool, m_current->audit),
+                              Q_ARG(qint64, predictedClassId(*m_current)));
+    showCurrent();
+    updateStrip();
+    prefetch();
+    if (m_queue.size() < kQueueLowWater)
+        refreshQueue();
+}
+
+void LabelingController::showCurrent()
+{
+    if (!m_current)
+        return;
+    CurrentItem item;
+    item.imageId = m_current->imageId;
+    item.remaining = int(m_remaining);
+    item.strategy = m_strategyShown;
+    item.score = m_current->score;
+    if (m_current->predictedClass >= 0 && std::size_t(m_current->predictedClass) < m_classes.size()) {
+        item.predictedClass = m_classes[std::size_t(m_current->predictedClass)].name;
+        item.confidence = m_current->confidence;
+    }
+    const auto decoded = m_decoded.constFind(m_current->imageId);
+    if (decoded != m_decoded.constEnd()) {
+        item.image = *decoded;
+        m_view->showItem(item);
+    } else {
+        // Not prefetched yet (first image, or the annotator outran the decoder): show the text
+        // now and the pixels the moment they are decoded.
+        m_view->showItem(item);
+        m_view->showEmpty(tr("Loading image #%1…").arg(m_current->imageId));
+        decodeAsync(m_current->imageId);
+    }
+}
+
+void LabelingController::prefetch()
+{
+    int ahead = 0;
+    for (const QueueEntry &entry : m_queue) {
+        if (ahead++ >= kPrefetchDepth)
+            break;
+        if (!m_decoded.contains(entry.imageId))
+            decodeAsync(entry.imageId);
+    }
+    // Keep memory bounded: drop decoded images that are neither current nor coming up soon.
+    QSet<qint64> keep;
+    if (m_current)
+        keep.insert(m_current->imageId);
+    int n = 0;
+    for (const QueueEntry &entry : m_queue) {
+        if (n++ >= kPrefetchDepth)
+            break;
+        keep.insert(entry.imageId);
+    }
+    for (const QueueEntry &entry : m_history)
+        keep.insert(entry.imageId);
+    for (auto it = m_decoded.begin(); it != m_decoded.end();)
+        it = keep.contains(it.key()) ? std::next(it) : m_decoded.erase(it);
+}
+
+void LabelingController::decodeAsync(qint64 imageId)
+{
+    if (m_decoding.contains(imageId))
+        return;
+    const auto record = ImageRepository(m_project.database()).get(imageId);
+    if (!record)
+        return;
+    m_decoding.insert(imageId);
+    const std::filesystem::path file = m_project.resolve(record->path);
+    QPointer<LabelingController> self(this);
+    m_decoders.start([self, imageId, file] {
+        const QImage image = decodeForDisplay(file);
+        QMetaObject::invokeMethod(
+            self, [self, imageId, image] { if (self) self->imageDecoded(imageId, image); }, Qt::QueuedConnection);
+    });
+}
+
+void LabelingController::imageDecoded(qint64 imageId, const QImage &image)
+{
+    m_decoding.remove(imageId);
+    m_decoded.insert(imageId, image);
+    if (m_current && m_current->imageId == imageId)
+        showCurrent();
+    updateStrip();
+}
+
+void LabelingController::updateStrip()
+{
+    m_strip.clear();
+    int n = 0;
+    for (const QueueEntry &entry : m_queue) {
+        if (n++ >= kStripLength)
+            break;
+        auto *item = new QStandardItem(QStringLiteral("#%1").arg(entry.imageId));
+        const auto decoded = m_decoded.constFind(entry.imageId);
+        if (decoded != m_decoded.constEnd())
+            item->setData(decoded->scaled(kStripThumbnail, kStripThumbnail, Qt::KeepAspectRatio), Qt::DecorationRole);
+        item->setEditable(false);
+        m_strip.appendRow(item);
+    }
+}
+
+qint64 LabelingController::submit(LabelOperation operation)
+{
+    operation.ticket = m_nextTicket++;
+    if (operation.annotator.isEmpty())
+        operation.annotator = qEnvironmentVariable("USER", QStringLiteral("annotator"));
+    m_pendingClass.insert(operation.ticket,
+                          operation.kind == LabelOperation::Kind::Undo ? tr("undo") : className(operation.classId));
+    m_view->showSaveState(operation.imageId, m_pendingClass.value(operation.ticket), tr("saving…"), false);
+    QMetaObject::invokeMethod(m_writer, "apply", Qt::QueuedConnection, Q_ARG(activelabel::LabelOperation, operation));
+    return operation.ticket;
+}
+
+qint64 LabelingController::predictedClassId(const QueueEntry &entry) const
+{
+    if (entry.predictedClass < 0 || std::size_t(entry.predictedClass) >= m_classes.size())
+        return -1;
+    return m_classes[std::size_t(entry.predictedClass)].id;
+}
+
+QString LabelingController::className(qint64 classId) const
+{
+    for (const ClassInfo &info : m_classes)
+        if (info.id == classId)
+            return info.name;
+    return QStringLiteral("?");
+}
+
+void LabelingController::label(int classPosition, const QString &source)
+{
+    if (!m_current || classPosition < 0 || std::size_t(classPosition) >= m_classes.size())
+        return;
+    const QueueEntry labelled = *m_current;
+    m_undo.push(new LabelCommand(this, labelled.imageId, m_classes[std::size_t(classPosition)].id, source,
+                                 m_classes[std::size_t(classPosition)].name));
+    m_history.push_back(labelled);
+    ++m_labelsSinceRound;
+    ++m_labelsThisSession;
+    advance();
+    if (m_settings.retrainEvery > 0 && m_labelsSinceRound >= m_settings.retrainEvery && !m_workerBusy)
+        trainNow();
+}
+
+void LabelingController::relabel(qint64 imageId, int classPosition)
+{
+    if (classPosition < 0 || std::size_t(classPosition) >= m_classes.size())
+        return;
+    m_undo.push(new LabelCommand(this, imageId, m_classes[std::size_t(classPosition)].id, QStringLiteral("human"),
+                                 m_classes[std::size_t(classPosition)].name));
+}
+
+void LabelingController::acceptPrediction()
+{
+    if (!m_current)
+        return;
+    if (m_current->predictedClass < 0) {
+        Q_EMIT message(tr("There is no prediction to accept yet: press a class key."));
+        return;
+    }
+    label(m_current->predictedClass, QStringLiteral("accepted"));
+}
+
+void LabelingController::skip()
+{
+    if (!m_current)
+        return;
+    m_history.push_back(*m_current);
+    advance();
+}
+
+void LabelingController::markUnsure()
+{
+    if (!m_current)
+        return;
+    QMetaObject::invokeMethod(m_writer, "flag", Qt::QueuedConnection, Q_ARG(qint64, m_current->imageId),
+                              Q_ARG(QString, QStringLiteral("unsure")));
+    Q_EMIT message(tr("Image #%1 marked unsure: it is kept for review.").arg(m_current->imageId));
+    skip();
+}
+
+void LabelingController::markBad()
+{
+    if (!m_current)
+        return;
+    QMetaObject::invokeMethod(m_writer, "flag", Qt::QueuedConnection, Q_ARG(qint64, m_current->imageId),
+                              Q_ARG(QString, QStringLiteral("bad")));
+    Q_EMIT message(tr("Image #%1 marked as a bad image: excluded from the pool.").arg(m_current->imageId));
+    skip();
+}
+
+void LabelingController::previous()
+{
+    if (m_history.empty())
+        return;
+    if (m_current)
+        m_queue.push_front(*m_current);
+    m_current = m_history.back();
+    m_history.pop_back();
+    showCurrent();
+    updateStrip();
+}
+
+void LabelingController::onSaved(qint64 ticket, qint64 imageId)
+{
+    m_view->showSaveState(imageId, m_pendingClass.take(ticket), tr("saved ✓"), false);
+    Q_EMIT labelsChanged();
+}
+
+void LabelingController::onFailed(qint64 ticket, qint64 imageId, const QString &reason)
+{
+    m_view->showSaveState(imageId, m_pendingClass.take(ticket), tr("NOT saved: %1").arg(reason), true);
+    Q_EMIT error(tr("Label not saved"),
+                 tr("The label for image #%1 could not be saved:\n%2\n\nThe image is back in the queue.")
+                     .arg(imageId)
+                     .arg(reason));
+    // Put it back in front of the annotator so nothing is silently lost.
+    QueueEntry entry;
+    entry.imageId = imageId;
+    if (m_current)
+        m_queue.push_front(*m_current);
+    m_current = entry;
+    showCurrent();
+    updateStrip();
+}
+
+} // namespace activelabel

@@ -1,0 +1,114 @@
+#pragma once
+
+#include "app/gui/labelwriter.h"
+#include "app/gui/trainingworker.h"
+#include "storage/classrepository.h"
+#include "ui/trainingpanel.h"
+
+#include <QHash>
+#include <QImage>
+#include <QObject>
+#include <QStandardItemModel>
+#include <QThread>
+#include <QThreadPool>
+#include <QUndoStack>
+
+#include <atomic>
+#include <deque>
+
+namespace activelabel {
+
+class LabelingView;
+class Project;
+
+// Drives labelling: the queue (built by the training worker), what the annotator sees, one-key
+// labels through the single writer thread, undo/redo, and automatic training rounds every K new
+// labels. Lives on the UI thread and never blocks it: decoding, COMMITs and training all happen
+// on other threads, and their results arrive as queued signals.
+class LabelingController : public QObject
+{
+    Q_OBJECT
+public:
+    LabelingController(Project &project, LabelingView *view, QObject *parent = nullptr);
+    ~LabelingController() override;
+
+    QUndoStack *undoStack() { return &m_undo; }
+    const std::vector<ClassInfo> &classes() const { return m_classes; }
+    bool isWorkerBusy() const { return m_workerBusy; }
+    qint64 labelsThisSession() const { return m_labelsThisSession; }
+
+    // Submits a label change to the writer thread; used by the undo commands.
+    qint64 submit(LabelOperation operation);
+
+public Q_SLOTS:
+    void start();
+    void reloadClasses();
+    void setTrainingSettings(const activelabel::TrainingSettings &settings);
+    void trainNow();
+    void cancelTraining();
+    void refreshQueue();
+    void rollback(qint64 modelVersion);
+    void label(int classPosition, const QString &source = QStringLiteral("human"));
+    void relabel(qint64 imageId, int classPosition);
+    void acceptPrediction();
+    void skip();
+    void markUnsure();
+    void markBad();
+    void previous();
+
+Q_SIGNALS:
+    void labelsChanged();           // a label was saved (counts, charts)
+    void modelChanged();            // a new model version exists
+    void busy(const QString &what, int value, int maximum);
+    void idle(const QString &lastRound);
+    void message(const QString &text);
+    void error(const QString &title, const QString &text);
+
+private:
+    void onQueueReady(const QueueSnapshot &snapshot);
+    void onRoundFinished(const RoundSummary &summary);
+    void onSaved(qint64 ticket, qint64 imageId);
+    void onFailed(qint64 ticket, qint64 imageId, const QString &reason);
+    void advance();
+    void showCurrent();
+    void prefetch();
+    void decodeAsync(qint64 imageId);
+    void imageDecoded(qint64 imageId, const QImage &image);
+    void updateStrip();
+    QueueRequest queueRequest() const;
+    TrainRequest trainRequest() const;
+    QString className(qint64 classId) const;
+    qint64 predictedClassId(const QueueEntry &entry) const;
+
+    Project &m_project;
+    LabelingView *m_view;
+    std::vector<ClassInfo> m_classes;
+    TrainingSettings m_settings;
+
+    QThread m_writerThread;
+    LabelWriter *m_writer = nullptr;
+    QThread m_workerThread;
+    TrainingWorker *m_worker = nullptr;
+    std::atomic<bool> m_cancel{false};
+    bool m_workerBusy = false;
+    bool m_trainAgain = false;
+
+    std::deque<QueueEntry> m_queue;
+    std::optional<QueueEntry> m_current;
+    std::vector<QueueEntry> m_history; // images shown before the current one (Backspace)
+    std::optional<qint64> m_modelVersion;
+    QString m_strategyShown;
+    qint64 m_remaining = 0;
+    QUndoStack m_undo;
+    qint64 m_nextTicket = 1;
+    QHash<qint64, QString> m_pendingClass; // ticket -> class name being saved
+    int m_labelsSinceRound = 0;
+    qint64 m_labelsThisSession = 0;
+
+    QThreadPool m_decoders;
+    QHash<qint64, QImage> m_decoded; // prefetched full images by id (bounded by prefetch depth)
+    QSet<qint64> m_decoding;
+    QStandardItemModel m_strip;
+};
+
+} // namespace activelabel

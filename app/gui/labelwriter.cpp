@@ -1,0 +1,84 @@
+#include "app/gui/labelwriter.h"
+
+#include "storage/imageflagrepository.h"
+#include "storage/labelrepository.h"
+#include "storage/project.h"
+#include "storage/queryrepository.h"
+#include "storage/sqlitedatabase.h"
+
+#include <exception>
+
+namespace activelabel {
+
+LabelWriter::LabelWriter(const Project &project) : m_project(project) {}
+
+LabelWriter::~LabelWriter() = default;
+
+Database &LabelWriter::db()
+{
+    // Opened lazily so that it is opened on the writer thread, the only one that uses it.
+    if (!m_db)
+        m_db = m_project.openConnection();
+    return *m_db;
+}
+
+void LabelWriter::apply(const LabelOperation &operation)
+{
+    try {
+        LabelRepository labels(db());
+        switch (operation.kind) {
+        case LabelOperation::Kind::Set: {
+            const auto source = parseLabelSource(operation.source.toStdString());
+            if (!source)
+                throw std::runtime_error("unknown label source " + operation.source.toStdString());
+            labels.setLabel(operation.imageId, operation.classId, *source, operation.annotator);
+            break;
+        }
+        case LabelOperation::Kind::Undo:
+            if (!labels.undoLast(operation.imageId, operation.annotator))
+                throw std::runtime_error("nothing to undo for this image");
+            break;
+        }
+        Q_EMIT saved(operation.ticket, operation.imageId);
+    } catch (const std::exception &e) {
+        Q_EMIT failed(operation.ticket, operation.imageId, QString::fromUtf8(e.what()));
+    }
+}
+
+void LabelWriter::recordQuery(qint64 imageId, const QString &strategy, double score,
+                              std::optional<qint64> modelVersion, bool audit, qint64 predictedClassId)
+{
+    try {
+        QueryRecord record;
+        record.imageId = imageId;
+        record.strategy = strategy;
+        record.score = score;
+        if (modelVersion)
+            record.modelVersion = *modelVersion;
+        record.audit = audit;
+        if (predictedClassId >= 0)
+            record.predictedClassId = predictedClassId;
+        QueryRepository(db()).record(record);
+    } catch (const std::exception &) {
+        // Why an image was asked is bookkeeping: a failure here must not disturb labelling. The
+        // next label commit will surface a real storage problem (disk full, …) to the user.
+    }
+}
+
+} // namespace activelabel
+
+namespace activelabel {
+
+void LabelWriter::flag(qint64 imageId, const QString &flag)
+{
+    try {
+        const auto parsed = parseImageFlag(flag);
+        if (!parsed)
+            throw std::runtime_error("unknown flag " + flag.toStdString());
+        ImageFlagRepository(db()).set(imageId, *parsed, qEnvironmentVariable("USER"));
+    } catch (const std::exception &e) {
+        Q_EMIT flagFailed(imageId, QString::fromUtf8(e.what()));
+    }
+}
+
+} // namespace activelabel

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "app/queuebuilder.h"
+
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace activelabel {
+
+class Database;
+class Project;
+
+// One change to a label, as the UI asks for it.
+struct LabelOperation
+{
+    enum class Kind { Set, Undo };
+    Kind kind = Kind::Set;
+    qint64 ticket = 0; // echoed back so the UI can match results to requests
+    qint64 imageId = 0;
+    qint64 classId = 0;
+    QString source = QStringLiteral("human"); // human | accepted
+    QString annotator;
+};
+
+// The single writer of labels for the GUI, on its own thread with its own connection: the UI
+// thread never waits for a COMMIT. Each operation is one durable transaction (label row + history
+// row); `saved` is emitted only after COMMIT returned, `failed` with the reason otherwise.
+class LabelWriter : public QObject
+{
+    Q_OBJECT
+public:
+    explicit LabelWriter(const Project &project);
+    ~LabelWriter() override;
+
+public Q_SLOTS:
+    void apply(const activelabel::LabelOperation &operation);
+    // Records why an image was shown (strategy, score, model version, audit draw).
+    // predictedClassId < 0: no model yet.
+    void recordQuery(qint64 imageId, const QString &strategy, double score, std::optional<qint64> modelVersion,
+                     bool audit, qint64 predictedClassId);
+    // "unsure" (kept for review) or "bad" (excluded from the pool).
+    void flag(qint64 imageId, const QString &flag);
+
+Q_SIGNALS:
+    void saved(qint64 ticket, qint64 imageId);
+    void failed(qint64 ticket, qint64 imageId, const QString &reason);
+    void flagFailed(qint64 imageId, const QString &reason);
+
+private:
+    Database &db();
+
+    const Project &m_project;
+    std::unique_ptr<Database> m_db;
+};
+
+} // namespace activelabel
+
+Q_DECLARE_METATYPE(activelabel::LabelOperation)

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "ui/panels/exportrequest.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace activelabel {
+
+class LabelingController;
+class MainWindow;
+class MetricsPanel;
+class ModelVersionsView;
+class Project;
+class ReviewModel;
+class ReviewPanel;
+
+// The researcher-facing pages of an open project — live metrics, model versions with rollback,
+// label review — plus class management and export. Reads storage on the UI thread (small
+// queries, throttled to twice a second while labelling) and sends every change through the
+// labelling controller or storage's own transactions.
+class PanelsController : public QObject
+{
+    Q_OBJECT
+public:
+    PanelsController(Project &project, MainWindow *window, LabelingController *labeling);
+    ~PanelsController() override;
+
+public Q_SLOTS:
+    void scheduleRefresh();
+    void refresh();
+    void manageClasses();
+    void showExportDialog();
+    void exportNow(const activelabel::ExportRequest &request);
+
+private:
+    void refreshMetrics();
+    void refreshVersions();
+    void refreshReview();
+    void classesChanged();
+
+    Project &m_project;
+    MainWindow *m_window;
+    LabelingController *m_labeling;
+    MetricsPanel *m_metrics = nullptr;
+    ModelVersionsView *m_versions = nullptr;
+    ReviewPanel *m_review = nullptr;
+    std::unique_ptr<ReviewModel> m_labelled;
+    std::unique_ptr<ReviewModel> m_suspicious;
+    QTimer m_refreshTimer;
+};
+
+} // namespace activelabel

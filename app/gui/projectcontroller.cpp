@@ -1,0 +1,189 @@
+#include "app/gui/projectcontroller.h"
+
+#include "app/gui/imagelistmodel.h"
+#include "app/gui/importrunner.h"
+#include "app/gui/labelingcontroller.h"
+#include "app/gui/panelscontroller.h"
+#include "app/projectstatus.h"
+#include "storage/project.h"
+#include "storage/projectlock.h"
+#include "ui/labelingview.h"
+#include "ui/mainwindow.h"
+#include "ui/trainingpanel.h"
+
+#include <QDir>
+
+#include <exception>
+
+namespace activelabel {
+
+ProjectController::ProjectController(MainWindow *window) : QObject(window), m_window(window)
+{
+    connect(window, &MainWindow::openProjectRequested, this, &ProjectController::openProject);
+    connect(window, &MainWindow::newProjectRequested, this, &ProjectController::newProject);
+    connect(window, &MainWindow::importRequested, this, &ProjectController::startImport);
+    connect(window, &MainWindow::importCancelRequested, this, &ProjectController::cancelImport);
+    m_summaryTimer.setSingleShot(true);
+    m_summaryTimer.setInterval(500);
+    connect(&m_summaryTimer, &QTimer::timeout, this, &ProjectController::refreshSummary);
+}
+
+ProjectController::~ProjectController()
+{
+    cancelImport();
+    closeProject();
+}
+
+void ProjectController::openProject(const QString &directory)
+{
+    const std::filesystem::path dir = directory.toStdString();
+    if (!Project::looksLikeProject(dir)) {
+        m_window->showError(tr("Open Project"),
+                            tr("“%1” is not an ActiveLabel project (no project.sqlite).")
+                                .arg(QDir::toNativeSeparators(directory)));
+        return;
+    }
+    try {
+        adoptProject(Project::open(dir, Project::Mode::ReadWrite));
+    } catch (const ProjectLockedError &locked) {
+        // Another process is labelling: browsing read-only is still useful and risks nothing.
+        try {
+            adoptProject(Project::open(dir, Project::Mode::ReadOnly));
+            m_window->showError(tr("Project In Use"),
+                                tr("%1\n\nThe project is open read-only.").arg(QString::fromUtf8(locked.what())));
+        } catch (const std::exception &e) {
+            m_window->showError(tr("Open Project"), QString::fromUtf8(e.what()));
+        }
+    } catch (const std::exception &e) {
+        m_window->showError(tr("Open Project"), QString::fromUtf8(e.what()));
+    }
+}
+
+void ProjectController::newProject(const QString &directory)
+{
+    try {
+        adoptProject(Project::create(directory.toStdString()));
+    } catch (const std::exception &e) {
+        m_window->showError(tr("New Project"), QString::fromUtf8(e.what()));
+    }
+}
+
+void ProjectController::adoptProject(std::unique_ptr<Project> project)
+{
+    cancelImport();
+    closeProject();
+    m_project = std::move(project);
+    m_images = std::make_unique<ImageListModel>(*m_project);
+    m_window->setImageModel(m_images.get());
+    refreshSummary();
+    if (m_project->isReadOnly()) {
+        m_window->labelingView()->showEmpty(tr("This project is open read-only (another process is writing to it)."));
+        return;
+    }
+    m_labeling = std::make_unique<LabelingController>(*m_project, m_window->labelingView());
+    LabelingController *labeling = m_labeling.get();
+    connect(m_window, &MainWindow::trainRequested, labeling, &LabelingController::trainNow);
+    connect(m_window, &MainWindow::cancelTrainingRequested, labeling, &LabelingController::cancelTraining);
+    connect(m_window->trainingPanel(), &TrainingPanel::settingsChanged, labeling,
+            &LabelingController::setTrainingSettings);
+    connect(labeling, &LabelingController::busy, m_window, &MainWindow::showWorkerBusy);
+    connect(labeling, &LabelingController::idle, m_window, &MainWindow::showWorkerIdle);
+    connect(labeling, &LabelingController::message, m_window, &MainWindow::showStatus);
+    connect(labeling, &LabelingController::error, m_window, &MainWindow::showError);
+    connect(labeling, &LabelingController::labelsChanged, this, &ProjectController::scheduleSummaryRefresh);
+    connect(labeling, &LabelingController::modelChanged, this, &ProjectController::refreshSummary);
+    labeling->setTrainingSettings(m_window->trainingPanel()->settings());
+    m_panels = std::make_unique<PanelsController>(*m_project, m_window, labeling);
+    m_window->setUndoStack(labeling->undoStack());
+    m_window->tabs()->setCurrentIndex(0);
+    labeling->start();
+    m_window->labelingView()->setFocus();
+}
+
+void ProjectController::scheduleSummaryRefresh()
+{
+    // Labels arrive several a second: recount at most twice a second.
+    if (!m_summaryTimer.isActive())
+        m_summaryTimer.start();
+}
+
+void ProjectController::closeProject()
+{
+    if (!m_project)
+        return;
+    m_window->closeProjectView();
+    m_panels.reset();
+    m_labeling.reset(); // waits for pending label commits and stops training first
+    m_images.reset();
+    m_project.reset();
+}
+
+void ProjectController::refreshSummary()
+{
+    if (!m_project)
+        return;
+    try {
+        const ProjectStatus status = readProjectStatus(*m_project);
+        ProjectSummary summary;
+        summary.projectPath = QString::fromStdString(m_project->directory().string());
+        summary.imagesTotal = status.imagesTotal;
+        summary.unlabelled = status.unlabelled;
+        summary.labelled = status.labelled;
+        summary.test = status.test;
+        summary.rejectedFiles = status.rejectedFiles;
+        summary.classes = status.classes;
+        if (status.modelVersion)
+            summary.modelVersion = *status.modelVersion;
+        summary.readOnly = m_project->isReadOnly();
+        m_window->showProject(summary);
+    } catch (const std::exception &e) {
+        m_window->showError(tr("Project"), QString::fromUtf8(e.what()));
+    }
+}
+
+} // namespace activelabel
+
+namespace activelabel {
+
+void ProjectController::startImport(const ImportRequest &request)
+{
+    if (!m_project || m_project->isReadOnly()) {
+        m_window->showError(tr("Import"), tr("Open a project you can write to first."));
+        return;
+    }
+    if (m_import) {
+        m_window->showError(tr("Import"), tr("An import is already running."));
+        return;
+    }
+    m_import = new ImportRunner(m_project->directory(), request, this);
+    connect(m_import, &ImportRunner::progress, m_window, &MainWindow::showImportProgress);
+    connect(m_import, &ImportRunner::finished, this,
+            [this](const QString &summary, const QStringList &problems, bool ok) {
+                if (m_import)
+                    m_import->deleteLater();
+                m_import = nullptr;
+                if (!ok) {
+                    m_window->showImportFinished(QString(), {});
+                    m_window->showError(tr("Import"), summary);
+                } else {
+                    m_window->showImportFinished(summary, problems);
+                }
+                if (m_images)
+                    m_images->reload();
+                if (m_labeling) {
+                    m_labeling->reloadClasses();
+                    m_labeling->refreshQueue();
+                }
+                refreshSummary();
+            });
+    m_window->showImportProgress(0, 0, tr("Scanning…"));
+    m_import->start();
+}
+
+void ProjectController::cancelImport()
+{
+    if (m_import)
+        m_import->cancel();
+}
+
+} // namespace activelabel

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "ui/importrequest.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <memory>
+
+namespace activelabel {
+
+class ImageListModel;
+class LabelingController;
+class PanelsController;
+class ImportRunner;
+class MainWindow;
+class Project;
+
+// The GUI's owner of the open project: opens/creates it (ReadWrite, falling back to read-only
+// when another process holds it), feeds the main window its summary and image model, and runs
+// imports on a worker thread with progress and cancel. Lives on the UI thread.
+class ProjectController : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ProjectController(MainWindow *window);
+    ~ProjectController() override;
+
+    bool hasProject() const { return m_project != nullptr; }
+
+public Q_SLOTS:
+    void openProject(const QString &directory);
+    void newProject(const QString &directory);
+    void startImport(const activelabel::ImportRequest &request);
+    void cancelImport();
+    void refreshSummary();
+    void scheduleSummaryRefresh();
+
+private:
+    void adoptProject(std::unique_ptr<Project> project);
+    void closeProject();
+
+    MainWindow *m_window;
+    std::unique_ptr<Project> m_project;
+    std::unique_ptr<ImageListModel> m_images;
+    std::unique_ptr<LabelingController> m_labeling;
+    std::unique_ptr<PanelsController> m_panels; // declared after m_labeling: destroyed first
+    QPointer<ImportRunner> m_import;
+    QTimer m_summaryTimer;
+};
+
+} // namespace activelabel

@@ -1,0 +1,185 @@
+// The labelling application end to end, offscreen: a real project on disk with generated images,
+// the real main window, keys pressed on the labelling view, labels committed by the writer
+// thread and read back from the SQLite file, undo/redo, and a real training round in the worker.
+#include "app/gui/labelingcontroller.h"
+#include "app/gui/projectcontroller.h"
+#include "storage/classrepository.h"
+#include "storage/imageimporter.h"
+#include "storage/labelrepository.h"
+#include "storage/modelversionrepository.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
+#include "support/imagecorpus.h"
+#include "ui/labelingview.h"
+#include "ui/mainwindow.h"
+#include "ui/trainingpanel.h"
+
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QMessageBox>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+using namespace activelabel;
+
+namespace {
+
+// Two visually distinct classes of 28x28 grey images: dark with a bright bar, bright with a
+// dark bar. A small CNN separates them after a handful of labels.
+void writeDataset(const QString &dir, int perClass)
+{
+    for (int i = 0; i < perClass; ++i) {
+        for (int c = 0; c < 2; ++c) {
+            cv::Mat img(28, 28, CV_8UC1, cv::Scalar(c == 0 ? 30 : 220));
+            const int row = 4 + (i * 3) % 18;
+            img.rowRange(row, row + 5).setTo(cv::Scalar(c == 0 ? 230 : 20));
+            img.at<unsigned char>(i % 28, (i * 7) % 28) = static_cast<unsigned char>(i * 11); // keep every file distinct
+            const QString file = QStringLiteral("%1/%2_%3.png").arg(dir).arg(c == 0 ? "dark" : "bright").arg(i);
+            QVERIFY(cv::imwrite(file.toStdString(), img));
+        }
+    }
+}
+
+qint64 labelCount(const QString &projectDir)
+{
+    Database db(std::filesystem::path(projectDir.toStdString()) / "project.sqlite", Database::Access::ReadOnly);
+    return LabelRepository(db).count();
+}
+
+} // namespace
+
+class TestLabeling : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("ActiveLabelTests"));
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_root.isValid());
+        const QString images = m_root.path() + QStringLiteral("/images");
+        QVERIFY(QDir().mkpath(images));
+        writeDataset(images, 40);
+        m_project = m_root.path() + QStringLiteral("/project");
+        auto project = Project::create(m_project.toStdString());
+        ClassRepository classes(project->database());
+        classes.add(QStringLiteral("dark"));
+        classes.add(QStringLiteral("bright"));
+        const ImportSummary summary =
+            ImageImporter(project->database(), {}).importPaths({images.toStdString()}, false);
+        QCOMPARE(summary.added, 80);
+    }
+
+    void keysLabelUndoRedoAndTrain()
+    {
+        MainWindow window;
+        ProjectController controller(&window);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        TrainingSettings settings = window.trainingPanel()->settings();
+        settings.retrainEvery = 0; // rounds only when asked, so the test controls them
+        settings.epochs = 15;
+        window.trainingPanel()->setSettings(settings);
+        controller.openProject(m_project);
+
+        LabelingView *view = window.labelingView();
+        // Cold start: the worker picks representatives and the first one is shown.
+        QTRY_VERIFY_WITH_TIMEOUT(view->currentImageId() != 0, 30000);
+        const qint64 first = view->currentImageId();
+
+        // Enter with no model has nothing to accept: nothing is written, the image stays.
+        QTest::keyClick(view, Qt::Key_Return);
+        QCOMPARE(view->currentImageId(), first);
+
+        // Key 1 labels with class 1 ("dark"); the view moves on at once, the COMMIT follows.
+        QTest::keyClick(view, Qt::Key_1);
+        QVERIFY(view->currentImageId() != first);
+        QTRY_COMPARE_WITH_TIMEOUT(labelCount(m_project), 1, 10000);
+        {
+            Database db(std::filesystem::path(m_project.toStdString()) / "project.sqlite", Database::Access::ReadOnly);
+            const auto label = LabelRepository(db).get(first);
+            QVERIFY(label);
+            QCOMPARE(label->source, LabelSource::Human);
+            QCOMPARE(ClassRepository(db).get(label->classId)->name, QStringLiteral("dark"));
+        }
+
+        // Undo removes it from the database, redo puts it back.
+        QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(labelCount(m_project), 0, 10000);
+        QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(labelCount(m_project), 1, 10000);
+
+        // Skip and back: Backspace returns to the previous image.
+        const qint64 beforeSkip = view->currentImageId();
+        QTest::keyClick(view, Qt::Key_S);
+        QVERIFY(view->currentImageId() != beforeSkip);
+        QTest::keyClick(view, Qt::Key_Backspace);
+        QCOMPARE(view->currentImageId(), beforeSkip);
+
+        // Label a dozen more by their true class (the file name tells), then train.
+        Database reader(std::filesystem::path(m_project.toStdString()) / "project.sqlite", Database::Access::ReadOnly);
+        ImageRepository images(reader);
+        for (int i = 0; i < 12; ++i) {
+            QTRY_VERIFY_WITH_TIMEOUT(view->currentImageId() != 0, 30000);
+            const auto record = images.get(view->currentImageId());
+            QVERIFY(record);
+            const bool dark = QString::fromStdString(record->path).contains(QStringLiteral("/dark_"));
+            QTest::keyClick(view, dark ? Qt::Key_1 : Qt::Key_2);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(labelCount(m_project), 13, 10000);
+
+        QTest::keyClick(view, Qt::Key_T);
+        QTRY_VERIFY_WITH_TIMEOUT(ModelVersionRepository(reader).latest().has_value(), 180000);
+
+        // The image in front of the annotator is never pulled away when the new queue arrives;
+        // skipping on reaches the re-ordered queue, whose images carry the model's prediction.
+        auto *prediction = view->findChild<QLabel *>(QStringLiteral("predictionLabel"));
+        QElapsedTimer waited;
+        waited.start();
+        while (!prediction->text().contains(QStringLiteral("model says")) && waited.elapsed() < 60000) {
+            QTest::keyClick(view, Qt::Key_S);
+            QTest::qWait(250);
+        }
+        QVERIFY2(prediction->text().contains(QStringLiteral("model says")), qPrintable(prediction->text()));
+        QTest::keyClick(view, Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(labelCount(m_project), 14, 10000);
+        const auto accepted = LabelRepository(reader).all();
+        QVERIFY(std::any_of(accepted.begin(), accepted.end(),
+                            [](const Label &l) { return l.source == LabelSource::Accepted; }));
+    }
+
+    void secondWindowOpensReadOnly()
+    {
+        // The first window's project is closed; hold the lock from here and open in the GUI.
+        auto holder = Project::open(m_project.toStdString(), Project::Mode::ReadWrite);
+        MainWindow window;
+        ProjectController controller(&window);
+        QTimer::singleShot(0, [] {
+            // The "open read-only" notice is a modal box: close it.
+            for (QWidget *w : QApplication::topLevelWidgets())
+                if (auto *box = qobject_cast<QMessageBox *>(w))
+                    box->accept();
+        });
+        QTimer closer;
+        QObject::connect(&closer, &QTimer::timeout, [] {
+            for (QWidget *w : QApplication::topLevelWidgets())
+                if (auto *box = qobject_cast<QMessageBox *>(w))
+                    box->accept();
+        });
+        closer.start(50);
+        controller.openProject(m_project);
+        QVERIFY(controller.hasProject());
+        QVERIFY(window.windowTitle().contains(QStringLiteral("project")));
+        QCOMPARE(window.labelingView()->currentImageId(), 0);
+    }
+
+private:
+    QTemporaryDir m_root;
+    QString m_project;
+};
+
+QTEST_MAIN(TestLabeling)
+#include "test_labeling.moc"
