@@ -12,7 +12,12 @@
     X(Status)                                                                                                          \
     X(Label)                                                                                                           \
     X(Oracle)                                                                                                          \
-    X(Export)
+    X(Export)                                                                                                          \
+    X(Train)                                                                                                           \
+    X(Predict)                                                                                                         \
+    X(Evaluate)                                                                                                        \
+    X(Queue)                                                                                                           \
+    X(Simulate)
 
 namespace activelabel::cli {
 

@@ -16,7 +16,7 @@ public:
     {
         return QStringLiteral("Import Fashion-MNIST: the training images as the unlabelled pool (or a "
                               "seeded random subset of N), the 10,000 test images as the test split, "
-                              "and the dataset's labels as ground truth.");
+                              "and the dataset's labels as ground truth. Creates PROJECT if it does not exist.");
     }
     void configure(QCommandLineParser &parser) const override
     {
@@ -38,7 +38,11 @@ public:
         options.seed = static_cast<std::uint32_t>(Context::integerOption(parser, QStringLiteral("seed"), 0, 0));
         if (parser.isSet(QStringLiteral("source")))
             options.sourceDir = Context::toPath(parser.value(QStringLiteral("source")));
-        auto project = context.openProject(args.at(0), Project::Mode::ReadWrite);
+        // The demo's one-step start: a missing project is created (an existing non-project
+        // directory is still refused by open()).
+        const std::filesystem::path dir = Context::toPath(args.at(0));
+        auto project = std::filesystem::exists(dir) ? context.openProject(args.at(0), Project::Mode::ReadWrite)
+                                                    : Project::create(dir);
         const ImportSummary summary =
             FashionMnistImporter(*project, options).run(context.progressPrinter(QStringLiteral("import-fashion-mnist")));
         context.out() << "imported Fashion-MNIST: " << summary.text() << Qt::endl;

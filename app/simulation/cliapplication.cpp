@@ -8,7 +8,8 @@ namespace activelabel {
 
 bool cliCommandDraws(int argc, char **argv)
 {
-    return argc > 1 && std::strcmp(argv[1], "simulate") == 0;
+    // simulate writes a PNG plot; export --metrics writes the metrics panel's plots as PNGs.
+    return argc > 1 && (std::strcmp(argv[1], "simulate") == 0 || std::strcmp(argv[1], "export") == 0);
 }
 
 std::unique_ptr<QCoreApplication> makeCliApplication(int &argc, char **argv)

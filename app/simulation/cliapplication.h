@@ -11,7 +11,7 @@ namespace activelabel {
 // a QApplication on the `offscreen` platform, so they work without a display. Call from main().
 std::unique_ptr<QCoreApplication> makeCliApplication(int &argc, char **argv);
 
-// True when the command line runs a command that draws (argv[1] is "simulate").
+// True when the command line runs a command that draws (argv[1] is "simulate" or "export").
 bool cliCommandDraws(int argc, char **argv);
 
 } // namespace activelabel
