@@ -27,7 +27,6 @@ LabelingController::LabelingController(Project &project, LabelingView *view, QOb
     qRegisterMetaType<QueueRequest>();
     qRegisterMetaType<RoundSummary>();
     qRegisterMetaType<QueueSnapshot>();
-    qRegisterMetaType<std::optional<qint64>>();
 
     m_writer = new LabelWriter(project);
     m_writer->moveToThread(&m_writerThread);
@@ -223,7 +222,7 @@ void LabelingController::advance()
     m_queue.pop_front();
     QMetaObject::invokeMethod(m_writer, "recordQuery", Qt::QueuedConnection, Q_ARG(qint64, m_current->imageId),
                               Q_ARG(QString, m_strategyShown), Q_ARG(double, m_current->score),
-                              Q_ARG(std::optional<qint64>, m_modelVersion), Q_ARG(bool, m_current->audit),
+                              Q_ARG(qint64, m_modelVersion.value_or(-1)), Q_ARG(bool, m_current->audit),
                               Q_ARG(qint64, predictedClassId(*m_current)));
     showCurrent();
     updateStrip();

@@ -46,15 +46,15 @@ void LabelWriter::apply(const LabelOperation &operation)
 }
 
 void LabelWriter::recordQuery(qint64 imageId, const QString &strategy, double score,
-                              std::optional<qint64> modelVersion, bool audit, qint64 predictedClassId)
+                              qint64 modelVersion, bool audit, qint64 predictedClassId)
 {
     try {
         QueryRecord record;
         record.imageId = imageId;
         record.strategy = strategy;
         record.score = score;
-        if (modelVersion)
-            record.modelVersion = *modelVersion;
+        if (modelVersion >= 0)
+            record.modelVersion = modelVersion;
         record.audit = audit;
         if (predictedClassId >= 0)
             record.predictedClassId = predictedClassId;

@@ -39,9 +39,10 @@ public:
 public Q_SLOTS:
     void apply(const activelabel::LabelOperation &operation);
     // Records why an image was shown (strategy, score, model version, audit draw).
-    // predictedClassId < 0: no model yet.
-    void recordQuery(qint64 imageId, const QString &strategy, double score, std::optional<qint64> modelVersion,
-                     bool audit, qint64 predictedClassId);
+    // modelVersion and predictedClassId < 0: no model yet. (Plain integers: queued calls need
+    // registered types, and these cross threads by value.)
+    void recordQuery(qint64 imageId, const QString &strategy, double score, qint64 modelVersion, bool audit,
+                     qint64 predictedClassId);
     // "unsure" (kept for review) or "bad" (excluded from the pool).
     void flag(qint64 imageId, const QString &flag);
 

@@ -8,6 +8,7 @@
 #include "storage/labelrepository.h"
 #include "storage/modelversionrepository.h"
 #include "storage/project.h"
+#include "storage/queryrepository.h"
 #include "storage/sqlitedatabase.h"
 #include "support/imagecorpus.h"
 #include "ui/labelingview.h"
@@ -146,6 +147,13 @@ private Q_SLOTS:
         QVERIFY2(prediction->text().contains(QStringLiteral("model says")), qPrintable(prediction->text()));
         QTest::keyClick(view, Qt::Key_Return);
         QTRY_COMPARE_WITH_TIMEOUT(labelCount(m_project), 14, 10000);
+        // Every image shown was recorded with why it was asked; after the round, with the model
+        // version and the class it predicted (what audit accuracy is computed from).
+        const auto queries = QueryRepository(reader).all();
+        QVERIFY(queries.size() >= 14);
+        QVERIFY(std::any_of(queries.begin(), queries.end(), [](const QueryRecord &q) {
+            return q.modelVersion.has_value() && q.predictedClassId.has_value();
+        }));
         const auto accepted = LabelRepository(reader).all();
         QVERIFY(std::any_of(accepted.begin(), accepted.end(),
                             [](const Label &l) { return l.source == LabelSource::Accepted; }));
