@@ -143,7 +143,21 @@ void writeLearningCurvePlot(const QString &path, const std::vector<RoundRecord> 
         for (const auto &[seed, points] : runs[s])
             perSeed.append(points);
         CurveSeries curve = summariseRuns(QString::fromStdString(strategyName(s)), perSeed);
-        curve.colourIndex = static_cast<int>(s); // a strategy keeps its colour across plots
+        // A strategy keeps its colour across plots; the default (hybrid) gets the strongest one
+        // and yellow, weak on white, goes to a dashed line.
+        switch (s) {
+        case Strategy::Hybrid: curve.colourIndex = 0; break;
+        case Strategy::Entropy: curve.colourIndex = 1; break;
+        case Strategy::Margin: curve.colourIndex = 2; break;
+        case Strategy::Coreset: curve.colourIndex = 3; break;
+        case Strategy::Bald: curve.colourIndex = 4; break;
+        case Strategy::Badge: curve.colourIndex = 5; break;
+        case Strategy::Random: curve.colourIndex = 6; break;
+        case Strategy::LeastConfidence:
+            curve.colourIndex = 7;
+            curve.dashed = true;
+            break;
+        }
         curves.append(curve);
     }
     CurveChartOptions options;
