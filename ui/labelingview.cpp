@@ -45,11 +45,21 @@ LabelingView::LabelingView(QWidget *parent) : QWidget(parent)
     m_progress = new QLabel(this);
     m_progress->setObjectName(QStringLiteral("remainingLabel"));
 
+    m_classPicker = new QLineEdit(this);
+    m_classPicker->setObjectName(QStringLiteral("classPicker"));
+    m_classPicker->setPlaceholderText(tr("Type a class name… (/)"));
+    m_classPicker->setClearButtonEnabled(true);
+    m_classPicker->setMinimumWidth(200);
+    m_classPicker->setMaximumWidth(260);
+    connect(m_classPicker, &QLineEdit::returnPressed, this, &LabelingView::pickTypedClass);
+
     auto *header = new QHBoxLayout;
     header->addWidget(m_prediction, 1);
     header->addWidget(m_saveState);
     header->addSpacing(16);
     header->addWidget(m_progress);
+    header->addSpacing(16);
+    header->addWidget(m_classPicker);
 
     m_image = new ImageView(this);
 
@@ -58,9 +68,12 @@ LabelingView::LabelingView(QWidget *parent) : QWidget(parent)
     m_strip->setViewMode(QListView::IconMode);
     m_strip->setFlow(QListView::LeftToRight);
     m_strip->setWrapping(false);
-    m_strip->setUniformItemSizes(true);
     m_strip->setIconSize(QSize(kStripThumbnail, kStripThumbnail));
-    m_strip->setFixedHeight(kStripThumbnail + 28);
+    // A fixed grid: items whose thumbnail is still decoding keep the same place and size.
+    m_strip->setGridSize(QSize(kStripThumbnail + 16, kStripThumbnail + 22));
+    m_strip->setFixedHeight(kStripThumbnail + 30);
+    m_strip->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_strip->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_strip->setFocusPolicy(Qt::NoFocus);
     m_strip->setSelectionMode(QAbstractItemView::NoSelection);
     m_strip->setToolTip(tr("Next in the queue"));
@@ -69,22 +82,11 @@ LabelingView::LabelingView(QWidget *parent) : QWidget(parent)
     m_classLayout = new QHBoxLayout(m_classBar);
     m_classLayout->setContentsMargins(0, 0, 0, 0);
 
-    m_classPicker = new QLineEdit(this);
-    m_classPicker->setObjectName(QStringLiteral("classPicker"));
-    m_classPicker->setPlaceholderText(tr("Type a class name… (/)"));
-    m_classPicker->setClearButtonEnabled(true);
-    m_classPicker->setMaximumWidth(260);
-    connect(m_classPicker, &QLineEdit::returnPressed, this, &LabelingView::pickTypedClass);
-
-    auto *bottom = new QHBoxLayout;
-    bottom->addWidget(m_classBar, 1);
-    bottom->addWidget(m_classPicker);
-
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(header);
     layout->addWidget(m_image, 1);
     layout->addWidget(m_strip);
-    layout->addLayout(bottom);
+    layout->addWidget(m_classBar);
 
     addShortcut(QKeySequence(Qt::Key_Return), &LabelingView::acceptPredictionRequested);
     addShortcut(QKeySequence(Qt::Key_Enter), &LabelingView::acceptPredictionRequested);

@@ -56,7 +56,11 @@ void scheduleScreenshots(MainWindow &window, const QString &dir)
         QTabWidget *tabs = window.tabs();
         for (int i = 0; i < tabs->count(); ++i) {
             tabs->setCurrentIndex(i);
-            QCoreApplication::processEvents();
+            // Let thumbnails decode and charts lay out before the grab.
+            QElapsedTimer settle;
+            settle.start();
+            while (settle.elapsed() < 1500)
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
             QString name = tabs->tabText(i).remove(QLatin1Char('&')).toLower();
             const QString file = QStringLiteral("%1/%2-%3.png").arg(dir).arg(i + 1).arg(name);
             if (!window.grab().save(file))

@@ -11,8 +11,8 @@
 namespace activelabel {
 
 namespace {
-constexpr int kPrefetchDepth = 6;
-constexpr int kStripLength = 12;
+constexpr int kPrefetchDepth = 8;
+constexpr int kStripLength = kPrefetchDepth; // every strip image is one already decoded
 constexpr int kStripThumbnail = 64;
 constexpr std::size_t kQueueLength = 200;
 // When this few images are left in the queue, the next one is built in the background.
@@ -317,8 +317,16 @@ void LabelingController::updateStrip()
             break;
         auto *item = new QStandardItem(QStringLiteral("#%1").arg(entry.imageId));
         const auto decoded = m_decoded.constFind(entry.imageId);
-        if (decoded != m_decoded.constEnd())
-            item->setData(decoded->scaled(kStripThumbnail, kStripThumbnail, Qt::KeepAspectRatio), Qt::DecorationRole);
+        if (decoded != m_decoded.constEnd()) {
+            const bool tiny = decoded->width() < kStripThumbnail && decoded->height() < kStripThumbnail;
+            item->setData(decoded->scaled(kStripThumbnail, kStripThumbnail, Qt::KeepAspectRatio,
+                                          tiny ? Qt::FastTransformation : Qt::SmoothTransformation),
+                          Qt::DecorationRole);
+        } else {
+            QImage placeholder(kStripThumbnail, kStripThumbnail, QImage::Format_RGB32);
+            placeholder.fill(QColor(0xe6, 0xe9, 0xed));
+            item->setData(placeholder, Qt::DecorationRole);
+        }
         item->setEditable(false);
         m_strip.appendRow(item);
     }

@@ -100,7 +100,13 @@ QVariant ReviewModel::data(const QModelIndex &index, int role) const
             m_pending.insert(row.imageId);
             const_cast<ThumbnailLoader *>(m_loader)->request(row.imageId, row.file, kThumbnail);
         }
-        return {};
+        // Same size as the thumbnail to come, so the grid does not jump when it arrives.
+        static const QImage placeholder = [] {
+            QImage image(kThumbnail, kThumbnail, QImage::Format_RGB32);
+            image.fill(QColor(0xe6, 0xe9, 0xed));
+            return image;
+        }();
+        return placeholder;
     }
     case ReviewRoles::ImageIdRole:
         return QVariant::fromValue<qint64>(row.imageId);

@@ -103,8 +103,11 @@ void CurveChart::fitAxes()
         yMin = 0.0;
         yMax = 1.0;
     }
-    if (xMax <= xMin)
-        xMax = xMin + 1.0;
+    if (xMax <= xMin) {
+        // One point (a single round): show it from zero labels, not on a sliver of axis.
+        xMax = xMin > 0 ? xMin * 1.25 : xMin + 1.0;
+        xMin = 0.0;
+    }
     const double pad = std::max(1e-3, 0.05 * (yMax - yMin));
     yMin = m_options.yMin.value_or(yMin - pad);
     yMax = m_options.yMax.value_or(yMax + pad);
