@@ -37,6 +37,15 @@ foreach(_size 48 128 256)
           RENAME activelabel.png)
 endforeach()
 
+# qt_standard_project_setup() gives executables an install RUNPATH of $ORIGIN:$ORIGIN/../lib for
+# relocatable bundles. Ours link only system libraries (the project libraries are static), so in
+# /usr/bin it would only make the loader search /usr/lib first, which Debian policy forbids.
+foreach(_exe activelabel activelabel-cli)
+  if(TARGET ${_exe})
+    set_target_properties(${_exe} PROPERTIES INSTALL_RPATH "")
+  endif()
+endforeach()
+
 # Validators for the two metadata files, as ordinary tests when the tools are installed
 # (desktop-file-utils, appstream); --no-net: the test machines are offline.
 if(ACTIVELABEL_BUILD_TESTS)
