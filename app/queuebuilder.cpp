@@ -4,9 +4,7 @@
 #include "app/projectimages.h"
 #include "model/sampling/batchcomposer.h"
 #include "model/sampling/sampler.h"
-
-#include <opencv2/core.hpp>
-#include <opencv2/imgproc.hpp>
+#include "app/simulation/samplinginputbuilder.h"
 
 #include <algorithm>
 #include <random>
@@ -15,29 +13,9 @@ namespace activelabel {
 
 namespace {
 
-// Cold start without any model: 8x8 grey thumbnails (64 numbers) are enough for k-means to find
-// the visually distinct groups, and cost one decode per candidate. Fewer candidates keep that
-// first queue quick on a big pool.
-constexpr int kPixelFeatureSide = 8;
+// Cold start without any model decodes every candidate for its pixel features: fewer candidates
+// keep that first queue quick on a big pool.
 constexpr std::size_t kColdStartPixelCandidates = 5000;
-
-FloatMatrix pixelFeatures(const ProjectImages &images, const std::vector<std::size_t> &indices)
-{
-    const int dims = kPixelFeatureSide * kPixelFeatureSide;
-    FloatMatrix features(indices.size(), std::size_t(dims));
-    for (std::size_t r = 0; r < indices.size(); ++r) {
-        cv::Mat pixels = images.load(indices[r]);
-        if (pixels.empty())
-            continue; // an unreadable image sits at the origin; harmless for clustering
-        if (pixels.channels() == 3)
-            cv::cvtColor(pixels, pixels, cv::COLOR_RGB2GRAY);
-        cv::Mat small;
-        cv::resize(pixels, small, cv::Size(kPixelFeatureSide, kPixelFeatureSide), 0, 0, cv::INTER_AREA);
-        for (int i = 0; i < dims; ++i)
-            features.at(r, std::size_t(i)) = small.data[i] / 255.0f;
-    }
-    return features;
-}
 
 } // namespace
 
@@ -66,22 +44,17 @@ QueueResult buildQueue(ModelService &service, Classifier *classifier, const Queu
         candidates.push_back(pool[i]);
 
     SamplingInput input;
-    Prediction prediction;
-    if (hasModel) {
+    if (!hasModel) {
+        input = pixelFeatureInput(service.images(), candidates);
+    } else if (result.coldStart) {
         PredictOptions options;
         options.embeddings = true;
-        prediction = classifier->predict(service.images(), candidates, options);
-        input.probabilities = prediction.probabilities;
-        input.embeddings = prediction.embeddings;
-        if (!result.coldStart && request.strategy == Strategy::Bald)
-            input.mcProbabilities = classifier->predictMcDropout(service.images(), candidates, request.mcPasses, request.seed);
-        if (!result.coldStart && request.strategy == Strategy::Coreset) {
-            PredictOptions embedOnly;
-            input.labelledEmbeddings =
-                classifier->predict(service.images(), service.labelledPoolIndices(), embedOnly).embeddings;
-        }
+        Prediction p = classifier->predict(service.images(), candidates, options);
+        input.probabilities = std::move(p.probabilities);
+        input.embeddings = std::move(p.embeddings);
     } else {
-        input.embeddings = pixelFeatures(service.images(), candidates);
+        input = buildSamplingInput(*classifier, service.images(), candidates, service.labelledPoolIndices(),
+                                   request.strategy, request.mcPasses, request.seed);
     }
     input.candidateCount = candidates.size();
 
@@ -90,14 +63,20 @@ QueueResult buildQueue(ModelService &service, Classifier *classifier, const Queu
     BatchOptions batch;
     batch.batchSize = std::min(request.count, candidates.size());
     batch.auditFraction = request.auditFraction;
-    for (const QueryPick &pick : composeBatch(*sampler, input, batch, rng)) {
+    const std::vector<QueryPick> picks = composeBatch(*sampler, input, batch, rng);
+    // Audit draws are not chosen by score, but show one like every other image: the annotator
+    // must not be able to tell them apart (it would change how carefully they are labelled).
+    std::vector<double> scores;
+    if (std::any_of(picks.begin(), picks.end(), [](const QueryPick &p) { return p.audit; }))
+        scores = sampler->scores(input);
+    for (const QueryPick &pick : picks) {
         QueueEntry entry;
         entry.imageId = service.images().record(candidates[pick.row]).id;
-        entry.score = pick.score;
+        entry.score = pick.audit && pick.row < scores.size() ? scores[pick.row] : pick.score;
         entry.audit = pick.audit;
-        if (hasModel) {
-            const float *p = prediction.probabilities.row(pick.row);
-            const std::size_t c = prediction.probabilities.cols;
+        if (hasModel && input.probabilities.rows == candidates.size()) {
+            const float *p = input.probabilities.row(pick.row);
+            const std::size_t c = input.probabilities.cols;
             entry.predictedClass = int(std::max_element(p, p + c) - p);
             entry.confidence = p[entry.predictedClass];
         }

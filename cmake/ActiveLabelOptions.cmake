@@ -4,6 +4,7 @@ include_guard(GLOBAL)
 option(ACTIVELABEL_BUILD_TESTS "Build the Qt Test suites and benchmarks" ON)
 option(ACTIVELABEL_SANITIZE_ADDRESS "Build with AddressSanitizer + UndefinedBehaviorSanitizer" OFF)
 option(ACTIVELABEL_SANITIZE_THREAD "Build with ThreadSanitizer" OFF)
+set(ACTIVELABEL_APP_ID "invalid.example.activelabel" CACHE STRING "AppStream id / desktop file basename")
 
 set(CMAKE_CXX_STANDARD 17)
 set(CMAKE_CXX_STANDARD_REQUIRED ON)
@@ -14,11 +15,13 @@ if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
 endif()
 
 # ccache keeps rebuilds (and CI's fresh-clone build on a warm machine) short. The precompiled
-# header needs the sloppiness settings, passed through the launcher so no user config is needed.
+# header needs the sloppiness settings, passed through the launcher so no user config is needed;
+# base_dir hashes paths relative to the checkout, so a clone in another folder still hits.
 find_program(CCACHE_PROGRAM ccache)
 if(CCACHE_PROGRAM AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
   set(CMAKE_CXX_COMPILER_LAUNCHER
       ${CMAKE_COMMAND} -E env CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+      CCACHE_BASEDIR=${CMAKE_SOURCE_DIR}
       ${CCACHE_PROGRAM})
 endif()
 
@@ -28,7 +31,8 @@ target_compile_options(activelabel_options INTERFACE -Wall -Wextra -Wpedantic)
 target_compile_definitions(activelabel_options INTERFACE
   # LibTorch uses `slots` as an identifier: use Q_SLOTS / Q_SIGNALS / Q_EMIT everywhere.
   QT_NO_KEYWORDS
-  ACTIVELABEL_VERSION="${PROJECT_VERSION}")
+  ACTIVELABEL_VERSION="${PROJECT_VERSION}"
+  ACTIVELABEL_APP_ID="${ACTIVELABEL_APP_ID}")
 
 if(ACTIVELABEL_SANITIZE_ADDRESS)
   target_compile_options(activelabel_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)

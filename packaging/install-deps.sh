@@ -9,6 +9,8 @@ packages=(
   # Qt 6.4 (Widgets, Charts, Sql, Test); Charts needs the OpenGL dev package to be found by CMake
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6sql6-sqlite qt6-image-formats-plugins
   libgl-dev
+  # run time: the SVG icon engine (window icon), loaded as a plugin
+  libqt6svg6
   # model and image stack
   libtorch-dev libopencv-dev libsqlite3-dev zlib1g-dev
   # optimised BLAS: without it LibTorch falls back to reference BLAS (~1.5x slower training)
@@ -17,6 +19,8 @@ packages=(
   dataset-fashion-mnist
   # tests: interop reference (Debian's python torch), offscreen/Xvfb GUI runs, sqlite shell
   python3-torch python3-torchvision python3-pil xvfb xauth sqlite3
+  # tests of the packaging metadata (desktop entry, AppStream) and the .deb test's clean root
+  desktop-file-utils appstream debootstrap
 )
 
 missing=()

@@ -113,6 +113,16 @@ std::vector<std::int64_t> activeIds(ClassRepository &repo)
     return ids;
 }
 
+std::vector<std::int64_t> labelledImages(Database &db, std::int64_t classId)
+{
+    auto q = db.query("SELECT image_id FROM labels WHERE class_id = ? ORDER BY image_id");
+    q.bind(1, classId);
+    std::vector<std::int64_t> images;
+    while (q.step())
+        images.push_back(q.int64(0));
+    return images;
+}
+
 void retireRow(Database &db, std::int64_t id)
 {
     // Out of the order: a negative position unique to the class, and a name freed for reuse.
@@ -145,13 +155,7 @@ int ClassRepository::merge(std::int64_t fromId, std::int64_t intoId, const QStri
     Transaction tx(m_db);
     if (!get(fromId) || !get(intoId))
         throw std::runtime_error("no such class");
-    std::vector<std::int64_t> images;
-    {
-        auto q = m_db.query("SELECT image_id FROM labels WHERE class_id = ? ORDER BY image_id");
-        q.bind(1, fromId);
-        while (q.step())
-            images.push_back(q.int64(0));
-    }
+    const std::vector<std::int64_t> images = labelledImages(m_db, fromId);
     LabelRepository labels(m_db);
     for (std::int64_t image : images)
         labels.writeInTransaction(image, intoId, LabelSource::Human, annotator, true);
@@ -167,13 +171,7 @@ int ClassRepository::retire(std::int64_t id, const QString &annotator)
     Transaction tx(m_db);
     if (!get(id))
         throw std::runtime_error("no such class");
-    std::vector<std::int64_t> images;
-    {
-        auto q = m_db.query("SELECT image_id FROM labels WHERE class_id = ? ORDER BY image_id");
-        q.bind(1, id);
-        while (q.step())
-            images.push_back(q.int64(0));
-    }
+    const std::vector<std::int64_t> images = labelledImages(m_db, id);
     LabelRepository labels(m_db);
     for (std::int64_t image : images)
         labels.removeInTransaction(image, annotator);

@@ -2,9 +2,7 @@
 
 #include "app/modelservice.h"
 #include "app/projectimages.h"
-#include "app/simulation/samplinginputbuilder.h"
-#include "model/sampling/batchcomposer.h"
-#include "model/sampling/sampler.h"
+#include "app/queuebuilder.h"
 #include "storage/classrepository.h"
 #include "storage/imagerepository.h"
 
@@ -20,7 +18,8 @@ namespace activelabel::cli {
 
 namespace {
 
-struct QueueEntry
+// A queue row as printed.
+struct PrintedRow
 {
     std::int64_t imageId = 0;
     QString path;
@@ -28,19 +27,6 @@ struct QueueEntry
     int predictedClass = -1; // -1: no model yet
     double confidence = 0.0;
 };
-
-std::vector<std::size_t> indicesOf(const ProjectImages &images,
-                                   const std::vector<std::int64_t> &ids)
-{
-    std::vector<std::size_t> out;
-    out.reserve(ids.size());
-    for (std::int64_t id : ids) {
-        const long long index = images.indexOf(id);
-        if (index >= 0)
-            out.push_back(std::size_t(index));
-    }
-    return out;
-}
 
 // queue PROJECT [--strategy S] [--count N] [--json]: read-only. The unlabelled pool ordered by the
 // strategy, best first, from the latest model version; before a model exists (or while there are
@@ -92,55 +78,28 @@ public:
         auto project = context.openProject(args.at(0), Project::Mode::ReadOnly);
         Database &db = project->database();
         ModelService service(*project, db);
-        ProjectImages &images = service.images();
         std::unique_ptr<Classifier> classifier = service.loadLatest();
         const auto classes = ClassRepository(db).list();
 
-        ImageRepository repository(db);
-        ImageFilter unlabelledFilter;
-        unlabelledFilter.split = Split::Pool;
-        unlabelledFilter.labels = ImageFilter::Labels::Unlabelled;
-        ImageFilter labelledFilter = unlabelledFilter;
-        labelledFilter.labels = ImageFilter::Labels::Labelled;
-        const auto unlabelled = indicesOf(images, repository.ids(unlabelledFilter));
-        const auto labelled = indicesOf(images, repository.ids(labelledFilter));
+        // The same queue the application builds, minus the audit draws: a script asking what
+        // to label next wants the strategy's order.
+        QueueRequest request;
+        request.strategy = *strategy;
+        request.count = count;
+        request.seed = seed;
+        request.auditFraction = 0.0;
+        const QueueResult queue = buildQueue(service, classifier.get(), request);
 
-        std::mt19937_64 rng(seed);
-        std::vector<std::size_t> candidates;
-        for (std::size_t i : candidateSubset(unlabelled.size(), kDefaultCandidateLimit, rng))
-            candidates.push_back(unlabelled[i]);
-
-        std::vector<Pick> picks;
-        SamplingInput input;
-        if (coldStartNeeded(classifier != nullptr, labelled.size(), classes.size())) {
-            if (classifier) {
-                PredictOptions predict;
-                predict.embeddings = true;
-                Prediction p = classifier->predict(images, candidates, predict);
-                input.probabilities = std::move(p.probabilities);
-                input.embeddings = std::move(p.embeddings);
-            } else {
-                input = pixelFeatureInput(images, candidates);
-            }
-            picks = makeColdStartSampler()->select(input, count, rng);
-        } else {
-            input =
-                buildSamplingInput(*classifier, images, candidates, labelled, *strategy, 10, seed);
-            picks = makeSampler(*strategy)->select(input, count, rng);
-        }
-
-        std::vector<QueueEntry> entries;
-        for (const Pick &pick : picks) {
-            const ImageRecord &record = images.record(candidates[pick.row]);
-            QueueEntry e;
+        std::vector<PrintedRow> entries;
+        for (const QueueEntry &picked : queue.entries) {
+            const long long index = service.images().indexOf(picked.imageId);
+            const ImageRecord &record = service.images().record(std::size_t(index));
+            PrintedRow e;
             e.imageId = record.id;
             e.path = QString::fromUtf8(record.path.data(), qsizetype(record.path.size()));
-            e.score = pick.score;
-            if (classifier && input.probabilities.rows == candidates.size()) {
-                const float *p = input.probabilities.row(pick.row);
-                e.predictedClass = int(std::max_element(p, p + input.probabilities.cols) - p);
-                e.confidence = p[e.predictedClass];
-            }
+            e.score = picked.score;
+            e.predictedClass = picked.predictedClass;
+            e.confidence = picked.confidence;
             entries.push_back(e);
         }
         print(context, entries, classes, parser.isSet(QStringLiteral("json")));
@@ -148,7 +107,7 @@ public:
     }
 
 private:
-    static void print(Context &context, const std::vector<QueueEntry> &entries,
+    static void print(Context &context, const std::vector<PrintedRow> &entries,
                       const std::vector<ClassInfo> &classes, bool json)
     {
         auto className = [&](int position) {

@@ -95,6 +95,8 @@ int runGuiApplication(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("ActiveLabel"));
     QApplication::setApplicationVersion(QStringLiteral(ACTIVELABEL_VERSION));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/activelabel.svg")));
+    // Lets Wayland desktops match the window to the installed desktop entry (and its icon).
+    QGuiApplication::setDesktopFileName(QStringLiteral(ACTIVELABEL_APP_ID));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
