@@ -237,7 +237,7 @@ void LabelingView::updatePredictionText()
     } else {
         text += tr(" — no model yet");
     }
-    if (!std::isnan(m_current.score))
+    if (std::isfinite(m_current.score))
         text += tr(" · %1 score %2").arg(m_current.strategy).arg(m_current.score, 0, 'g', 3);
     m_prediction->setText(text);
 }
