@@ -94,6 +94,7 @@ void readAccuracy(Database &db, const std::vector<Label> &labels, MetricsReport 
             AccuracyPoint point;
             point.labels = int(v.labelsUsed);
             point.estimate = point.low = point.high = test->second;
+            point.window = 0; // no audit draws: the panel plots only the test split
             point.test = test->second;
             report.accuracy << point;
         }

@@ -126,11 +126,15 @@ QChart *buildAccuracyChart(const QList<AccuracyPoint> &points)
     test.dashed = true;
     double lo = 1.0, hi = 0.0;
     for (const AccuracyPoint &p : points) {
-        estimate.points.append(QPointF(p.labels, p.estimate));
-        estimate.bandLow.append(QPointF(p.labels, p.low));
-        estimate.bandHigh.append(QPointF(p.labels, p.high));
-        lo = std::min(lo, p.low);
-        hi = std::max(hi, p.high);
+        // window 0: no audit draw behind this point (labels from the oracle or an import), so
+        // there is no estimate to draw, only the test split.
+        if (p.window > 0) {
+            estimate.points.append(QPointF(p.labels, p.estimate));
+            estimate.bandLow.append(QPointF(p.labels, p.low));
+            estimate.bandHigh.append(QPointF(p.labels, p.high));
+            lo = std::min(lo, p.low);
+            hi = std::max(hi, p.high);
+        }
         if (p.test) {
             test.points.append(QPointF(p.labels, *p.test));
             lo = std::min(lo, *p.test);
@@ -150,7 +154,7 @@ QChart *buildAccuracyChart(const QList<AccuracyPoint> &points)
     auto *chart = new CurveChart(options);
     styleChart(chart);
     QVector<CurveSeries> curves;
-    if (!points.isEmpty())
+    if (!estimate.points.isEmpty())
         curves.append(estimate);
     if (!test.points.isEmpty())
         curves.append(test);
