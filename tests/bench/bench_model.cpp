@@ -78,8 +78,9 @@ int main(int argc, char **argv)
 
     QJsonObject python;
     if (!args.contains(QStringLiteral("--no-python"))) {
-        // Next to this file: CMake compiles it by absolute path.
-        const QString script = QFileInfo(QString::fromUtf8(__FILE__)).absolutePath() + QStringLiteral("/reference_model.py");
+        // Next to this file. Not __FILE__: with ccache's base_dir that path is relative to the
+        // build directory, so CMake passes the source folder explicitly.
+        const QString script = QStringLiteral(ACTIVELABEL_BENCH_DIR "/reference_model.py");
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("OMP_NUM_THREADS"), QString::number(threads));
