@@ -6,13 +6,13 @@
 #include "app/simulation/simulation.h"
 #include "app/simulation/simulationreport.h"
 #include "model/sampling/randomsampler.h"
+#include "model/modelfixtures.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
 
 #include <opencv2/core.hpp>
-#include <zlib.h>
 
 #include <cstdio>
 #include <cstring>
@@ -20,45 +20,6 @@
 
 using namespace activelabel;
 
-namespace {
-
-class MatImages : public ImageProvider
-{
-public:
-    std::vector<cv::Mat> images;
-    std::size_t size() const override { return images.size(); }
-    cv::Mat load(std::size_t index, std::string *) const override { return images.at(index); }
-};
-
-std::vector<unsigned char> readGz(const std::string &path)
-{
-    gzFile f = gzopen(path.c_str(), "rb");
-    if (!f)
-        throw std::runtime_error("cannot open " + path);
-    std::vector<unsigned char> out;
-    unsigned char buffer[1 << 16];
-    int n;
-    while ((n = gzread(f, buffer, sizeof buffer)) > 0)
-        out.insert(out.end(), buffer, buffer + n);
-    gzclose(f);
-    return out;
-}
-
-void load(const std::string &prefix, std::vector<cv::Mat> &images, std::vector<int> &labels)
-{
-    const std::string dir = "/usr/share/datasets/fashion-mnist/";
-    const auto pixels = readGz(dir + prefix + "-images-idx3-ubyte.gz");
-    const auto classes = readGz(dir + prefix + "-labels-idx1-ubyte.gz");
-    const std::size_t n = (pixels.size() - 16) / 784;
-    for (std::size_t i = 0; i < n; ++i) {
-        cv::Mat m(28, 28, CV_8UC1);
-        std::memcpy(m.data, pixels.data() + 16 + i * 784, 784);
-        images.push_back(m);
-        labels.push_back(classes[8 + i]);
-    }
-}
-
-} // namespace
 
 int main(int argc, char **argv)
 {
@@ -82,11 +43,14 @@ int main(int argc, char **argv)
     if (args.size() > 8)
         options.mode = *TransferMode::parse(args[8]);
 
-    std::vector<cv::Mat> train, test;
-    std::vector<int> trainLabels, testLabels;
-    load("train", train, trainLabels);
-    load("t10k", test, testLabels);
-    MatImages images;
+    // The model suites' Fashion-MNIST fixture: one IDX reader for tests and benchmarks.
+    const testing::Dataset trainSet = testing::loadFashionMnist("train");
+    const testing::Dataset testSet = testing::loadFashionMnist("t10k");
+    const std::vector<cv::Mat> &train = trainSet.provider.images;
+    const std::vector<cv::Mat> &test = testSet.provider.images;
+    const std::vector<int> &trainLabels = trainSet.labels;
+    const std::vector<int> &testLabels = testSet.labels;
+    testing::MatProvider images;
     SimulationData data;
     data.images = &images;
     data.classNames = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
