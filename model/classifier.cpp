@@ -16,11 +16,37 @@ FloatMatrix toMatrix(const torch::Tensor &t)
     return m;
 }
 
+// T passes of the head with dropout on fixed features (the backbone part is deterministic in
+// eval mode, so this is MC dropout over the layer that has dropout).
+std::vector<FloatMatrix> mcDropoutPasses(const torch::Tensor &f, const torch::Tensor &weight, const torch::Tensor &bias,
+                                         double p, double temperature, int passes, std::uint64_t seed)
+{
+    auto gen = at::detail::createCPUGenerator(seed);
+    std::vector<FloatMatrix> out;
+    for (int t = 0; t < passes; ++t) {
+        torch::Tensor x = f;
+        if (p > 0.0) {
+            const torch::Tensor keep = torch::empty_like(f).bernoulli_(1.0 - p, gen);
+            x = f * keep / (1.0 - p);
+        }
+        out.push_back(toMatrix(torch::softmax(torch::linear(x, weight, bias) / temperature, 1)));
+    }
+    return out;
+}
+
 std::uint64_t g_versionCounter = 1; // process-wide, so two classifiers never share a version
 
 } // namespace
 
 // ---- Impl ---------------------------------------------------------------------------------
+
+void Classifier::Impl::useChannelsLast()
+{
+    torch::NoGradGuard noGrad;
+    for (const auto &p : backbone.module.named_parameters())
+        if (p.value.dim() == 4)
+            p.value.set_data(p.value.contiguous(torch::MemoryFormat::ChannelsLast));
+}
 
 void Classifier::Impl::resetVersions()
 {
@@ -77,7 +103,9 @@ const torch::jit::Module &Classifier::Impl::inferenceModule()
 torch::Tensor Classifier::Impl::runStages(const torch::jit::Module &module, int from, int to,
                                           const torch::Tensor &x) const
 {
-    if (!backbone.hasStages())
+    // The whole network in one call: optimize_for_inference converts to and from oneDNN layouts
+    // once per method graph, so chaining stage methods would pay that at every stage boundary.
+    if (!backbone.hasStages() || (from == 0 && to >= backbone.stageCount))
         return (from == 0 && to >= 1) ? module.get_method("forward")({x}).toTensor() : x;
     torch::Tensor y = x;
     for (int i = from; i < to; ++i)
@@ -229,6 +257,7 @@ std::unique_ptr<Classifier> Classifier::create(const ModelSpec &specIn, const QS
             impl->headBias[i].copy_(imported.bias[j]);
         }
     }
+    impl->useChannelsLast();
     impl->resetVersions();
     return std::unique_ptr<Classifier>(new Classifier(std::move(impl)));
 }
@@ -293,6 +322,9 @@ Prediction Classifier::predict(const ImageProvider &images, const std::vector<st
     result.probabilities = toMatrix(probs);
     if (options.logits)
         result.logits = toMatrix(m_impl->logits(f));
+    if (options.mcDropoutPasses > 0)
+        result.mcProbabilities = mcDropoutPasses(f, m_impl->headWeight, m_impl->headBias, m_impl->spec.headDropout,
+                                                 m_impl->temperature, options.mcDropoutPasses, options.mcDropoutSeed);
     if (options.embeddings) {
         torch::Tensor e = f.clone();
         if (!result.failedRows.empty())
@@ -311,18 +343,8 @@ std::vector<FloatMatrix> Classifier::predictMcDropout(const ImageProvider &image
 {
     c10::InferenceMode guard;
     const torch::Tensor f = m_impl->features(images, indices, true, 256, nullptr, nullptr);
-    const double p = m_impl->spec.headDropout;
-    auto gen = at::detail::createCPUGenerator(seed);
-    std::vector<FloatMatrix> out;
-    for (int t = 0; t < passes; ++t) {
-        torch::Tensor x = f;
-        if (p > 0.0) {
-            const torch::Tensor keep = torch::empty_like(f).bernoulli_(1.0 - p, gen);
-            x = f * keep / (1.0 - p);
-        }
-        out.push_back(toMatrix(torch::softmax(m_impl->logits(x) / m_impl->temperature, 1)));
-    }
-    return out;
+    return mcDropoutPasses(f, m_impl->headWeight, m_impl->headBias, m_impl->spec.headDropout, m_impl->temperature,
+                           passes, seed);
 }
 
 std::map<QString, TensorState> Classifier::tensorState() const

@@ -24,6 +24,10 @@ struct PredictOptions
     bool embeddings = true;     // also return penultimate features (N x D)
     bool useFeatureCache = true; // reuse/fill cached backbone features when the backbone is frozen
     bool logits = false;         // also return raw head outputs (N x C, before temperature)
+    // > 0: also T stochastic head passes (MC dropout) over the same features, for BALD, so the
+    // network runs over the images once.
+    int mcDropoutPasses = 0;
+    std::uint64_t mcDropoutSeed = 0;
 };
 
 struct Prediction
@@ -31,6 +35,7 @@ struct Prediction
     FloatMatrix probabilities; // N x C, calibrated with the fitted temperature, rows sum to 1
     FloatMatrix embeddings;    // N x D penultimate features (empty unless requested)
     FloatMatrix logits;        // N x C uncalibrated logits (empty unless requested)
+    std::vector<FloatMatrix> mcProbabilities; // mcDropoutPasses matrices N x C (empty unless requested)
     // Rows whose image could not be loaded: their probabilities are uniform, embeddings zero.
     std::vector<std::size_t> failedRows;
     QStringList failureReasons; // one per failed row

@@ -167,6 +167,7 @@ std::unique_ptr<Classifier> Classifier::load(const QString &checkpointPath)
         throw ModelError(QStringLiteral("checkpoint %1 is inconsistent (head vs classes)").arg(checkpointPath));
     for (auto p : b.module.parameters())
         p.set_requires_grad(false);
+    impl->useChannelsLast();
     impl->resetVersions();
     return std::unique_ptr<Classifier>(new Classifier(std::move(impl)));
 }

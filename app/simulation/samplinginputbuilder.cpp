@@ -41,6 +41,10 @@ SamplingInput buildSamplingInput(Classifier &classifier, const ImageProvider &im
         indices.insert(indices.end(), labelled.begin(), labelled.end());
     PredictOptions options;
     options.embeddings = needs.embeddings;
+    if (needs.mcDropout) {
+        options.mcDropoutPasses = mcPasses;
+        options.mcDropoutSeed = seed;
+    }
     Prediction prediction = classifier.predict(images, indices, options);
 
     SamplingInput input;
@@ -53,8 +57,8 @@ SamplingInput buildSamplingInput(Classifier &classifier, const ImageProvider &im
         input.probabilities = std::move(prediction.probabilities);
         input.embeddings = std::move(prediction.embeddings);
     }
-    if (needs.mcDropout)
-        input.mcProbabilities = classifier.predictMcDropout(images, candidates, mcPasses, seed);
+    if (needs.mcDropout) // labelled rows are only appended for coreset, never with MC passes
+        input.mcProbabilities = std::move(prediction.mcProbabilities);
     return input;
 }
 

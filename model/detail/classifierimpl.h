@@ -37,6 +37,10 @@ struct Classifier::Impl
     bool hasOptimized = false;
     std::vector<std::uint64_t> optimizedVersions;
 
+    // Conv weights in channels_last (NHWC): this build's oneDNN convolutions run it ~1.5x faster
+    // for training than NCHW, and conv outputs follow the weight's format, so activations do too.
+    // Called once when a backbone is built or loaded; copy_ into these tensors keeps the format.
+    void useChannelsLast();
     void resetVersions();
     void bumpStages(int from, int to);
     std::vector<std::uint64_t> versionsBelow(int boundary) const;
