@@ -153,8 +153,11 @@ TransferMode Trainer::resolveAuto(const Classifier &classifier, std::size_t labe
         say(QStringLiteral("auto: fresh backbone, train everything"));
         return TransferMode::full();
     }
-    if (l0 > 0 && labelCount >= std::size_t(2 * l0)) {
-        say(QStringLiteral("auto: labels doubled since the backbone last trained (%1 -> %2)").arg(l0).arg(labelCount));
+    if (l0 > 0) {
+        say(QStringLiteral("auto: backbone learnt in this project (last on %1 labels, now %2): continue training "
+                           "everything")
+                .arg(l0)
+                .arg(labelCount));
         return TransferMode::full();
     }
     const auto counts = classifier.blockParameterCounts();
@@ -216,7 +219,10 @@ RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, 
     std::mt19937_64 rng(options.seed + 29);
     const int batch = std::max(1, std::min(options.batchSize, r.trainCount));
     const int stepsPerEpoch = (r.trainCount + batch - 1) / batch;
-    const int total = options.maxSteps > 0 ? options.maxSteps : std::max(1, options.epochs) * stepsPerEpoch;
+    const bool warm = d.backboneLabels != 0 && r.modeUsed.kind != TransferMode::Kind::Scratch &&
+                      r.frozenBlocks < int(d.backbone.blocks.size());
+    const int epochs = warm && options.warmEpochs > 0 ? std::min(options.epochs, options.warmEpochs) : options.epochs;
+    const int total = options.maxSteps > 0 ? options.maxSteps : std::max(1, epochs) * stepsPerEpoch;
     const int evalEvery = options.evalEverySteps > 0 ? options.evalEverySteps : stepsPerEpoch;
 
     double bestAcc = -1.0, bestLoss = 1e300, intervalLoss = 0.0;

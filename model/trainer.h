@@ -30,6 +30,10 @@ struct TrainingOptions
 {
     TransferMode mode = TransferMode::automatic();
     int epochs = 30;    // upper bound; early stopping usually ends sooner
+    // Upper bound for a warm-started round (the backbone trained before, mode not scratch; 0 =
+    // epochs): continuing from the last version needs a fraction of a fresh start's epochs, which
+    // is what makes a round after every batch of labels affordable.
+    int warmEpochs = 8;
     int maxSteps = 0;   // > 0: exact number of steps instead of epochs x steps-per-epoch
     int batchSize = 64;
     double learningRate = 1e-3; // Adam, head and freshly initialised layers
@@ -82,11 +86,12 @@ using ProgressCallback = std::function<void(int step, int totalSteps, double los
 //
 // Auto rule (resolveAuto), with L = labels in this round:
 //   1. A backbone never trained (fresh built-in): full.
-//   2. A backbone trained in this project on L0 labels, with L >= 2 x L0 (the labels doubled
-//      since it last changed): full, warm — new data is large relative to what shaped it.
-//   3. Otherwise (and always for a pretrained/imported backbone): unfreeze the last k blocks,
-//      k the largest with L >= autoLabelsPerParameter x (head + last k blocks' parameters);
-//      k = 0 is frozen, k = all blocks is full, else finetune:k.
+//   2. A backbone trained in this project (on these same labels): full, warm-started, at most
+//      warmEpochs. Its features came from fewer labels than the round has now; freezing them
+//      locks in a weak representation (measured on the simulate protocol, see README).
+//   3. A pretrained/imported backbone: unfreeze the last k blocks, k the largest with
+//      L >= autoLabelsPerParameter x (head + last k blocks' parameters); k = 0 is frozen,
+//      k = all blocks is full, else finetune:k.
 class Trainer
 {
 public:

@@ -88,9 +88,12 @@ TrainingState::TrainingState(Classifier::Impl &impl, const TransferMode &mode, c
     if (mode.kind != TransferMode::Kind::Scratch && options.warmStart == WarmStart::ShrinkAndPerturb)
         shrinkAndPerturb(options.shrink, options.perturb);
 
-    // A backbone that learnt something moves slowly; a fresh one learns at the head's rate.
-    const bool pretrained = m_d.backboneLabels != 0 && mode.kind != TransferMode::Kind::Scratch;
-    const double backboneLr = options.learningRate * (pretrained ? options.backboneLrFactor : 1.0);
+    // Pretrained features (an imported model) and fine-tuned blocks move slowly, so the few labels
+    // adjust rather than overwrite them. A backbone learnt in this project from these same labels
+    // continues at the head's rate: slowing it would only freeze in what it learnt from fewer.
+    const bool slow = mode.kind != TransferMode::Kind::Scratch &&
+                      (mode.kind == TransferMode::Kind::Finetune || m_d.backboneLabels < 0);
+    const double backboneLr = options.learningRate * (slow ? options.backboneLrFactor : 1.0);
     std::vector<torch::optim::OptimizerParamGroup> groups;
     if (!backboneParams.empty())
         groups.emplace_back(backboneParams, std::make_unique<torch::optim::AdamOptions>(
@@ -233,7 +236,9 @@ torch::Tensor TrainingState::inputsFor(const torch::Tensor &stored, const std::v
 
 torch::Tensor TrainingState::forward(const torch::Tensor &x, bool training)
 {
-    torch::Tensor f = m_d.runStages(m_d.backbone.module, m_boundary, m_d.backbone.stageCount, x);
+    // Images (and cached conv maps) in the same NHWC layout as the conv weights (useChannelsLast).
+    const torch::Tensor in = x.dim() == 4 ? x.contiguous(torch::MemoryFormat::ChannelsLast) : x;
+    torch::Tensor f = m_d.runStages(m_d.backbone.module, m_boundary, m_d.backbone.stageCount, in);
     if (training && m_d.spec.headDropout > 0.0f)
         f = torch::dropout(f, m_d.spec.headDropout, true);
     return torch::linear(f, m_d.headWeight, m_d.headBias);

@@ -128,8 +128,8 @@ std::vector<RoundRecord> Simulation::run(Strategy strategy, int seed, const Roun
         training.mode = m_options.mode;
         training.seed =
             mix(static_cast<std::uint64_t>(seed), 100 + static_cast<std::uint64_t>(round));
-        if (m_options.epochs > 0)
-            training.epochs = m_options.epochs;
+        if (m_options.epochs > 0) // an explicit count holds for warm rounds too
+            training.epochs = training.warmEpochs = m_options.epochs;
         const RoundResult trained =
             Trainer::train(*classifier, images, samples, training, {}, cancel);
         if (trained.cancelled)
