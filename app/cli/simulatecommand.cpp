@@ -72,8 +72,8 @@ public:
              QStringLiteral("F")});
         parser.addOption(
             {QStringLiteral("candidates"),
-             QStringLiteral(
-                 "Score at most this many random unlabelled images per round (default 20000)."),
+             QStringLiteral("Score at most this many random unlabelled images per round (default %1).")
+                 .arg(kDefaultCandidateLimit),
              QStringLiteral("M")});
         parser.addOption({QStringLiteral("mc-passes"),
                           QStringLiteral("MC-dropout passes for bald (default 10)."),
