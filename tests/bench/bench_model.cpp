@@ -132,7 +132,7 @@ int main(int argc, char **argv)
         o.mode = TransferMode::full();
         o.maxSteps = int(trainN / 64);
         o.minLabelsForHeldOut = 1 << 30;
-        o.augment = false;
+        o.augment = args.contains(QStringLiteral("--augment"));
         const RoundResult res = Trainer::train(*c, fashion.provider, labels, o);
         trainRates.push_back(double(res.steps) * 64.0 / res.seconds);
     }

@@ -3,6 +3,10 @@
 // same Simulation and reports `activelabel-cli simulate` uses. Arguments (all optional):
 //   bench_simulation OUT_DIR [strategies] [pool] [seeds] [init] [batch] [budget] [transfer]
 // defaults: ./simulation-bench all 20000 3 100 100 1000 auto.
+//   bench_simulation --merge OUT_DIR IN_DIR...
+// joins the rounds.csv/summary.csv of runs made in parallel (e.g. one process per group of
+// strategies) into one rounds.csv, summary.csv and plot. Both forms print the README table:
+// test accuracy at 200/500/1,000 labels (mean ± std over seeds), AUBC and wall time.
 #include "app/simulation/simulation.h"
 #include "app/simulation/simulationreport.h"
 #include "model/sampling/randomsampler.h"
@@ -11,14 +15,112 @@
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 
 #include <opencv2/core.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <map>
 
 using namespace activelabel;
+
+namespace {
+
+double meanOf(const std::vector<double> &v)
+{
+    double sum = 0;
+    for (double x : v)
+        sum += x;
+    return v.empty() ? std::nan("") : sum / double(v.size());
+}
+
+double stdOf(const std::vector<double> &v)
+{
+    const double m = meanOf(v);
+    double sq = 0;
+    for (double x : v)
+        sq += (x - m) * (x - m);
+    return v.empty() ? std::nan("") : std::sqrt(sq / double(v.size()));
+}
+
+// Markdown table rows as the README shows them.
+void printTable(const std::vector<RoundRecord> &rounds, const std::map<Strategy, double> &wall)
+{
+    std::printf("\n| Strategy | Acc. @200 | Acc. @500 | Acc. @1000 | AUBC | Wall time (all seeds) |\n"
+                "|---|---|---|---|---|---|\n");
+    for (const auto &s : summarise(rounds, wall)) {
+        std::printf("| %s |", strategyName(s.strategy).c_str());
+        for (std::size_t at : {200, 500, 1000}) {
+            std::vector<double> acc;
+            for (const auto &r : rounds)
+                if (r.strategy == s.strategy && r.labels == at)
+                    acc.push_back(r.testAccuracy);
+            std::printf(" %.3f ± %.3f |", meanOf(acc), stdOf(acc));
+        }
+        std::printf(" %.4f ± %.4f | %.0f s |\n", s.aubcMean, s.aubcStd, s.wallSeconds);
+    }
+}
+
+// rounds.csv as RoundsCsvWriter writes it (no quoted fields: names and numbers only).
+std::vector<RoundRecord> readRounds(const QString &path)
+{
+    std::vector<RoundRecord> rounds;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return rounds;
+    f.readLine(); // header
+    while (!f.atEnd()) {
+        const QStringList c = QString::fromUtf8(f.readLine()).trimmed().split(',');
+        if (c.size() < 10)
+            continue;
+        RoundRecord r;
+        r.strategy = *parseStrategy(c[0].toStdString());
+        r.seed = c[1].toInt();
+        r.round = c[2].toInt();
+        r.labels = c[3].toULong();
+        r.testAccuracy = c[4].isEmpty() ? std::nan("") : c[4].toDouble();
+        r.auditAccuracy = c[5].isEmpty() ? std::nan("") : c[5].toDouble();
+        r.audit = {c[6].toDouble(), c[7].toDouble()};
+        r.trainSeconds = c[8].toDouble();
+        r.scoreSeconds = c[9].toDouble();
+        rounds.push_back(r);
+    }
+    return rounds;
+}
+
+int merge(const QStringList &args)
+{
+    const QDir out(args.value(2));
+    QDir().mkpath(out.path());
+    std::vector<RoundRecord> rounds;
+    std::map<Strategy, double> wall;
+    for (int i = 3; i < args.size(); ++i) {
+        const QDir in(args[i]);
+        const auto part = readRounds(in.filePath("rounds.csv"));
+        rounds.insert(rounds.end(), part.begin(), part.end());
+        QFile summary(in.filePath("summary.csv"));
+        if (summary.open(QIODevice::ReadOnly)) {
+            summary.readLine();
+            while (!summary.atEnd()) {
+                const QStringList c = QString::fromUtf8(summary.readLine()).trimmed().split(',');
+                if (c.size() >= 7)
+                    wall[*parseStrategy(c[0].toStdString())] = c[6].toDouble();
+            }
+        }
+    }
+    RoundsCsvWriter csv(out.filePath("rounds.csv"));
+    for (const auto &r : rounds)
+        csv.append(r);
+    writeSummaryCsv(out.filePath("summary.csv"), summarise(rounds, wall));
+    writeLearningCurvePlot(out.filePath("learning-curves.png"), rounds,
+                           QStringLiteral("Fashion-MNIST: pool 20000, smallcnn, batch 100"));
+    printTable(rounds, wall);
+    return 0;
+}
+
+} // namespace
 
 
 int main(int argc, char **argv)
@@ -26,6 +128,8 @@ int main(int argc, char **argv)
     qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     const QStringList args = app.arguments();
+    if (args.value(1) == QLatin1String("--merge"))
+        return merge(args);
     const QString outDir = args.value(1, "simulation-bench");
     SimulationOptions options;
     std::string error;
@@ -94,5 +198,6 @@ int main(int argc, char **argv)
     for (const auto &s : summarise(rounds, wall))
         std::printf("%-16s AUBC %.4f ± %.4f  final %.4f ± %.4f  %.1f s\n", strategyName(s.strategy).c_str(),
                     s.aubcMean, s.aubcStd, s.finalMean, s.finalStd, s.wallSeconds);
+    printTable(rounds, wall);
     return 0;
 }
