@@ -75,6 +75,10 @@ public:
              QStringLiteral("Score at most this many random unlabelled images per round (default %1).")
                  .arg(kDefaultCandidateLimit),
              QStringLiteral("M")});
+        parser.addOption({QStringLiteral("warm-start"),
+                          QStringLiteral("What a warm round does with the previous weights: continue (default) "
+                                         "or shrink-perturb (Ash & Adams 2020)."),
+                          QStringLiteral("W")});
         parser.addOption({QStringLiteral("mc-passes"),
                           QStringLiteral("MC-dropout passes for bald (default 10)."),
                           QStringLiteral("T")});
@@ -107,6 +111,13 @@ public:
             if (!mode)
                 throw UsageError(("--transfer: " + modeError).toStdString());
             options.mode = *mode;
+        }
+        if (parser.isSet(QStringLiteral("warm-start"))) {
+            const QString warm = parser.value(QStringLiteral("warm-start"));
+            if (warm == QLatin1String("shrink-perturb"))
+                options.warmStart = WarmStart::ShrinkAndPerturb;
+            else if (warm != QLatin1String("continue"))
+                throw UsageError("--warm-start: expected continue or shrink-perturb");
         }
         if (parser.isSet(QStringLiteral("audit-fraction"))) {
             bool ok = false;

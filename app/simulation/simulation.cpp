@@ -126,6 +126,7 @@ std::vector<RoundRecord> Simulation::run(Strategy strategy, int seed, const Roun
             samples.push_back({m_data.pool[p], m_data.poolTruth[p]});
         TrainingOptions training;
         training.mode = m_options.mode;
+        training.warmStart = m_options.warmStart;
         training.seed =
             mix(static_cast<std::uint64_t>(seed), 100 + static_cast<std::uint64_t>(round));
         if (m_options.epochs > 0) // an explicit count holds for warm rounds too

@@ -4,6 +4,7 @@
 #include "model/sampling/auditstats.h"
 #include "model/sampling/batchcomposer.h"
 #include "model/sampling/sampler.h"
+#include "model/trainer.h"
 #include "model/transfermode.h"
 
 #include <QString>
@@ -26,6 +27,7 @@ struct SimulationOptions
     QString backbone = QStringLiteral("smallcnn");
     TransferMode mode = TransferMode::automatic();
     int epochs = 0; // 0: the trainer's default (early stopping decides)
+    WarmStart warmStart = WarmStart::Continue; // what warm rounds do with the previous weights
     double auditFraction = kDefaultAuditFraction;
     std::size_t auditWindow = 100; // audit accuracy over the last this-many draws (0 = all)
     std::size_t candidateLimit = kDefaultCandidateLimit;

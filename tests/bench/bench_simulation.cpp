@@ -1,7 +1,7 @@
 // The label-efficiency protocol without a project: Fashion-MNIST read straight from the
 // IDX files (pool = a seeded random subset of the training images, test = the test images), the
 // same Simulation and reports `activelabel-cli simulate` uses. Arguments (all optional):
-//   bench_simulation OUT_DIR [strategies] [pool] [seeds] [init] [batch] [budget] [transfer]
+//   bench_simulation OUT_DIR [strategies] [pool] [seeds] [init] [batch] [budget] [transfer] [continue|shrink-perturb]
 // defaults: ./simulation-bench all 20000 3 100 100 1000 auto.
 //   bench_simulation --merge OUT_DIR IN_DIR...
 // joins the rounds.csv/summary.csv of runs made in parallel (e.g. one process per group of
@@ -146,6 +146,8 @@ int main(int argc, char **argv)
     options.budget = args.value(7, "1000").toULong();
     if (args.size() > 8)
         options.mode = *TransferMode::parse(args[8]);
+    if (args.size() > 9 && args[9] == QLatin1String("shrink-perturb"))
+        options.warmStart = WarmStart::ShrinkAndPerturb;
 
     // The model suites' Fashion-MNIST fixture: one IDX reader for tests and benchmarks.
     const testing::Dataset trainSet = testing::loadFashionMnist("train");
