@@ -13,4 +13,8 @@ void initTorchThreads(int threads);
 // How many intra-op threads torch uses.
 int torchThreads();
 
+// The attainable fp32 peak of this machine with torch's threads: median GFLOP/s of 1024x1024
+// matrix products (oneDNN/BLAS at their best). Benchmarks report throughput as a fraction of it.
+double measureMatmulGflops();
+
 } // namespace activelabel

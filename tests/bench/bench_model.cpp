@@ -172,12 +172,17 @@ int main(int argc, char **argv)
     const double ourRound = median(roundSeconds);
     const auto stats = cached->featureCacheStats();
 
+    const double peak = measureMatmulGflops();
     std::printf("\n== bench_model (threads %d, medians over %d repeats) ==\n", threads, repeats);
-    std::printf("smallcnn inference 28x28: ours %.0f images/s (batch %d, incl. preprocessing, %.1f GFLOP/s), "
-                "python best %.0f (%s), ratio %.2f\n",
-                ourInfer, ourInferBatch, ourInfer * smallFlops / 1e9, best("smallcnn_inference"),
+    std::printf("attainable fp32 peak (1024^2 matmul, same threads): %.1f GFLOP/s\n", peak);
+    std::printf("smallcnn inference 28x28: ours %.0f images/s (batch %d, incl. preprocessing, %.1f GFLOP/s = %.0f%% of "
+                "peak), python best %.0f (%s), ratio %.2f\n",
+                ourInfer, ourInferBatch, ourInfer * smallFlops / 1e9, 100.0 * ourInfer * smallFlops / 1e9 / peak,
+                best("smallcnn_inference"),
                 qPrintable(bestConfig("smallcnn_inference")), ourInfer / std::max(1.0, best("smallcnn_inference")));
-    std::printf("smallcnn training 28x28 batch 64: ours %.0f images/s, python best %.0f (%s), ratio %.2f\n", ourTrain,
+    std::printf("smallcnn training 28x28 batch 64: ours %.0f images/s (%.0f%% of peak at 3x the forward FLOPs), "
+                "python best %.0f (%s), ratio %.2f\n",
+                ourTrain, 100.0 * ourTrain * 3.0 * smallFlops / 1e9 / peak,
                 best("smallcnn_training"), qPrintable(bestConfig("smallcnn_training")),
                 ourTrain / std::max(1.0, best("smallcnn_training")));
     std::printf("resnet18 inference 224x224: ours %.1f images/s (%.1f GFLOP/s), python best %.1f (%s), ratio %.2f\n",
