@@ -6,6 +6,8 @@
 // ratio; asserts nothing. Both sides read the files once before timing, so both run from the
 // page cache.
 //   bench_endtoend [--images N] [--threads N] [--repeats R] [--no-python]
+#include "pythonreference.h"
+
 #include "app/projectimages.h"
 #include "model/classifier.h"
 #include "model/torchthreads.h"
@@ -14,9 +16,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 
 #include <algorithm>
@@ -90,22 +90,11 @@ int main(int argc, char **argv)
     const double ours = median(rates);
 
     QJsonObject python;
-    if (!args.contains(QStringLiteral("--no-python"))) {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("OMP_NUM_THREADS"), QString::number(threads));
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral("/usr/bin/python3"),
-                {QStringLiteral(ACTIVELABEL_BENCH_DIR "/reference_endtoend.py"), QString::fromStdString(listPath),
-                 QStringLiteral("--threads"), QString::number(threads), QStringLiteral("--repeats"),
-                 QString::number(repeats)});
-        p.waitForFinished(-1);
-        python = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
-        if (python.isEmpty())
-            std::fprintf(stderr, "python reference failed: %s\n", p.readAllStandardError().constData());
-        else
-            std::printf("python reference: %s\n", QJsonDocument(python).toJson(QJsonDocument::Compact).constData());
-    }
+    if (!args.contains(QStringLiteral("--no-python")))
+        python = bench::runPythonReference(QStringLiteral("reference_endtoend.py"),
+                                           {QString::fromStdString(listPath), QStringLiteral("--repeats"),
+                                            QString::number(repeats)},
+                                           threads);
     const double reference = python.value("best").toObject().value("images_per_second").toDouble();
     std::printf("\n== bench_endtoend (threads %d, median of %d passes) ==\n", threads, repeats);
     std::printf("score %zu Fashion-MNIST PNGs from disk (decode + preprocess + smallcnn): ours %.0f images/s, "

@@ -4,6 +4,7 @@
 // same invocation with the same thread count. Prints figures and ratios; asserts nothing.
 //   bench_model [--quick] [--threads N] [--no-python]
 #include "model/modelfixtures.h"
+#include "pythonreference.h"
 
 #include "model/classifier.h"
 #include "model/torchthreads.h"
@@ -77,25 +78,9 @@ int main(int argc, char **argv)
     const int repeats = quick ? 3 : 5;
 
     QJsonObject python;
-    if (!args.contains(QStringLiteral("--no-python"))) {
-        // Next to this file. Not __FILE__: with ccache's base_dir that path is relative to the
-        // build directory, so CMake passes the source folder explicitly.
-        const QString script = QStringLiteral(ACTIVELABEL_BENCH_DIR "/reference_model.py");
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("OMP_NUM_THREADS"), QString::number(threads));
-        p.setProcessEnvironment(env);
-        QStringList pargs{script, QStringLiteral("--threads"), QString::number(threads)};
-        if (quick)
-            pargs << QStringLiteral("--quick");
-        p.start(QStringLiteral("/usr/bin/python3"), pargs);
-        p.waitForFinished(-1);
-        python = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
-        if (python.isEmpty())
-            std::fprintf(stderr, "python reference failed: %s\n", p.readAllStandardError().constData());
-        else
-            std::printf("python reference: %s\n", QJsonDocument(python).toJson(QJsonDocument::Compact).constData());
-    }
+    if (!args.contains(QStringLiteral("--no-python")))
+        python = bench::runPythonReference(QStringLiteral("reference_model.py"),
+                                           quick ? QStringList{QStringLiteral("--quick")} : QStringList{}, threads);
     auto best = [&](const char *key) {
         return python.value(QString::fromLatin1(key) + QStringLiteral("_best")).toObject().value("images_per_second").toDouble();
     };
