@@ -246,7 +246,9 @@ RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, 
         r.trainLoss = intervalLoss / intervalSteps;
         intervalLoss = 0.0;
         intervalSteps = 0;
-        if (state.heldOutCount() == 0)
+        const bool monitor =
+            options.patience > 0 || options.keepBestOnHeldOut || options.stopAtHeldOutAccuracy > 0.0;
+        if (state.heldOutCount() == 0 || !monitor)
             continue;
         const auto [acc, nll] = state.evaluateHeldOut();
         if (acc > bestAcc || (acc == bestAcc && nll < bestLoss)) {
@@ -254,14 +256,14 @@ RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, 
             bestLoss = nll;
             sinceBest = 0;
             state.keepBest();
-        } else if (++sinceBest >= options.patience) {
+        } else if (options.patience > 0 && ++sinceBest >= options.patience) {
             r.earlyStopped = true;
             break;
         }
         if (options.stopAtHeldOutAccuracy > 0.0 && acc >= options.stopAtHeldOutAccuracy)
             break;
     }
-    if (state.heldOutCount() > 0)
+    if (state.heldOutCount() > 0 && options.keepBestOnHeldOut)
         state.restoreBest();
 
     // Calibration on the held-out slice with the final weights.
