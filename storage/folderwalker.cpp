@@ -76,6 +76,14 @@ FolderWalker::Result FolderWalker::walk(const std::vector<fs::path> &roots, bool
                     subdirs.push_back({entry.path(), cls});
                 } else if (entry.is_regular_file(e2) && ImageDecoder::hasImageExtension(entry.path())) {
                     result.files.push_back({entry.path().native(), current.className});
+                } else if (ImageDecoder::hasImageExtension(entry.path()) && entry.is_symlink(e2)) {
+                    // A link named like an image that leads nowhere (dangling, or a loop) is
+                    // reported, not silently dropped: the user meant it to be imported.
+                    std::error_code target;
+                    (void)fs::status(entry.path(), target);
+                    if (target)
+                        result.problems.emplace_back(entry.path().native(),
+                                                     QString::fromStdString("broken symbolic link: " + target.message()));
                 }
             }
             // Reverse so that the stack pops directories in sorted order.
