@@ -54,7 +54,8 @@ FolderWalker::Result FolderWalker::walk(const std::vector<fs::path> &roots, bool
             if (!visited.insert(canonical).second)
                 continue; // a symlink loop or a second path to the same directory
             std::vector<fs::directory_entry> entries;
-            fs::directory_iterator it(current.dir, fs::directory_options::skip_permission_denied, ec);
+            // Not skip_permission_denied: that would drop an unreadable folder without a word.
+            fs::directory_iterator it(current.dir, ec);
             if (ec) {
                 result.problems.emplace_back(current.dir.native(), QString::fromStdString("cannot read directory: " + ec.message()));
                 continue;
