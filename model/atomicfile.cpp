@@ -42,7 +42,13 @@ void writeFileAtomically(const QString &path, const std::string &bytes)
         }
         written += std::size_t(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    // Close even when fsync failed (a full disk can fail it): the descriptor must not leak.
+    const int synced = ::fsync(fd);
+    const int syncErrno = errno;
+    const int closed = ::close(fd);
+    if (synced != 0 || closed != 0) {
+        if (synced != 0)
+            errno = syncErrno;
         const QString reason = errnoText();
         ::unlink(temp.constData());
         throw ModelError(QStringLiteral("cannot write %1: %2").arg(path, reason));

@@ -19,6 +19,8 @@ packages=(
   dataset-fashion-mnist
   # tests: interop reference (Debian's python torch), offscreen/Xvfb GUI runs, sqlite shell
   python3-torch python3-torchvision python3-pil xvfb xauth sqlite3
+  # tests: fuzzing (libFuzzer needs clang and its runtime), the corpus test's CMYK JPEG (libjpeg)
+  clang-14 libclang-rt-14-dev libjpeg-dev
   # tests of the packaging metadata (desktop entry, AppStream) and the .deb test's clean root
   desktop-file-utils appstream debootstrap
 )

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# README command 2: installs dependencies, builds, and runs the whole test suite with ctest.
+# README command 2: installs dependencies, builds, and runs the whole test suite with ctest, then
+# the fuzzers for about a minute.
 # GUI tests run on Qt's offscreen platform, so no display is needed.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -8,3 +9,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root/build/release"
 export QT_QPA_PLATFORM=offscreen
 ctest --output-on-failure --timeout 1500 "$@"
+# Then a short libFuzzer run over the parsers (about a minute; clang 14, ASan+UBSan). A longer
+# run: packaging/run-fuzzers.sh 1800 (see the README). ACTIVELABEL_SKIP_FUZZ=1 leaves it out.
+if [ "${ACTIVELABEL_SKIP_FUZZ:-0}" != 1 ]; then
+  "$root/packaging/run-fuzzers.sh" "${ACTIVELABEL_FUZZ_SECONDS:-15}"
+fi

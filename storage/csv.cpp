@@ -75,8 +75,10 @@ bool Csv::parse(std::string_view text, std::vector<Row> &rows, std::string &erro
 
 std::string Csv::escape(std::string_view field)
 {
+    // A leading byte-order mark is quoted too: at the start of a file a reader would drop it.
     const bool needsQuotes = field.find_first_of(",\"\r\n") != std::string_view::npos ||
-                             (!field.empty() && (field.front() == ' ' || field.back() == ' '));
+                             (!field.empty() && (field.front() == ' ' || field.back() == ' ')) ||
+                             field.substr(0, 3) == "\xEF\xBB\xBF";
     if (!needsQuotes)
         return std::string(field);
     std::string out = "\"";
@@ -91,6 +93,10 @@ std::string Csv::escape(std::string_view field)
 
 std::string Csv::line(const Row &fields)
 {
+    // A record of one empty field written bare would be an empty line, which readers (ours
+    // included) skip: quote it so that the row survives.
+    if (fields.size() == 1 && fields[0].empty())
+        return "\"\"\r\n";
     std::string out;
     for (std::size_t i = 0; i < fields.size(); ++i) {
         if (i)

@@ -54,7 +54,8 @@ FolderWalker::Result FolderWalker::walk(const std::vector<fs::path> &roots, bool
             if (!visited.insert(canonical).second)
                 continue; // a symlink loop or a second path to the same directory
             std::vector<fs::directory_entry> entries;
-            fs::directory_iterator it(current.dir, fs::directory_options::skip_permission_denied, ec);
+            // Not skip_permission_denied: that would drop an unreadable folder without a word.
+            fs::directory_iterator it(current.dir, ec);
             if (ec) {
                 result.problems.emplace_back(current.dir.native(), QString::fromStdString("cannot read directory: " + ec.message()));
                 continue;
@@ -76,6 +77,14 @@ FolderWalker::Result FolderWalker::walk(const std::vector<fs::path> &roots, bool
                     subdirs.push_back({entry.path(), cls});
                 } else if (entry.is_regular_file(e2) && ImageDecoder::hasImageExtension(entry.path())) {
                     result.files.push_back({entry.path().native(), current.className});
+                } else if (ImageDecoder::hasImageExtension(entry.path()) && entry.is_symlink(e2)) {
+                    // A link named like an image that leads nowhere (dangling, or a loop) is
+                    // reported, not silently dropped: the user meant it to be imported.
+                    std::error_code target;
+                    (void)fs::status(entry.path(), target);
+                    if (target)
+                        result.problems.emplace_back(entry.path().native(),
+                                                     QString::fromStdString("broken symbolic link: " + target.message()));
                 }
             }
             // Reverse so that the stack pops directories in sorted order.

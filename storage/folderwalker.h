@@ -12,7 +12,8 @@ namespace activelabel {
 // byte names: Qt 6.4's QDirIterator silently skips non-UTF-8 names), follows directory symlinks
 // but visits each canonical directory once (symlink loops end), sorts entries for a stable
 // order. Files with a non-image extension inside folders are skipped; a path given explicitly
-// is always a candidate (its content is checked later). Unreadable directories are reported.
+// is always a candidate (its content is checked later). Unreadable directories, and links named
+// like images that lead nowhere (dangling, loops), are reported.
 class FolderWalker
 {
 public:

@@ -63,8 +63,15 @@ IdxArray IdxReader::read(const std::filesystem::path &file)
         if (total > (std::size_t(1) << 32))
             throw std::runtime_error(file.string() + ": IDX dimensions too large");
     }
-    array.data.resize(total);
-    readExact(array.data.data(), total);
+    // Grow with the data actually read: a corrupt header claiming gigabytes then fails at the
+    // end of the file having allocated about what the file holds, not what it claims.
+    std::size_t have = 0;
+    while (have < total) {
+        const std::size_t want = std::min(total, std::max<std::size_t>(2 * have, std::size_t(1) << 20));
+        array.data.resize(want);
+        readExact(array.data.data() + have, want - have);
+        have = want;
+    }
     return array;
 }
 

@@ -142,6 +142,30 @@ bool fallbackSize(const Byte *p, std::size_t n, ImageDecoder::Format format, lon
     return false;
 }
 
+// libpng allocates what a chunk's length field claims before it reads the chunk, in Qt's header
+// read and in OpenCV's decode alike: a 100-byte file claiming a 2 GB chunk would make the header
+// check allocate 2 GB (found by tests/fuzz/fuzz_imageheader). Every chunk up to IEND must fit
+// in the file; a file that simply ends early is left to the decoder.
+bool pngChunksFit(const Byte *p, std::size_t n, std::string &error)
+{
+    std::size_t i = 8;
+    while (i + 8 <= n) {
+        const std::size_t length = be32(p + i);
+        if (length > 0x7fffffffu || i + 12 + length > n) {
+            std::string type;
+            for (std::size_t k = 4; k < 8; ++k)
+                type += std::isalnum(p[i + k]) ? char(p[i + k]) : '?';
+            error = "cannot decode png: truncated or corrupt file (chunk " + type + " claims " + std::to_string(length) +
+                    " bytes, the file has " + std::to_string(n - std::min(n, i + 12)) + " left)";
+            return false;
+        }
+        if (std::memcmp(p + i + 4, "IEND", 4) == 0)
+            return true;
+        i += 12 + length;
+    }
+    return true;
+}
+
 // libjpeg only warns about a truncated file and fills the rest with grey: require the
 // end-of-image marker near the end (some cameras append trailers after it).
 bool hasJpegEnd(const Byte *p, std::size_t size)
@@ -238,6 +262,8 @@ bool ImageDecoder::inspect(const void *data, std::size_t size, Header &header, s
         error = "not a supported image (content is not JPEG, PNG, BMP, TIFF or WebP)";
         return false;
     }
+    if (header.format == Format::Png && !pngChunksFit(static_cast<const Byte *>(data), size, error))
+        return false;
     long long w = -1;
     long long h = -1;
     {

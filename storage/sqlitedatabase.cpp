@@ -1,13 +1,40 @@
 #include "storage/sqlitedatabase.h"
 
+#include <cstring>
+#include <unistd.h>
+
 namespace activelabel {
 
 namespace {
 
+// SQLite's text for I/O failures is generic ("disk I/O error", "unable to open database file"):
+// add the operating system's reason (File too large, No space left on device, Read-only file
+// system, Permission denied), which is what tells the user what to do.
+std::string withSystemError(sqlite3 *db, int rc, std::string message)
+{
+    const int primary = rc & 0xff;
+    if (!db || !(primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN ||
+                 primary == SQLITE_READONLY || primary == SQLITE_PERM))
+        return message;
+    const int systemErrno = sqlite3_system_errno(db);
+    if (systemErrno != 0) {
+        message += std::string(" (") + std::strerror(systemErrno) + ")";
+    } else if (primary == SQLITE_FULL) {
+        // "database or disk is full" says it already.
+    } else if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC ||
+               rc == SQLITE_IOERR_TRUNCATE || rc == SQLITE_IOERR_SHMSIZE || rc == SQLITE_IOERR_DIR_FSYNC) {
+        // Some write paths (a COMMIT's WAL frames) do not keep the errno: say what failed.
+        message += " (writing failed: the disk may be full)";
+    } else {
+        message += " (SQLite code " + std::to_string(rc) + ")";
+    }
+    return message;
+}
+
 [[noreturn]] void throwError(sqlite3 *db, int rc, const std::string &context)
 {
     const char *message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    throw SqliteError(context + ": " + (message ? message : "unknown SQLite error"), rc);
+    throw SqliteError(context + ": " + withSystemError(db, rc, message ? message : "unknown SQLite error"), rc);
 }
 
 } // namespace
@@ -162,13 +189,25 @@ Database::Database(const std::filesystem::path &file, Access access, int busyTim
     flags |= access == Access::ReadWrite ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY;
     const int rc = sqlite3_open_v2(file.c_str(), &m_db, flags, nullptr);
     if (rc != SQLITE_OK) {
-        const std::string message = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
+        const std::string message = withSystemError(m_db, rc, m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc));
         sqlite3_close_v2(m_db);
         m_db = nullptr;
         throw SqliteError("cannot open database " + file.string() + ": " + message, rc);
     }
     try {
         configure(busyTimeoutMs);
+    } catch (const SqliteError &e) {
+        sqlite3_close_v2(m_db);
+        m_db = nullptr;
+        // Reading a WAL database needs its -shm file, which SQLite creates beside it on first use:
+        // in a folder we may not write, that fails with a bare "unable to open database file".
+        const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : ".";
+        if (access == Access::ReadOnly && (e.code() & 0xff) == SQLITE_CANTOPEN && ::access(folder.c_str(), W_OK) != 0)
+            throw SqliteError(std::string(e.what()) + "; the folder " + folder.string() +
+                                  " is read-only, and SQLite must create " + file.filename().string() +
+                                  "-shm there to read the database",
+                              e.code());
+        throw;
     } catch (...) {
         sqlite3_close_v2(m_db);
         m_db = nullptr;
@@ -219,7 +258,7 @@ void Database::exec(std::string_view sql)
     char *error = nullptr;
     const int rc = sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &error);
     if (rc != SQLITE_OK) {
-        const std::string message = error ? error : sqlite3_errstr(rc);
+        const std::string message = withSystemError(m_db, rc, error ? error : sqlite3_errstr(rc));
         sqlite3_free(error);
         throw SqliteError("cannot run \"" + text.substr(0, 120) + "\": " + message, rc);
     }

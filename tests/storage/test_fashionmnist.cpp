@@ -52,6 +52,11 @@ private Q_SLOTS:
         QCOMPARE(IdxReader::read(tmp.file("l.idx")).data, (std::vector<std::uint8_t>{7, 8, 9}));
         QVERIFY(testsupport::writeFile(tmp.file("short.idx"), raw.left(9)));
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, IdxReader::read(tmp.file("short.idx")));
+        // A header claiming 65536 x 256 x 255 bytes (4 GB) over 3 bytes of data: an error, without
+        // allocating the 4 GB first (found by tests/fuzz/fuzz_idxreader).
+        QVERIFY(testsupport::writeFile(tmp.file("claims4g.idx"),
+                                       QByteArray("\x00\x00\x08\x03\x00\x01\x00\x00\x00\x00\x01\x00\x00\x00\x00\xff\x01\x02\x03", 19)));
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, IdxReader::read(tmp.file("claims4g.idx")));
         QVERIFY(testsupport::writeFile(tmp.file("text.idx"), "hello world"));
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, IdxReader::read(tmp.file("text.idx")));
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, IdxReader::read(tmp.file("missing.idx")));

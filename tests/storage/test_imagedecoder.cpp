@@ -159,6 +159,10 @@ private Q_SLOTS:
         QTest::newRow("openexr magic") << QByteArray("\x76\x2f\x31\x01\x02\x00\x00\x00rest", 12) << "not a supported image";
         QTest::newRow("jpeg2000 magic") << QByteArray("\x00\x00\x00\x0cjP  \r\n\x87\n", 12) << "not a supported image";
         QTest::newRow("radiance hdr") << QByteArray("#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n") << "not a supported image";
+        // A tiny PNG with a chunk claiming 2 GB: libpng would allocate that before reading it.
+        QByteArray chunkBomb = png;
+        chunkBomb.insert(33, QByteArray("\x7e\x00\x00\x1atEXtKey\0", 12));
+        QTest::newRow("png chunk claims 2 GB") << chunkBomb << "chunk tEXt claims 2113929242 bytes";
         QTest::newRow("png signature only") << QByteArray("\x89PNG\r\n\x1a\n", 8) << "cannot read the image size";
     }
 
