@@ -13,9 +13,11 @@
 #include "storage/sqlitedatabase.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_map>
 
@@ -45,18 +47,6 @@ std::unordered_map<std::int64_t, int> classPositions(Database &db)
 QString checkpointPath(const Project &project, const QString &relative)
 {
     return QString::fromStdString((project.modelsDir() / relative.toStdString()).string());
-}
-
-// The classifier's classes must be the project's first classes, in order (classes are only ever
-// appended, so this holds unless the project was edited by hand).
-bool classesArePrefix(const QStringList &model, const QStringList &project)
-{
-    if (model.size() > project.size())
-        return false;
-    for (int i = 0; i < model.size(); ++i)
-        if (model[i] != project[i])
-            return false;
-    return true;
 }
 
 QJsonObject specJson(const ModelSpec &spec)
@@ -94,7 +84,43 @@ std::unique_ptr<Classifier> ModelService::loadLatest(std::optional<std::int64_t>
         *version = latest ? std::optional<std::int64_t>(latest->id) : std::nullopt;
     if (!latest)
         return nullptr;
-    return Classifier::load(checkpointPath(m_project, latest->checkpoint));
+    auto classifier = Classifier::load(checkpointPath(m_project, latest->checkpoint));
+    alignClasses(*classifier, latest->id);
+    return classifier;
+}
+
+void ModelService::alignClasses(Classifier &classifier, std::int64_t versionId)
+{
+    const std::vector<ClassInfo> classes = ClassRepository(m_db).list();
+    const QStringList &heads = classifier.classNames();
+    // The class id behind each head row, as recorded when the version was saved.
+    std::vector<std::int64_t> rowIds;
+    if (const auto version = ModelVersionRepository(m_db).get(versionId)) {
+        const QJsonArray ids =
+            QJsonDocument::fromJson(version->config.toUtf8()).object().value(QStringLiteral("class_ids")).toArray();
+        if (ids.size() == heads.size())
+            for (const QJsonValue &id : ids)
+                rowIds.push_back(id.toInteger());
+    }
+    QStringList names;
+    std::vector<int> sourceRows;
+    for (const ClassInfo &info : classes) {
+        names << info.name;
+        int row = -1;
+        if (!rowIds.empty()) {
+            const auto it = std::find(rowIds.begin(), rowIds.end(), info.id);
+            if (it != rowIds.end())
+                row = int(it - rowIds.begin());
+        } else {
+            row = int(heads.indexOf(info.name)); // versions saved before class ids were recorded
+        }
+        sourceRows.push_back(row);
+    }
+    bool unchanged = names == heads;
+    for (std::size_t i = 0; unchanged && i < sourceRows.size(); ++i)
+        unchanged = sourceRows[i] == int(i);
+    if (!unchanged)
+        classifier.remapClasses(names, sourceRows);
 }
 
 std::unique_ptr<Classifier> ModelService::makeClassifier(const TrainRequest &request, const QStringList &classes,
@@ -138,6 +164,7 @@ TrainOutcome ModelService::train(const TrainRequest &request, const ProgressCall
 {
     Database &db = m_db;
     m_images->refresh();
+    const std::vector<ClassInfo> classInfos = ClassRepository(db).list();
     const QStringList classes = classNames(db);
     const auto positions = classPositions(db);
 
@@ -160,15 +187,9 @@ TrainOutcome ModelService::train(const TrainRequest &request, const ProgressCall
     const bool sameBackbone = request.backbone.isEmpty() || (latest && latest->backbone == request.backbone);
     if (latest && request.mode.kind != TransferMode::Kind::Scratch && sameBackbone) {
         classifier = Classifier::load(checkpointPath(m_project, latest->checkpoint));
-        if (!classesArePrefix(classifier->classNames(), classes)) {
-            outcome.note = QStringLiteral("the project's classes no longer match model version %1: "
-                                          "starting a new classifier")
-                               .arg(latest->id);
-            classifier.reset();
-        } else {
-            for (int i = classifier->classCount(); i < classes.size(); ++i)
-                classifier->addClass(classes[i]); // the head grows; existing rows are kept
-        }
+        // Renamed, reordered, merged, deleted or added classes keep (or drop, or gain) their head
+        // rows by class id: class management never throws the model away.
+        alignClasses(*classifier, latest->id);
     }
     if (!classifier) {
         TrainRequest fresh = request;
@@ -194,6 +215,16 @@ TrainOutcome ModelService::train(const TrainRequest &request, const ProgressCall
 
     QJsonObject config = specJson(classifier->spec());
     config.insert(QStringLiteral("round"), outcome.round.toJson());
+    // The class id of every head row: what alignClasses maps by after renames and reorders.
+    QJsonArray classIds;
+    for (const QString &name : classifier->classNames()) {
+        std::int64_t id = -1;
+        for (const ClassInfo &info : classInfos)
+            if (info.name == name)
+                id = info.id;
+        classIds.append(qint64(id));
+    }
+    config.insert(QStringLiteral("class_ids"), classIds);
     ModelVersion version;
     if (latest && sameBackbone && request.mode.kind != TransferMode::Kind::Scratch)
         version.parentId = latest->id;
@@ -270,6 +301,7 @@ std::int64_t ModelService::rollbackTo(std::int64_t modelVersion)
     if (!target)
         throw std::runtime_error("there is no model version " + std::to_string(modelVersion));
     auto classifier = Classifier::load(checkpointPath(m_project, target->checkpoint));
+    alignClasses(*classifier, target->id); // rescored in today's class order and names
     ModelVersion copy = *target;
     copy.id = 0;
     copy.createdAt = 0;

@@ -76,6 +76,13 @@ public:
     // checkpoint, so history stays linear and the next round warm-starts from it. Rescores.
     std::int64_t rollbackTo(std::int64_t modelVersion);
 
+    // Makes the classifier's classes the project's current classes, in class order, keeping each
+    // class's head row by class id: a rename keeps the row (new name), a reorder permutes rows, a
+    // merged or deleted class's row is dropped, a new class gets a fresh row. `version` is the
+    // model version the classifier was loaded from (its config records the class ids of the head
+    // rows; versions saved before that are matched by name). Cheap when nothing changed.
+    void alignClasses(Classifier &classifier, std::int64_t version);
+
     // Writes the classifier's predictions for every image as the run of `modelVersion`.
     void rescore(Classifier &classifier, std::int64_t modelVersion, const Prediction &all);
 

@@ -306,6 +306,45 @@ void Classifier::addClass(const QString &name)
     m_impl->optimizerKey.clear();
 }
 
+void Classifier::remapClasses(const QStringList &names, const std::vector<int> &sourceRows)
+{
+    if (std::size_t(names.size()) != sourceRows.size())
+        throw ModelError(QStringLiteral("remapClasses: %1 names for %2 rows").arg(names.size()).arg(sourceRows.size()));
+    for (int i = 0; i < names.size(); ++i) {
+        if (names[i].isEmpty() || names.indexOf(names[i]) != i)
+            throw ModelError(QStringLiteral("class '%1' is empty or named twice").arg(names[i]));
+        if (sourceRows[std::size_t(i)] < -1 || sourceRows[std::size_t(i)] >= m_impl->classes.size())
+            throw ModelError(QStringLiteral("remapClasses: no head row %1").arg(sourceRows[std::size_t(i)]));
+    }
+    bool sameRows = std::size_t(m_impl->classes.size()) == sourceRows.size();
+    for (std::size_t i = 0; sameRows && i < sourceRows.size(); ++i)
+        sameRows = sourceRows[i] == int(i);
+    if (sameRows) {
+        m_impl->classes = names; // a rename: nothing else changes, not even the optimizer's moments
+        return;
+    }
+    torch::NoGradGuard noGrad;
+    const double bound = 1.0 / std::sqrt(double(m_impl->backbone.featureDim));
+    std::vector<torch::Tensor> weights, biases;
+    for (std::size_t i = 0; i < sourceRows.size(); ++i) {
+        const int from = sourceRows[i];
+        if (from >= 0) {
+            weights.push_back(m_impl->headWeight.detach()[from].unsqueeze(0).clone());
+            biases.push_back(m_impl->headBias.detach()[from].unsqueeze(0).clone());
+        } else {
+            auto gen = at::detail::createCPUGenerator(m_impl->seed + std::uint64_t(i + 1) * 7919u);
+            weights.push_back(torch::empty({1, m_impl->backbone.featureDim}).uniform_(-bound, bound, gen));
+            biases.push_back(torch::full({1}, -1.0f));
+        }
+    }
+    m_impl->headWeight = weights.empty() ? torch::empty({0, m_impl->backbone.featureDim})
+                                         : torch::cat(weights).contiguous();
+    m_impl->headBias = biases.empty() ? torch::empty({0}) : torch::cat(biases).contiguous();
+    m_impl->classes = names;
+    m_impl->optimizerState.clear(); // the head's moments no longer fit its rows
+    m_impl->optimizerKey.clear();
+}
+
 Prediction Classifier::predict(const ImageProvider &images, const std::vector<std::size_t> &indices,
                                const PredictOptions &options)
 {

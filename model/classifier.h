@@ -102,6 +102,12 @@ public:
     int classCount() const;
     // Appends a class: the head grows by one row, existing rows (and their logits) are untouched.
     void addClass(const QString &name);
+    // Rebuilds the head for a new class list: class i takes the head row `sourceRows[i]` of the
+    // current head (its weights and bias, untouched), or a fresh small row when that is -1 (as
+    // addClass). Rows no class takes are dropped. This is how renames (same row, new name),
+    // reorders (rows permuted) and merges/deletes (a row dropped) keep what the model learnt.
+    // Throws ModelError for mismatched sizes, rows out of range, or empty/duplicate names.
+    void remapClasses(const QStringList &names, const std::vector<int> &sourceRows);
 
     QString backboneKind() const;   // "smallcnn", "resnet18", "torchscript"
     QStringList blockNames() const; // first to last; finetune:N trains the last N

@@ -6,6 +6,7 @@
 #include "storage/groundtruthrepository.h"
 #include "storage/imagedecoder.h"
 #include "storage/importlogrepository.h"
+#include "storage/importrootrepository.h"
 #include "storage/labelrepository.h"
 #include "storage/sqlitedatabase.h"
 #include "storage/timeutil.h"
@@ -18,6 +19,7 @@
 #include <map>
 #include <stdexcept>
 #include <thread>
+#include <unordered_set>
 
 namespace activelabel {
 
@@ -196,6 +198,22 @@ ImportSummary ImageImporter::importPaths(const std::vector<fs::path> &paths, boo
         summary.cancelled = true;
         return summary;
     }
+    // Remember the folders (not single files) so that a rescan can look in them again; also when
+    // this import is cancelled later: a rescan then finishes it.
+    {
+        ImportRootRepository roots(m_db);
+        for (const fs::path &path : paths) {
+            std::error_code error;
+            if (!fs::is_directory(path, error))
+                continue;
+            ImportRoot root;
+            root.path = fs::absolute(path, error).lexically_normal().string();
+            root.imageFolder = imageFolder;
+            root.labelMode = m_options.labelMode;
+            if (!error)
+                roots.remember(root);
+        }
+    }
     ImportSummary summary = run(found.files, progress);
     if (!found.problems.empty()) {
         ImportLogRepository log(m_db);
@@ -208,6 +226,72 @@ ImportSummary ImageImporter::importPaths(const std::vector<fs::path> &paths, boo
         tx.commit();
     }
     return summary;
+}
+
+ImportSummary ImageImporter::rescan(const ImportProgressCallback &progress)
+{
+    // Every path the project has already seen, as the walker spells it (absolute, raw bytes).
+    std::unordered_set<std::string> seen;
+    {
+        auto q = m_db.query("SELECT path FROM images UNION SELECT path FROM import_log");
+        while (q.step())
+            seen.insert(q.blobString(0));
+    }
+    ImportSummary total;
+    const Options saved = m_options;
+    for (const ImportRoot &root : ImportRootRepository(m_db).list()) {
+        std::error_code error;
+        if (!fs::is_directory(root.path, error)) {
+            keepProblem(total, root.path, QStringLiteral("imported before, but the folder no longer exists"));
+            continue;
+        }
+        bool cancelled = false;
+        auto scanProgress = [&](const ImportProgress &p) {
+            if (progress && !progress(p))
+                cancelled = true;
+            return !cancelled;
+        };
+        FolderWalker::Result found = FolderWalker::walk({fs::path(root.path)}, root.imageFolder, scanProgress);
+        if (cancelled) {
+            total.cancelled = true;
+            break;
+        }
+        std::vector<ImportCandidate> fresh;
+        for (ImportCandidate &file : found.files)
+            if (seen.insert(file.path).second)
+                fresh.push_back(std::move(file));
+        m_options.labelMode = root.labelMode;
+        ImportSummary summary = run(fresh, progress);
+        m_options = saved;
+        std::vector<std::pair<std::string, QString>> problems;
+        for (auto &problem : found.problems)
+            if (seen.insert(problem.first).second)
+                problems.push_back(std::move(problem));
+        if (!problems.empty()) {
+            ImportLogRepository log(m_db);
+            Transaction tx(m_db);
+            for (const auto &[path, reason] : problems) {
+                log.addRejected(path, reason);
+                keepProblem(summary, path, reason);
+                ++summary.rejected;
+            }
+            tx.commit();
+        }
+        total.candidates += summary.candidates;
+        total.added += summary.added;
+        total.duplicates += summary.duplicates;
+        total.rejected += summary.rejected;
+        total.labelled += summary.labelled;
+        total.classesAdded += summary.classesAdded;
+        for (const auto &[path, reason] : summary.problems)
+            keepProblem(total, path, reason);
+        if (summary.cancelled) {
+            total.cancelled = true;
+            break;
+        }
+    }
+    m_options = saved;
+    return total;
 }
 
 ImportSummary ImageImporter::importCsv(const fs::path &csvFile, const ImportProgressCallback &progress)

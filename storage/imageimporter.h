@@ -35,6 +35,13 @@ public:
     ImportSummary importPaths(const std::vector<std::filesystem::path> &paths, bool imageFolder,
                               const ImportProgressCallback &progress = {});
 
+    // Looks again in every folder earlier folder imports were given (ImportRootRepository; every
+    // importPaths call remembers its folders) and adds only files the project has not seen: paths
+    // already imported, or logged as duplicate or rejected, are skipped without being read (import a
+    // fixed file explicitly to retry it). Each folder keeps the layout and label mode it was
+    // imported with. A folder that no longer exists is reported as a problem, nothing else.
+    ImportSummary rescan(const ImportProgressCallback &progress = {});
+
     // Header `path,label` (RFC 4180; other columns ignored, empty label = none); relative paths
     // resolve against the CSV's folder. Throws std::runtime_error for an unreadable CSV.
     ImportSummary importCsv(const std::filesystem::path &csvFile, const ImportProgressCallback &progress = {});

@@ -49,6 +49,8 @@ void ImageView::paintEvent(QPaintEvent *)
     if (m_image.isNull()) {
         painter.setPen(palette().color(QPalette::BrightText));
         painter.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, m_message);
+        painter.end();
+        Q_EMIT painted(false);
         return;
     }
     const QRect target = targetRect();
@@ -58,6 +60,8 @@ void ImageView::paintEvent(QPaintEvent *)
                                   enlarging ? Qt::FastTransformation : Qt::SmoothTransformation);
     }
     painter.drawImage(target.topLeft(), m_scaled);
+    painter.end();
+    Q_EMIT painted(true);
 }
 
 } // namespace activelabel

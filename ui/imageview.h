@@ -21,6 +21,11 @@ public:
 
     QSize sizeHint() const override { return {640, 480}; }
 
+Q_SIGNALS:
+    // Emitted after every completed paint; `showsImage` is false while a message is shown.
+    // Lets benchmarks and tests see when a new image has really reached the screen.
+    void painted(bool showsImage);
+
 protected:
     void paintEvent(QPaintEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;

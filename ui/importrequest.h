@@ -9,7 +9,8 @@ namespace activelabel {
 // What the user asked to import, as the window hands it to app/.
 struct ImportRequest
 {
-    enum class Kind { Folders, ImageFolder, Csv, FashionMnist };
+    // Rescan: every folder imported before, for files added since (paths unused).
+    enum class Kind { Folders, ImageFolder, Csv, FashionMnist, Rescan };
     Kind kind = Kind::Folders;
     QStringList paths;          // folders or files (Folders, ImageFolder), the CSV file (Csv)
     bool asGroundTruth = false; // labels become ground truth (for simulation/evaluation) not labels

@@ -245,7 +245,12 @@ void LabelingView::updatePredictionText()
 void LabelingView::showSaveState(qint64 imageId, const QString &className, const QString &state, bool failed)
 {
     m_saveState->setText(QStringLiteral("#%1 → %2: %3").arg(imageId).arg(className, state));
-    m_saveState->setStyleSheet(failed ? QStringLiteral("color: #d55e00; font-weight: bold;") : QString());
+    // A style sheet change re-polishes the label and re-lays out the window: only when it changes,
+    // not twice per label.
+    if (failed != m_saveFailedShown) {
+        m_saveState->setStyleSheet(failed ? QStringLiteral("color: #d55e00; font-weight: bold;") : QString());
+        m_saveFailedShown = failed;
+    }
 }
 
 } // namespace activelabel

@@ -87,6 +87,7 @@ private:
     QList<ClassButtonInfo> m_classes;
     CurrentItem m_current;
     bool m_blind = false;
+    bool m_saveFailedShown = false;
 };
 
 } // namespace activelabel

@@ -2,6 +2,7 @@
 
 #include "ui/imagebrowser.h"
 #include "ui/labelingview.h"
+#include "ui/panels/newprojectdialog.h"
 #include "ui/projectsummarywidget.h"
 #include "ui/trainingpanel.h"
 
@@ -37,6 +38,7 @@ namespace activelabel {
 namespace {
 constexpr int kMaxRecentProjects = 8;
 const QString kRecentKey = QStringLiteral("recentProjects");
+const QString kNewProjectParentKey = QStringLiteral("newProjectParent");
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
@@ -113,6 +115,15 @@ void MainWindow::createMenus()
     m_projectActions << import->addAction(tr("&CSV of path,label…"), this, &MainWindow::askImportCsv);
     m_projectActions << import->addAction(tr("&Fashion-MNIST Demo Dataset…"), this,
                                           &MainWindow::askImportFashionMnist);
+    import->addSeparator();
+    QAction *rescan = import->addAction(tr("&Rescan Imported Folders for New Files"), QKeySequence(tr("F5")), this, [this] {
+        ImportRequest request;
+        request.kind = ImportRequest::Kind::Rescan;
+        Q_EMIT importRequested(request);
+    });
+    rescan->setObjectName(QStringLiteral("rescanAction"));
+    rescan->setToolTip(tr("Look again in every folder imported before and add only files that are new"));
+    m_projectActions << rescan;
     m_projectActions << import->menuAction();
     m_projectActions << file->addAction(tr("&Export…"), QKeySequence(tr("Ctrl+E")), this, &MainWindow::exportRequested);
     file->addSeparator();
@@ -232,11 +243,13 @@ void MainWindow::rememberRecent(const QString &directory)
 
 void MainWindow::askNewProject()
 {
-    const QString dir = QFileDialog::getSaveFileName(this, tr("New Project Folder"), QDir::homePath(),
-                                                     QString(), nullptr,
-                                                     QFileDialog::ShowDirsOnly);
-    if (!dir.isEmpty())
-        Q_EMIT newProjectRequested(dir);
+    NewProjectDialog dialog(this);
+    QSettings settings;
+    dialog.setParentDirectory(settings.value(kNewProjectParentKey, QDir::homePath()).toString());
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    settings.setValue(kNewProjectParentKey, dialog.parentDirectory());
+    Q_EMIT newProjectRequested(dialog.projectDirectory());
 }
 
 void MainWindow::askOpenProject()

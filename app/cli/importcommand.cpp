@@ -23,13 +23,14 @@ public:
     QString name() const override { return QStringLiteral("import"); }
     QString synopsis() const override
     {
-        return QStringLiteral("PROJECT (PATH... [--image-folder] | --csv FILE) [--ground-truth]");
+        return QStringLiteral("PROJECT (PATH... [--image-folder] | --csv FILE | --rescan) [--ground-truth]");
     }
     QString description() const override
     {
         return QStringLiteral("Import images: folders (recursive) and files, folder-per-class trees "
                               "(--image-folder), or a CSV with a header row path,label (--csv). Labels "
-                              "become labels with source 'import', or ground truth with --ground-truth.");
+                              "become labels with source 'import', or ground truth with --ground-truth. --rescan looks "
+                              "again in every folder imported before and adds only new files.");
     }
     void configure(QCommandLineParser &parser) const override
     {
@@ -40,11 +41,25 @@ public:
                           QStringLiteral("Each sub-folder of PATH is a class (ImageFolder layout).")});
         parser.addOption({QStringLiteral("csv"), QStringLiteral("Import the images listed in FILE (path,label)."),
                           QStringLiteral("FILE")});
+        parser.addOption({QStringLiteral("rescan"),
+                          QStringLiteral("Add the files that appeared in previously imported folders since.")});
         parser.addOption({QStringLiteral("ground-truth"),
                           QStringLiteral("Store the labels as ground truth (simulation, evaluation) instead.")});
     }
     int run(const QCommandLineParser &parser, Context &context) const override
     {
+        if (parser.isSet(QStringLiteral("rescan"))) {
+            const QStringList only = positionals(parser, 1, 1);
+            if (parser.isSet(QStringLiteral("csv")) || parser.isSet(QStringLiteral("image-folder")) ||
+                parser.isSet(QStringLiteral("ground-truth")))
+                throw UsageError("--rescan takes no PATH, --csv, --image-folder or --ground-truth: each folder "
+                                 "is rescanned the way it was imported");
+            auto project = context.openProject(only.at(0), Project::Mode::ReadWrite);
+            const ImportSummary summary =
+                ImageImporter(project->database(), {}).rescan(context.progressPrinter(QStringLiteral("rescan")));
+            printSummary(context, summary);
+            return summary.cancelled ? 130 : 0;
+        }
         const bool csv = parser.isSet(QStringLiteral("csv"));
         const QStringList args = positionals(parser, csv ? 1 : 2, csv ? 1 : -1);
         if (csv && parser.isSet(QStringLiteral("image-folder")))

@@ -20,9 +20,17 @@ ImageListModel::ImageListModel(Project &project, QObject *parent)
     m_placeholder = QImage(kThumbnailSize, kThumbnailSize, QImage::Format_RGB32);
     m_placeholder.fill(QColor(0xe6, 0xe9, 0xed));
     connect(m_loader, &ThumbnailLoader::ready, this, &ImageListModel::thumbnailReady);
+    // Scrolled past before its turn: asked again if the row comes back into view.
+    connect(m_loader, &ThumbnailLoader::dropped, this, [this](qint64 imageId) { m_pending.remove(imageId); });
+    m_loader->setCacheDirectory(thumbnailCacheDirectory(project));
 }
 
 ImageListModel::~ImageListModel() = default;
+
+std::filesystem::path thumbnailCacheDirectory(const Project &project)
+{
+    return project.directory() / "cache" / "thumbnails";
+}
 
 int ImageListModel::rowCount(const QModelIndex &parent) const
 {

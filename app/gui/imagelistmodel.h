@@ -7,12 +7,16 @@
 #include <QImage>
 #include <QSet>
 
+#include <filesystem>
 #include <vector>
 
 namespace activelabel {
 
 class Project;
 class ThumbnailLoader;
+
+// Where a project's thumbnails are cached on disk (see ThumbnailCache).
+std::filesystem::path thumbnailCacheDirectory(const Project &project);
 
 // The pool browser's item model. Rows are fetched lazily in keyset pages (canFetchMore/fetchMore),
 // so a 500,000-image project opens instantly; thumbnails are decoded off the UI thread through

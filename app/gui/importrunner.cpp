@@ -69,6 +69,9 @@ void ImportRunner::run()
             result = ImageImporter(db, options).importCsv(m_request.paths.value(0).toStdString(), onProgress);
             break;
         }
+        case ImportRequest::Kind::Rescan:
+            result = ImageImporter(db, {}).rescan(onProgress);
+            break;
         case ImportRequest::Kind::FashionMnist: {
             FashionMnistImporter::Options options;
             if (m_request.limit > 0)

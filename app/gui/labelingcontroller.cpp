@@ -137,8 +137,15 @@ TrainRequest LabelingController::trainRequest() const
 
 void LabelingController::refreshQueue()
 {
-    if (m_workerBusy)
-        return; // a round is running and will end with a fresh queue
+    if (m_workerBusy) {
+        // A round (or a rebuild) is running and ends with a fresh queue; if the annotator runs out
+        // before that, the worker builds one between two training steps.
+        if (!m_queueAskedDuringRound) {
+            m_queueAskedDuringRound = true;
+            m_worker->requestQueueDuringRound(queueRequest());
+        }
+        return;
+    }
     QMetaObject::invokeMethod(m_worker, "buildQueue", Qt::QueuedConnection,
                               Q_ARG(activelabel::QueueRequest, queueRequest()));
 }
@@ -193,12 +200,21 @@ void LabelingController::onQueueReady(const QueueSnapshot &snapshot)
 {
     // The new order replaces what is left of the old queue, but the image in front of the
     // annotator stays where it is: re-ordering never pulls it away mid-decision.
+    m_queueAskedDuringRound = false;
     m_modelVersion = snapshot.modelVersion;
     m_strategyShown = snapshot.strategy;
     m_remaining = snapshot.remaining;
     m_queue.clear();
+    for (const auto &[id, file] : snapshot.files)
+        m_files[id] = file;
+    // A queue asked for earlier may hold images labelled or skipped since: leave those out.
+    QSet<qint64> shown;
+    for (const QueueEntry &entry : m_history)
+        shown.insert(entry.imageId);
+    if (m_current)
+        shown.insert(m_current->imageId);
     for (const QueueEntry &entry : snapshot.entries)
-        if (!m_current || entry.imageId != m_current->imageId)
+        if (!shown.contains(entry.imageId))
             m_queue.push_back(entry);
     if (!m_current)
         advance();
@@ -286,11 +302,19 @@ void LabelingController::decodeAsync(qint64 imageId)
 {
     if (m_decoding.contains(imageId))
         return;
-    const auto record = ImageRepository(m_project.database()).get(imageId);
-    if (!record)
-        return;
+    // The worker resolved every queue image's file; only an image put back after a failed
+    // COMMIT can be missing, and that rare path may read the database here.
+    std::filesystem::path file;
+    if (const auto known = m_files.find(imageId); known != m_files.end()) {
+        file = known->second;
+    } else {
+        const auto record = ImageRepository(m_project.database()).get(imageId);
+        if (!record)
+            return;
+        file = m_project.resolve(record->path);
+        m_files.emplace(imageId, file);
+    }
     m_decoding.insert(imageId);
-    const std::filesystem::path file = m_project.resolve(record->path);
     QPointer<LabelingController> self(this);
     m_decoders.start([self, imageId, file] {
         const QImage image = decodeForDisplay(file);

@@ -15,6 +15,8 @@
 
 #include <atomic>
 #include <deque>
+#include <filesystem>
+#include <unordered_map>
 
 namespace activelabel {
 
@@ -92,6 +94,7 @@ private:
     std::atomic<bool> m_cancel{false};
     bool m_workerBusy = false;
     bool m_trainAgain = false;
+    bool m_queueAskedDuringRound = false;
 
     std::deque<QueueEntry> m_queue;
     std::optional<QueueEntry> m_current;
@@ -108,6 +111,7 @@ private:
     QThreadPool m_decoders;
     QHash<qint64, QImage> m_decoded; // prefetched full images by id (bounded by prefetch depth)
     QSet<qint64> m_decoding;
+    std::unordered_map<qint64, std::filesystem::path> m_files; // queue images' files, from the worker
     QStandardItemModel m_strip;
 };
 

@@ -79,6 +79,7 @@ PanelsController::PanelsController(Project &project, MainWindow *window, Labelin
     m_refreshTimer.setSingleShot(true);
     m_refreshTimer.setInterval(1500);
     connect(&m_refreshTimer, &QTimer::timeout, this, &PanelsController::refresh);
+    connect(window->tabs(), &QTabWidget::currentChanged, this, &PanelsController::refreshShownPage);
     refresh();
 }
 
@@ -102,10 +103,28 @@ void PanelsController::scheduleRefresh()
 
 void PanelsController::refresh()
 {
+    // Only the page in front of the user is recomputed. Reading metrics, predictions and labels
+    // and laying out charts costs the UI thread tens of milliseconds on a large project: done
+    // for hidden pages on every label, it would cost the labelling view frames. Hidden pages
+    // catch up when shown.
+    m_metricsStale = m_versionsStale = m_reviewStale = true;
+    refreshShownPage();
+}
+
+void PanelsController::refreshShownPage()
+{
+    QWidget *shown = m_window->tabs()->currentWidget();
     try {
-        refreshMetrics();
-        refreshVersions();
-        refreshReview();
+        if (shown == m_metrics && m_metricsStale) {
+            refreshMetrics();
+            m_metricsStale = false;
+        } else if (shown == m_versions && m_versionsStale) {
+            refreshVersions();
+            m_versionsStale = false;
+        } else if (shown == m_review && m_reviewStale) {
+            refreshReview();
+            m_reviewStale = false;
+        }
     } catch (const std::exception &e) {
         m_window->showStatus(tr("Could not refresh the charts: %1").arg(QString::fromUtf8(e.what())));
     }
@@ -196,6 +215,7 @@ void PanelsController::manageClasses()
 void PanelsController::classesChanged()
 {
     m_labeling->reloadClasses();
+    m_labeling->refreshQueue(); // predictions in the queue follow the new class order and names
     refresh();
 }
 
@@ -232,6 +252,7 @@ void PanelsController::exportNow(const ExportRequest &request)
             break;
         }
         case ExportRequest::Kind::Metrics: {
+            refreshMetrics(); // the plots are saved from the page: bring it up to date first
             const MetricsReport report = MetricsReport::read(m_project, m_project.database());
             QStringList files = report.writeCsv(request.path);
             QString error;

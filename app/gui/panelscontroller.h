@@ -39,6 +39,7 @@ private:
     void refreshMetrics();
     void refreshVersions();
     void refreshReview();
+    void refreshShownPage();
     void classesChanged();
 
     Project &m_project;
@@ -50,6 +51,10 @@ private:
     std::unique_ptr<ReviewModel> m_labelled;
     std::unique_ptr<ReviewModel> m_suspicious;
     QTimer m_refreshTimer;
+    // Pages whose data changed while they were hidden; each catches up when it is shown.
+    bool m_metricsStale = true;
+    bool m_versionsStale = true;
+    bool m_reviewStale = true;
 };
 
 } // namespace activelabel

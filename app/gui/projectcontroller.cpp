@@ -7,11 +7,13 @@
 #include "app/projectstatus.h"
 #include "storage/project.h"
 #include "storage/projectlock.h"
+#include "ui/imagebrowser.h"
 #include "ui/labelingview.h"
 #include "ui/mainwindow.h"
 #include "ui/trainingpanel.h"
 
 #include <QDir>
+#include <QTabWidget>
 
 #include <exception>
 
@@ -26,6 +28,10 @@ ProjectController::ProjectController(MainWindow *window) : QObject(window), m_wi
     m_summaryTimer.setSingleShot(true);
     m_summaryTimer.setInterval(500);
     connect(&m_summaryTimer, &QTimer::timeout, this, &ProjectController::refreshSummary);
+    connect(window->tabs(), &QTabWidget::currentChanged, this, [this] {
+        if (m_summaryStale && summaryShown())
+            refreshSummary();
+    });
 }
 
 ProjectController::~ProjectController()
@@ -91,7 +97,7 @@ void ProjectController::adoptProject(std::unique_ptr<Project> project)
     connect(labeling, &LabelingController::message, m_window, &MainWindow::showStatus);
     connect(labeling, &LabelingController::error, m_window, &MainWindow::showError);
     connect(labeling, &LabelingController::labelsChanged, this, &ProjectController::scheduleSummaryRefresh);
-    connect(labeling, &LabelingController::modelChanged, this, &ProjectController::refreshSummary);
+    connect(labeling, &LabelingController::modelChanged, this, &ProjectController::scheduleSummaryRefresh);
     labeling->setTrainingSettings(m_window->trainingPanel()->settings());
     m_panels = std::make_unique<PanelsController>(*m_project, m_window, labeling);
     m_window->setUndoStack(labeling->undoStack());
@@ -102,9 +108,21 @@ void ProjectController::adoptProject(std::unique_ptr<Project> project)
 
 void ProjectController::scheduleSummaryRefresh()
 {
-    // Labels arrive several a second: recount at most twice a second.
+    // The counts are shown on the Browse page: while the annotator labels on another page,
+    // recounting (a few queries over the whole project, on the UI thread) waits until it is
+    // shown. Labels arrive several a second: recount at most twice a second.
+    if (!summaryShown()) {
+        m_summaryStale = true;
+        return;
+    }
     if (!m_summaryTimer.isActive())
         m_summaryTimer.start();
+}
+
+bool ProjectController::summaryShown() const
+{
+    QWidget *page = m_window->tabs()->currentWidget();
+    return page && page->isAncestorOf(m_window->imageBrowser());
 }
 
 void ProjectController::closeProject()
@@ -122,6 +140,7 @@ void ProjectController::refreshSummary()
 {
     if (!m_project)
         return;
+    m_summaryStale = false;
     try {
         const ProjectStatus status = readProjectStatus(*m_project);
         ProjectSummary summary;

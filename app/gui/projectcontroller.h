@@ -40,6 +40,7 @@ public Q_SLOTS:
 private:
     void adoptProject(std::unique_ptr<Project> project);
     void closeProject();
+    bool summaryShown() const;
 
     MainWindow *m_window;
     std::unique_ptr<Project> m_project;
@@ -48,6 +49,7 @@ private:
     std::unique_ptr<PanelsController> m_panels; // declared after m_labeling: destroyed first
     QPointer<ImportRunner> m_import;
     QTimer m_summaryTimer;
+    bool m_summaryStale = false;
 };
 
 } // namespace activelabel

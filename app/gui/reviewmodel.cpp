@@ -1,5 +1,6 @@
 #include "app/gui/reviewmodel.h"
 
+#include "app/gui/imagelistmodel.h"
 #include "app/gui/thumbnailloader.h"
 #include "storage/classrepository.h"
 #include "storage/imagerepository.h"
@@ -23,6 +24,7 @@ ReviewModel::ReviewModel(Kind kind, QObject *parent)
 {
     m_thumbnails.setMaxCost(2000);
     connect(m_loader, &ThumbnailLoader::ready, this, &ReviewModel::thumbnailReady);
+    connect(m_loader, &ThumbnailLoader::dropped, this, [this](qint64 imageId) { m_pending.remove(imageId); });
 }
 
 ReviewModel::~ReviewModel() = default;
@@ -74,6 +76,10 @@ std::vector<ReviewRow> ReviewModel::readRows(const Project &project, Database &d
 void ReviewModel::reload(const Project &project, Database &db, int classFilter)
 {
     beginResetModel();
+    if (!m_cacheSet) {
+        m_loader->setCacheDirectory(thumbnailCacheDirectory(project));
+        m_cacheSet = true;
+    }
     m_rows = readRows(project, db, m_kind, classFilter);
     endResetModel();
 }

@@ -53,6 +53,7 @@ private:
     ThumbnailLoader *m_loader = nullptr;
     mutable QCache<qint64, QImage> m_thumbnails;
     mutable QSet<qint64> m_pending;
+    bool m_cacheSet = false;
 };
 
 } // namespace activelabel

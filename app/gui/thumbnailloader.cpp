@@ -1,7 +1,5 @@
 #include "app/gui/thumbnailloader.h"
 
-#include "app/imageconversion.h"
-
 #include <QPointer>
 
 namespace activelabel {
@@ -19,34 +17,54 @@ ThumbnailLoader::~ThumbnailLoader()
     m_pool.waitForDone();
 }
 
-void ThumbnailLoader::request(qint64 imageId, const std::filesystem::path &file, int size)
+void ThumbnailLoader::setCacheDirectory(const std::filesystem::path &directory)
 {
-    QPointer<ThumbnailLoader> self(this);
-    m_pool.start([this, self, imageId, file, size] {
-        if (m_stopping)
-            return;
-        const QImage thumbnail = makeThumbnail(file, size);
-        if (m_stopping)
-            return;
-        // Queued to the loader's (UI) thread; dropped if the loader is gone by then.
-        QMetaObject::invokeMethod(
-            this,
-            [self, imageId, thumbnail] {
-                if (self)
-                    Q_EMIT self->ready(imageId, thumbnail);
-            },
-            Qt::QueuedConnection);
-    });
+    m_cache.emplace(directory);
 }
 
-QImage ThumbnailLoader::makeThumbnail(const std::filesystem::path &file, int size)
+void ThumbnailLoader::request(qint64 imageId, const std::filesystem::path &file, int size)
 {
-    const QImage image = decodeForDisplay(file);
-    if (image.isNull())
-        return {};
-    const bool tiny = image.width() < size / 2 && image.height() < size / 2;
-    return image.scaled(size, size, Qt::KeepAspectRatio,
-                        tiny ? Qt::FastTransformation : Qt::SmoothTransformation);
+    std::optional<qint64> droppedId;
+    {
+        std::lock_guard lock(m_mutex);
+        m_jobs.push_front({imageId, file, size});
+        if (m_jobs.size() > kMaxQueued) {
+            droppedId = m_jobs.back().imageId;
+            m_jobs.pop_back();
+        }
+    }
+    if (droppedId)
+        Q_EMIT dropped(*droppedId);
+    // One runnable per request; each serves whichever job is newest when it runs.
+    m_pool.start([this] { work(); });
+}
+
+void ThumbnailLoader::work()
+{
+    if (m_stopping)
+        return;
+    Job job;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_jobs.empty())
+            return; // its job was dropped
+        job = std::move(m_jobs.front());
+        m_jobs.pop_front();
+    }
+    const QImage thumbnail =
+        m_cache ? m_cache->thumbnail(job.imageId, job.file, job.size) : makeThumbnail(job.file, job.size);
+    if (m_stopping)
+        return;
+    // Queued to the loader's (UI) thread; dropped if the loader is gone by then.
+    QPointer<ThumbnailLoader> self(this);
+    const qint64 imageId = job.imageId;
+    QMetaObject::invokeMethod(
+        this,
+        [self, imageId, thumbnail] {
+            if (self)
+                Q_EMIT self->ready(imageId, thumbnail);
+        },
+        Qt::QueuedConnection);
 }
 
 } // namespace activelabel

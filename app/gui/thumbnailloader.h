@@ -1,17 +1,24 @@
 #pragma once
 
+#include "app/gui/thumbnailcache.h"
+
 #include <QImage>
 #include <QObject>
 #include <QThreadPool>
 
 #include <atomic>
+#include <deque>
 #include <filesystem>
+#include <mutex>
+#include <optional>
 
 namespace activelabel {
 
-// Decodes thumbnails on a private thread pool and hands them back to the UI thread through
-// `ready`. Requests are cheap to drop: a destroyed loader waits for in-flight work, and queued
-// work for a loader that is going away is skipped.
+// Makes thumbnails on a private thread pool (through the on-disk cache when one is set) and hands
+// them back to the UI thread through `ready`. Newest requests are served first and only the
+// newest few hundred are kept: when the user scrolls fast through a huge pool, the rows now on
+// screen come first and rows scrolled past are `dropped` (the view asks again if they return).
+// A destroyed loader waits for in-flight work; queued work is discarded.
 class ThumbnailLoader : public QObject
 {
     Q_OBJECT
@@ -19,18 +26,34 @@ public:
     explicit ThumbnailLoader(QObject *parent = nullptr);
     ~ThumbnailLoader() override;
 
+    // Thumbnails are read from and written to this cache (set before the first request).
+    void setCacheDirectory(const std::filesystem::path &directory);
     void request(qint64 imageId, const std::filesystem::path &file, int size);
 
-    // Decoded through storage's single decode path (same orientation as training), scaled to fit
-    // `size` keeping the aspect ratio; tiny images are scaled up without smoothing so pixels stay
-    // crisp. A null image when the file cannot be decoded.
-    static QImage makeThumbnail(const std::filesystem::path &file, int size);
+    static QImage makeThumbnail(const std::filesystem::path &file, int size)
+    {
+        return ThumbnailCache::makeThumbnail(file, size);
+    }
+
+    static constexpr std::size_t kMaxQueued = 512;
 
 Q_SIGNALS:
     void ready(qint64 imageId, const QImage &thumbnail);
+    void dropped(qint64 imageId);
 
 private:
+    struct Job
+    {
+        qint64 imageId;
+        std::filesystem::path file;
+        int size;
+    };
+    void work();
+
     QThreadPool m_pool;
+    std::optional<ThumbnailCache> m_cache;
+    std::mutex m_mutex;
+    std::deque<Job> m_jobs; // newest first
     std::atomic<bool> m_stopping{false};
 };
 

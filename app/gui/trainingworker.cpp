@@ -4,7 +4,15 @@
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
 
+#include <algorithm>
 #include <exception>
+
+#ifdef __linux__
+#include <cerrno>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace activelabel {
 
@@ -15,10 +23,31 @@ TrainingWorker::TrainingWorker(const Project &project, std::atomic<bool> &cancel
 
 TrainingWorker::~TrainingWorker() = default;
 
+namespace {
+
+// Training, rescoring and queue building are background work: on a busy machine they must not
+// take CPU time from the UI thread, or the next image misses its frame. Linux nice values are
+// per thread, and the OpenMP threads torch starts from this thread inherit it (libgomp keeps a
+// team per calling thread), so one call here covers all of the worker's compute. Qt's
+// QThread::LowPriority cannot express this: SCHED_OTHER has a single static priority.
+void lowerThisThreadsCpuPriority()
+{
+#ifdef __linux__
+    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+    errno = 0;
+    const int current = ::getpriority(PRIO_PROCESS, tid);
+    if (errno == 0)
+        ::setpriority(PRIO_PROCESS, tid, std::min(19, current + kWorkerNiceIncrement));
+#endif
+}
+
+} // namespace
+
 void TrainingWorker::ensureOpen()
 {
     if (m_service)
         return;
+    lowerThisThreadsCpuPriority(); // first call on the worker thread, before any torch work
     m_db = m_project.openConnection();
     m_service = std::make_unique<ModelService>(m_project, *m_db);
     std::optional<std::int64_t> version;
@@ -33,9 +62,30 @@ void TrainingWorker::train(const TrainRequest &request, const QueueRequest &queu
         ensureOpen();
         m_cancel = false;
         Q_EMIT busy(tr("Training"));
-        const TrainOutcome outcome =
-            m_service->train(request, [this](int step, int total, double loss) { Q_EMIT progress(step, total, loss); },
-                             &m_cancel);
+        {
+            std::lock_guard lock(m_pendingMutex);
+            m_pendingQueue.reset(); // this round ends with a fresh queue anyway
+        }
+        const TrainOutcome outcome = m_service->train(
+            request,
+            [this](int step, int total, double loss) {
+                Q_EMIT progress(step, total, loss);
+                std::optional<QueueRequest> pending;
+                {
+                    std::lock_guard lock(m_pendingMutex);
+                    pending.swap(m_pendingQueue);
+                }
+                // Between two steps: the images' list is the round's, so it is not refreshed.
+                if (!pending)
+                    return;
+                try {
+                    emitQueue(*pending, false);
+                } catch (const std::exception &e) {
+                    // The round goes on; the annotator waits for its queue instead.
+                    Q_EMIT failed(tr("Could not build the queue: %1").arg(QString::fromUtf8(e.what())));
+                }
+            },
+            &m_cancel);
         RoundSummary summary;
         summary.mode = outcome.round.modeUsed.toString();
         summary.modeReason = outcome.round.modeReason;
@@ -61,25 +111,47 @@ void TrainingWorker::train(const TrainRequest &request, const QueueRequest &queu
     Q_EMIT idle();
 }
 
+void TrainingWorker::requestQueueDuringRound(const QueueRequest &queue)
+{
+    std::lock_guard lock(m_pendingMutex);
+    m_pendingQueue = queue;
+}
+
 void TrainingWorker::buildQueue(const QueueRequest &queue)
 {
     try {
         ensureOpen();
         Q_EMIT busy(tr("Building queue"));
-        m_service->images().refresh();
-        const QueueResult result = activelabel::buildQueue(*m_service, m_classifier.get(), queue);
-        QueueSnapshot snapshot;
-        snapshot.entries = result.entries;
-        snapshot.modelVersion = m_version;
-        snapshot.coldStart = result.coldStart;
-        snapshot.strategy = result.coldStart ? QStringLiteral("cold start")
-                                             : QString::fromStdString(strategyName(queue.strategy));
-        snapshot.remaining = qint64(result.poolUnlabelled);
-        Q_EMIT queueReady(snapshot);
+        emitQueue(queue, true);
     } catch (const std::exception &e) {
         Q_EMIT failed(tr("Could not build the queue: %1").arg(QString::fromUtf8(e.what())));
     }
     Q_EMIT idle();
+}
+
+void TrainingWorker::emitQueue(const QueueRequest &queue, bool refreshImages)
+{
+    if (refreshImages)
+        m_service->images().refresh();
+    // Classes may have been renamed, reordered or merged since the model was loaded: the
+    // queue's predicted class positions must follow the project's class order.
+    if (m_classifier && m_version)
+        m_service->alignClasses(*m_classifier, *m_version);
+    const QueueResult result = activelabel::buildQueue(*m_service, m_classifier.get(), queue);
+    QueueSnapshot snapshot;
+    snapshot.entries = result.entries;
+    snapshot.modelVersion = m_version;
+    snapshot.coldStart = result.coldStart;
+    snapshot.strategy = result.coldStart ? QStringLiteral("cold start")
+                                         : QString::fromStdString(strategyName(queue.strategy));
+    snapshot.remaining = qint64(result.poolUnlabelled);
+    const ProjectImages &images = m_service->images();
+    for (const QueueEntry &entry : snapshot.entries) {
+        const long long index = images.indexOf(entry.imageId);
+        if (index >= 0)
+            snapshot.files.emplace(entry.imageId, m_project.resolve(images.record(std::size_t(index)).path));
+    }
+    Q_EMIT queueReady(snapshot);
 }
 
 void TrainingWorker::rollback(qint64 modelVersion, const QueueRequest &queue)

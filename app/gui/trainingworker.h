@@ -7,7 +7,10 @@
 #include <QObject>
 
 #include <atomic>
+#include <filesystem>
+#include <unordered_map>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 namespace activelabel {
@@ -38,7 +41,15 @@ struct QueueSnapshot
     QString strategy;
     bool coldStart = false;
     qint64 remaining = 0;
+    // Each entry's file, resolved here so that the UI thread can hand it straight to a decoder
+    // without a database lookup of its own.
+    std::unordered_map<qint64, std::filesystem::path> files;
 };
+
+// How much nicer than the UI the worker's threads run (Linux nice levels; 5 = about a third of
+// the CPU share of a thread at the UI's level when both want it: enough for the UI to win its
+// frames, not so much that training starves on a busy machine).
+constexpr int kWorkerNiceIncrement = 5;
 
 // Everything that touches the model for the GUI, on its own thread with its own connection: a
 // training round (warm start, cancellable between batches), then rescoring the pool and building
@@ -49,6 +60,11 @@ class TrainingWorker : public QObject
 public:
     TrainingWorker(const Project &project, std::atomic<bool> &cancel);
     ~TrainingWorker() override;
+
+    // Thread-safe: asks for a queue while a round is running (the annotator is about to run out).
+    // The worker builds it between two training steps with the model that is current (not the one
+    // being trained), so the annotator keeps labelling however long the round takes.
+    void requestQueueDuringRound(const QueueRequest &queue);
 
 public Q_SLOTS:
     void train(const activelabel::TrainRequest &request, const activelabel::QueueRequest &queue);
@@ -65,6 +81,8 @@ Q_SIGNALS:
 
 private:
     void ensureOpen();
+    // Builds a queue with the current model and emits queueReady (no busy/idle signals).
+    void emitQueue(const QueueRequest &queue, bool refreshImages);
 
     const Project &m_project;
     std::atomic<bool> &m_cancel;
@@ -72,6 +90,8 @@ private:
     std::unique_ptr<ModelService> m_service;
     std::unique_ptr<Classifier> m_classifier;
     std::optional<qint64> m_version;
+    std::mutex m_pendingMutex;
+    std::optional<QueueRequest> m_pendingQueue; // asked for during a round
 };
 
 } // namespace activelabel

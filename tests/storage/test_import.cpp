@@ -6,6 +6,7 @@
 #include "storage/imageimporter.h"
 #include "storage/imageloader.h"
 #include "storage/importlogrepository.h"
+#include "storage/importrootrepository.h"
 #include "storage/labelrepository.h"
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
@@ -170,6 +171,77 @@ private Q_SLOTS:
         QCOMPARE(LabelRepository(gtProject->database()).count(), std::int64_t(0));
         QCOMPARE(GroundTruthRepository(gtProject->database()).count(), std::int64_t(4));
         QCOMPARE(ImageRepository(gtProject->database()).counts().unlabelledPool, std::int64_t(5));
+    }
+
+    void rescanAddsOnlyNewFiles()
+    {
+        TempDir tmp;
+        const std::string plain = tmp.file("plain");
+        const std::string tree = tmp.file("tree");
+        fs::create_directories(plain + "/sub");
+        fs::create_directories(tree + "/cat");
+        QVERIFY(writeImage(plain + "/a.png", 20, 20, 1));
+        QVERIFY(writeImage(plain + "/sub/b.jpg", 20, 20, 2));
+        QVERIFY(writeFile(plain + "/broken.png", "not a png"));
+        QVERIFY(writeImage(tree + "/cat/c.png", 20, 20, 3));
+        QVERIFY(writeImage(tmp.file("single.png"), 20, 20, 4));
+
+        auto project = Project::create(tmp.file("p"));
+        Database &db = project->database();
+        QCOMPARE(ImageImporter(db, {}).importPaths({plain, tmp.file("single.png")}, false).added, std::int64_t(3));
+        ImageImporter::Options gt;
+        gt.labelMode = ImportLabelMode::GroundTruth;
+        QCOMPARE(ImageImporter(db, gt).importPaths({tree}, true).added, std::int64_t(1));
+        // Folders are remembered with how they were imported; single files are not.
+        const auto roots = ImportRootRepository(db).list();
+        QCOMPARE(roots.size(), std::size_t(2));
+        QCOMPARE(roots[0].path, plain);
+        QVERIFY(!roots[0].imageFolder);
+        QCOMPARE(roots[1].path, tree);
+        QVERIFY(roots[1].imageFolder);
+        QCOMPARE(roots[1].labelMode, ImportLabelMode::GroundTruth);
+
+        // Nothing new: nothing read, nothing logged again.
+        const std::int64_t logged = std::int64_t(ImportLogRepository(db).recent(1000).size());
+        const ImportSummary none = ImageImporter(db, {}).rescan();
+        QCOMPARE(none.candidates, std::int64_t(0));
+        QCOMPARE(none.added + none.rejected + none.duplicates, std::int64_t(0));
+        QCOMPARE(std::int64_t(ImportLogRepository(db).recent(1000).size()), logged);
+
+        // New files: two good ones, a copy of an imported one, a broken one, a new class folder.
+        QVERIFY(writeImage(plain + "/sub/new1.png", 20, 20, 10));
+        QVERIFY(writeImage(plain + "/new2.jpg", 20, 20, 11));
+        fs::copy_file(plain + "/a.png", plain + "/copy-of-a.png");
+        QVERIFY(writeFile(plain + "/broken2.jpg", "not a jpeg either"));
+        fs::create_directories(tree + "/dog");
+        QVERIFY(writeImage(tree + "/dog/d.png", 20, 20, 12));
+        const ImportSummary s = ImageImporter(db, {}).rescan();
+        QCOMPARE(s.added, std::int64_t(3));
+        QCOMPARE(s.duplicates, std::int64_t(1));
+        QCOMPARE(s.rejected, std::int64_t(1));
+        QCOMPARE(s.problems.size(), std::size_t(2));
+        const auto paths = storedPaths(db);
+        QVERIFY(paths.count(plain + "/sub/new1.png"));
+        QVERIFY(paths.count(plain + "/new2.jpg"));
+        QVERIFY(paths.count(tree + "/dog/d.png"));
+        QCOMPARE(paths.size(), std::size_t(7));
+        // The tree keeps its import mode: the new folder is ground truth, not a label.
+        QCOMPARE(LabelRepository(db).count(), std::int64_t(0));
+        QCOMPARE(GroundTruthRepository(db).count(), std::int64_t(2));
+        QVERIFY(ClassRepository(db).find(QStringLiteral("dog")));
+
+        // A second rescan finds nothing new (duplicates and rejects are not read again).
+        const ImportSummary again = ImageImporter(db, {}).rescan();
+        QCOMPARE(again.candidates, std::int64_t(0));
+        QCOMPARE(again.rejected + again.duplicates + again.added, std::int64_t(0));
+
+        // A folder that went away is reported, the others still rescanned.
+        fs::remove_all(tree);
+        QVERIFY(writeImage(plain + "/late.png", 20, 20, 13));
+        const ImportSummary gone = ImageImporter(db, {}).rescan();
+        QCOMPARE(gone.added, std::int64_t(1));
+        QCOMPARE(gone.problems.size(), std::size_t(1));
+        QVERIFY(gone.problems[0].second.contains(QStringLiteral("no longer exists")));
     }
 
     void csvWithQuotingAndRelativePaths()
