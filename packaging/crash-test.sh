@@ -8,7 +8,7 @@
 # Usage: packaging/crash-test.sh [BUILD_DIR] [RUNS] [SEED]
 #   BUILD_DIR  a configured and built tree (default build/release); needs the target
 #              app_test_crashsafety and activelabel-cli built
-#   RUNS       labelling kills (default 200; about 2 s each, so ~7 minutes)
+#   RUNS       labelling kills (default 200; about 2-4 s each, so 7-13 minutes)
 #   SEED       random seed (default 20261128); a failure prints the seed to rerun it
 # The last line it prints is the summary: runs, kills, labels verified, lost (must be 0).
 set -eu
@@ -19,6 +19,8 @@ seed=${3:-${ACTIVELABEL_CRASH_SEED:-20261128}}
 test_bin=$build/tests/app_test_crashsafety
 [ -x "$test_bin" ] || { echo "crash-test.sh: $test_bin not built (cmake --build $build --target app_test_crashsafety activelabel-cli)" >&2; exit 1; }
 [ -x "$build/app/activelabel-cli" ] || { echo "crash-test.sh: $build/app/activelabel-cli not built" >&2; exit 1; }
+# Qt Test aborts a test function after 5 minutes by default; a long run needs ~3 s per kill (more
+# on a loaded machine), so the limit follows the run count.
 ACTIVELABEL_BIN_DIR=$build/app ACTIVELABEL_CRASH_RUNS=$runs ACTIVELABEL_CRASH_SEED=$seed \
-  QT_QPA_PLATFORM=offscreen OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1 \
+  QTEST_FUNCTION_TIMEOUT=$(( (runs * 10 + 600) * 1000 )) QT_QPA_PLATFORM=offscreen OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1 \
   "$test_bin"
