@@ -1,6 +1,7 @@
 // activelabel-cli against /work/shared/CLI-CONTRACT.md: the real executable, real project
 // directories (with spaces and non-ASCII characters), real generated images.
 #include "storage/project.h"
+#include "support/cli.h"
 #include "support/imagecorpus.h"
 #include "support/tempproject.h"
 
@@ -28,11 +29,6 @@ struct Result
     QString out;
     QString err;
 };
-
-QString cliPath()
-{
-    return qEnvironmentVariable("ACTIVELABEL_BIN_DIR") + QStringLiteral("/activelabel-cli");
-}
 
 Result cli(const QStringList &args, int timeoutMs = 300000)
 {

@@ -16,6 +16,7 @@
 #include "storage/projectlock.h"
 #include "storage/sqlitedatabase.h"
 #include "storage/transaction.h"
+#include "support/cli.h"
 #include "support/imagecorpus.h"
 #include "support/tempproject.h"
 
@@ -39,11 +40,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-QString cliPath()
-{
-    return qEnvironmentVariable("ACTIVELABEL_BIN_DIR") + QStringLiteral("/activelabel-cli");
-}
-
 int envInt(const char *name, int fallback)
 {
     bool ok = false;
@@ -52,13 +48,6 @@ int envInt(const char *name, int fallback)
 }
 
 // Single quotes for bash; our temp paths have no single quote, but be safe.
-QString shellQuote(const QString &text)
-{
-    QString quoted = text;
-    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
-    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
-}
-
 // Starts `command` under `setsid bash -c` so that bash and every child share one new process
 // group (QProcess's child is no group leader, so setsid execs in place: pgid == pid).
 void startGroup(QProcess &process, const QString &command)

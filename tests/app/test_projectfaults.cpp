@@ -18,6 +18,7 @@
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
 #include "storage/transaction.h"
+#include "support/cli.h"
 #include "support/imagecorpus.h"
 #include "support/tempproject.h"
 
@@ -34,18 +35,6 @@ using namespace activelabel::testsupport;
 namespace fs = std::filesystem;
 
 namespace {
-
-QString cliPath()
-{
-    return qEnvironmentVariable("ACTIVELABEL_BIN_DIR") + QStringLiteral("/activelabel-cli");
-}
-
-QString shellQuote(const QString &text)
-{
-    QString quoted = text;
-    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
-    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
-}
 
 struct Result
 {

@@ -1,6 +1,7 @@
 // Fuzzes the RFC 4180 parser used by CSV import, and the writer used by every CSV export:
 // whatever parses must survive a round trip (write the rows with Csv::line, parse again, get the
 // same rows), and a refusal carries a reason.
+#include "fuzzcheck.h"
 #include "storage/csv.h"
 
 #include <cstdint>
@@ -11,18 +12,7 @@
 #include <vector>
 
 using activelabel::Csv;
-
-namespace {
-
-void check(bool condition, const char *what)
-{
-    if (!condition) {
-        std::fprintf(stderr, "invariant violated: %s\n", what);
-        std::abort();
-    }
-}
-
-} // namespace
+using activelabel::fuzz::check;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {

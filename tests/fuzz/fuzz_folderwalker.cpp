@@ -4,6 +4,7 @@
 // and without ImageFolder classes. Invariants: the walk ends, every file it returns exists, is a
 // regular file with an image extension and is listed once, and its class is the first folder
 // below the root (none for files in the root itself).
+#include "fuzzcheck.h"
 #include "storage/folderwalker.h"
 #include "storage/imagedecoder.h"
 
@@ -21,16 +22,10 @@
 
 namespace fs = std::filesystem;
 using activelabel::FolderWalker;
+using activelabel::fuzz::check;
 
 namespace {
 
-void check(bool condition, const char *what)
-{
-    if (!condition) {
-        std::fprintf(stderr, "invariant violated: %s\n", what);
-        std::abort();
-    }
-}
 
 struct Reader
 {

@@ -1,6 +1,7 @@
 // Fuzzes the IDX (MNIST) reader with arbitrary file contents, plain or gzip (zlib's gzread reads
 // both). Invariants: malformed files throw std::runtime_error with a reason; an accepted array has
 // rank 1..4 and exactly as many bytes as its dimensions say.
+#include "fuzzcheck.h"
 #include "storage/idxreader.h"
 
 #include <unistd.h>
@@ -13,15 +14,10 @@
 #include <stdexcept>
 #include <string>
 
+using activelabel::fuzz::check;
+
 namespace {
 
-void check(bool condition, const char *what)
-{
-    if (!condition) {
-        std::fprintf(stderr, "invariant violated: %s\n", what);
-        std::abort();
-    }
-}
 
 std::filesystem::path scratchFile()
 {

@@ -3,6 +3,7 @@
 // eXIf, WebP EXIF, TIFF IFD0), and for small headers the whole decode path after OpenCV (depth
 // conversion, alpha compositing, orientation). Invariants: refusals carry a reason, accepted
 // headers are inside the limits, decoded images have the promised type and never exceed them.
+#include "fuzzcheck.h"
 #include "storage/imagedecoder.h"
 
 #include <opencv2/core.hpp>
@@ -13,18 +14,7 @@
 #include <string>
 
 using activelabel::ImageDecoder;
-
-namespace {
-
-void check(bool condition, const char *what)
-{
-    if (!condition) {
-        std::fprintf(stderr, "invariant violated: %s\n", what);
-        std::abort();
-    }
-}
-
-} // namespace
+using activelabel::fuzz::check;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
