@@ -2,7 +2,7 @@
 // frozen round + pool rescoring through the feature cache, against tests/bench/reference_model.py
 // (Debian's python3-torch, best of eager / channels_last / optimize_for_inference) run in the
 // same invocation with the same thread count. Prints figures and ratios; asserts nothing.
-//   bench_model [--quick] [--threads N] [--no-python]
+//   bench_model [--quick] [--threads N] [--no-python] [--training-only]
 #include "model/modelfixtures.h"
 #include "pythonreference.h"
 
@@ -76,9 +76,11 @@ int main(int argc, char **argv)
         threads = args.at(i + 1).toInt();
     initTorchThreads(threads);
     const int repeats = quick ? 3 : 5;
+    // --training-only: just section 2, for profiling the training loop.
+    const bool trainingOnly = args.contains(QStringLiteral("--training-only"));
 
     QJsonObject python;
-    if (!args.contains(QStringLiteral("--no-python")))
+    if (!args.contains(QStringLiteral("--no-python")) && !trainingOnly)
         python = bench::runPythonReference(QStringLiteral("reference_model.py"),
                                            quick ? QStringList{QStringLiteral("--quick")} : QStringList{}, threads);
     auto best = [&](const char *key) {
@@ -94,7 +96,7 @@ int main(int argc, char **argv)
     const std::size_t inferN = quick ? 5120 : 10240;
     double ourInfer = 0;
     int ourInferBatch = 0;
-    for (int b : {64, 128, 256, 512}) {
+    for (int b : trainingOnly ? std::vector<int>{} : std::vector<int>{64, 128, 256, 512}) {
         const double rate = inferenceRate(*small, fashion.provider, inferN, b, repeats);
         std::printf("ours smallcnn inference batch %d: %.0f images/s\n", b, rate);
         if (rate > ourInfer) {
@@ -118,11 +120,20 @@ int main(int argc, char **argv)
         o.maxSteps = int(trainN / 64);
         o.minLabelsForHeldOut = 1 << 30;
         o.augment = args.contains(QStringLiteral("--augment"));
-        const RoundResult res = Trainer::train(*c, fashion.provider, labels, o);
+        QElapsedTimer clock;
+        clock.start();
+        std::vector<double> at;
+        const RoundResult res = Trainer::train(*c, fashion.provider, labels, o,
+                                               [&](int, int, double) { at.push_back(double(clock.nsecsElapsed()) / 1e9); });
         trainRates.push_back(double(res.steps) * 64.0 / res.seconds);
+        if (trainingOnly)
+            std::printf("round %.3f s, first step done at %.3f s, steps 2..%d: %.0f images/s\n", res.seconds, at.front(),
+                    res.steps, double(at.size() - 1) * 64.0 / (at.back() - at.front()));
     }
     const double ourTrain = median(trainRates);
     std::printf("smallcnn training: %.0f images/s\n", ourTrain);
+    if (trainingOnly)
+        return 0;
 
     // 3. ResNet-18 inference at 224x224 RGB.
     Dataset rgb = syntheticShapes(quick ? 32 : 128, 224, 3, 1);
