@@ -1,6 +1,6 @@
 // activelabel-cli: the headless front end. All logic lives in app/cli/.
 #include "app/cli/clirunner.h"
-#include "app/openmpenvironment.h"
+#include "app/runtimeenvironment.h"
 #include "app/simulation/cliapplication.h"
 #include "model/torchthreads.h"
 
@@ -9,7 +9,7 @@
 
 int main(int argc, char *argv[])
 {
-    activelabel::ensurePassiveOpenMpWaits(argv);
+    activelabel::ensureRuntimeEnvironment(argv);
     // Before any torch work: torch's default thread count here is 1.
     activelabel::initTorchThreads(std::max(1, QThread::idealThreadCount()));
     const auto app = activelabel::makeCliApplication(argc, argv);

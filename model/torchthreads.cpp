@@ -5,13 +5,12 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <vector>
 
+#include <atomic>
+
 #include <dlfcn.h>
-#include <malloc.h>
 
 namespace activelabel {
 
@@ -19,21 +18,19 @@ namespace {
 
 std::atomic<bool> g_initialised{false};
 
-// OpenBLAS (Debian's libopenblas0-pthread, reached through libtorch's BLAS) exports this; found at
-// run time so that another BLAS behind the alternatives link is not a link error.
-bool setOpenBlasThreads(int threads)
+// OpenBLAS's thread count, set to `threads`; returns the previous count, or 0 when the BLAS behind
+// libtorch is not OpenBLAS. Looked up at run time so that another BLAS is not a link error.
+int swapOpenBlasThreads(int threads)
 {
-    using SetThreads = void (*)(int);
-    const auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-    if (!set)
-        return false;
+    using Get = int (*)();
+    using Set = void (*)(int);
+    const auto get = reinterpret_cast<Get>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    const auto set = reinterpret_cast<Set>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    if (!get || !set)
+        return 0;
+    const int previous = get();
     set(threads);
-    return true;
-}
-
-bool userSetOpenBlasThreads()
-{
-    return std::getenv("OPENBLAS_NUM_THREADS") || std::getenv("GOTO_NUM_THREADS");
+    return previous;
 }
 
 } // namespace
@@ -42,23 +39,12 @@ void initTorchThreads(int threads)
 {
     if (g_initialised.exchange(true))
         return; // torch cannot resize its pools once work has run
-    // Training frees and reallocates the same few-MB activation buffers every step. glibc's default
-    // serves them with mmap and hands them back to the kernel on free, so each step page-faults
-    // them in again (measured: sys time equal to a third of user time). Serving blocks up to the
-    // 32 MiB maximum from the heap and trimming it only past 512 MiB spare keeps them resident.
-    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
     at::set_num_threads(std::max(1, threads));
     try {
         at::set_num_interop_threads(1);
     } catch (const std::exception &) {
         // Already started by earlier torch work: keep its size.
     }
-    // Torch already splits convolutions and element-wise work across its own threads and calls
-    // BLAS from inside those; OpenBLAS's pool on top oversubscribes the cores and its idle workers
-    // spin in sched_yield. One BLAS thread (unless the user chose otherwise) measured 1.3x faster.
-    if (!userSetOpenBlasThreads())
-        setOpenBlasThreads(1);
 }
 
 int torchThreads()
@@ -69,8 +55,9 @@ int torchThreads()
 double measureMatmulGflops()
 {
     c10::InferenceMode guard;
-    // The machine's peak needs every thread inside the product itself.
-    const bool widened = !userSetOpenBlasThreads() && setOpenBlasThreads(torchThreads());
+    // The start-up environment gives OpenBLAS one thread (app/runtimeenvironment.h); the machine's
+    // peak needs all of torch's threads inside the product itself.
+    const int blasThreads = swapOpenBlasThreads(torchThreads());
     const std::int64_t n = 1024;
     const torch::Tensor a = torch::randn({n, n}), b = torch::randn({n, n});
     torch::Tensor c = torch::mm(a, b); // warm-up
@@ -82,8 +69,8 @@ double measureMatmulGflops()
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         rates.push_back(4.0 * 2.0 * double(n * n * n) / s / 1e9);
     }
-    if (widened)
-        setOpenBlasThreads(1);
+    if (blasThreads > 0)
+        swapOpenBlasThreads(blasThreads);
     std::sort(rates.begin(), rates.end());
     return rates[rates.size() / 2];
 }

@@ -6,6 +6,7 @@
 // ratio; asserts nothing. Both sides read the files once before timing, so both run from the
 // page cache.
 //   bench_endtoend [--images N] [--threads N] [--repeats R] [--no-python]
+#include "app/runtimeenvironment.h"
 #include "pythonreference.h"
 
 #include "app/projectimages.h"
@@ -37,6 +38,7 @@ double median(std::vector<double> v)
 
 int main(int argc, char **argv)
 {
+    ensureRuntimeEnvironment(argv); // measure what the application runs with
     QCoreApplication app(argc, argv);
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     const QStringList args = app.arguments();

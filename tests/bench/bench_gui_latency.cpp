@@ -9,7 +9,7 @@
 //   cmake --build build/release --target bench_gui_latency
 //   QT_QPA_PLATFORM=offscreen OMP_WAIT_POLICY=PASSIVE build/release/tests/bench/bench_gui_latency [POOL] [LABELS] [PAUSE_MS]
 #include "app/gui/projectcontroller.h"
-#include "app/openmpenvironment.h"
+#include "app/runtimeenvironment.h"
 #include "model/torchthreads.h"
 #include "storage/classrepository.h"
 #include "storage/fashionmnistimporter.h"
@@ -89,7 +89,7 @@ int main(int argc, char *argv[])
         if (!text.contains(QLatin1String("propagateSizeHints")) && type != QtDebugMsg)
             std::fprintf(stderr, "%s\n", qPrintable(text));
     });
-    ensurePassiveOpenMpWaits(argv);
+    ensureRuntimeEnvironment(argv);
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     initTorchThreads(std::max(1, QThread::idealThreadCount()));

@@ -3,6 +3,7 @@
 // (Debian's python3-torch, best of eager / channels_last / optimize_for_inference) run in the
 // same invocation with the same thread count. Prints figures and ratios; asserts nothing.
 //   bench_model [--quick] [--threads N] [--no-python] [--training-only]
+#include "app/runtimeenvironment.h"
 #include "model/modelfixtures.h"
 #include "pythonreference.h"
 
@@ -67,6 +68,7 @@ double inferenceRate(Classifier &c, const ImageProvider &images, std::size_t n, 
 
 int main(int argc, char **argv)
 {
+    ensureRuntimeEnvironment(argv); // measure what the application runs with
     QCoreApplication app(argc, argv);
     std::setvbuf(stdout, nullptr, _IOLBF, 0); // figures appear as they are measured
     const QStringList args = app.arguments();

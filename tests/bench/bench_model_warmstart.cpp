@@ -3,6 +3,7 @@
 // weights, shrink-and-perturb, and retraining from scratch. Prints test accuracy per round and
 // the mean over rounds (an area under the learning curve) per variant; asserts nothing.
 //   bench_model_warmstart [--seeds K] [--rounds R] [--step N]
+#include "app/runtimeenvironment.h"
 #include "model/modelfixtures.h"
 
 #include "model/classifier.h"
@@ -19,6 +20,7 @@ using namespace activelabel::testing;
 
 int main(int argc, char **argv)
 {
+    ensureRuntimeEnvironment(argv); // measure what the application runs with
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
     auto intArg = [&](const char *name, int fallback) {

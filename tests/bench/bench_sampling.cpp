@@ -1,6 +1,7 @@
 // Sampler timings on a pool the size of the default candidate limit (20,000 x 128 embeddings,
 // 10 classes, 1,000 labelled), against a plain-loop k-center greedy doing the same work in the
 // same run. Prints medians over repeats; asserts nothing about time.
+#include "app/runtimeenvironment.h"
 #include "model/sampling/batchcomposer.h"
 #include "model/sampling/geometry.h"
 #include "model/sampling/sampler.h"
@@ -61,6 +62,7 @@ std::vector<std::size_t> naiveKCenter(const FloatMatrix &x, const FloatMatrix &c
 
 int main(int argc, char **argv)
 {
+    ensureRuntimeEnvironment(argv); // measure what the application runs with
     QCoreApplication app(argc, argv);
     const std::size_t n = 20000, d = 128, c = 10, labelled = 1000, batch = 100;
     std::mt19937_64 gen(1);

@@ -7,6 +7,7 @@
 // joins the rounds.csv/summary.csv of runs made in parallel (e.g. one process per group of
 // strategies) into one rounds.csv, summary.csv and plot. Both forms print the README table:
 // test accuracy at 200/500/1,000 labels (mean ± std over seeds), AUBC and wall time.
+#include "app/runtimeenvironment.h"
 #include "app/simulation/simulation.h"
 #include "app/simulation/simulationreport.h"
 #include "model/sampling/randomsampler.h"
@@ -125,6 +126,7 @@ int merge(const QStringList &args)
 
 int main(int argc, char **argv)
 {
+    ensureRuntimeEnvironment(argv); // measure what the application runs with
     qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     const QStringList args = app.arguments();

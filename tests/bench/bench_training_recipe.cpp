@@ -5,6 +5,7 @@
 // W weight decay 5e-4, P early stopping with keep-best (patience 8), B keep-best without stopping,
 // T a 10% held-out slice. "D" alone is the current default. Prints; asserts nothing.
 //   bench_training_recipe D,B,P,H,T [--threads N]
+#include "app/runtimeenvironment.h"
 #include "model/modelfixtures.h"
 #include "model/classifier.h"
 #include "model/evaluation.h"
@@ -20,6 +21,7 @@ using namespace activelabel::testing;
 
 int main(int argc, char **argv)
 {
+    ensureRuntimeEnvironment(argv); // measure what the application runs with
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
     const int t = int(args.indexOf(QStringLiteral("--threads")));

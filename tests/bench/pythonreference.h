@@ -17,6 +17,11 @@ inline QJsonObject runPythonReference(const QString &script, QStringList args, i
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("OMP_NUM_THREADS"), QString::number(threads));
+    // The reference runs as a researcher's script would, with the libraries' default environment,
+    // not the one ActiveLabel gives itself (app/runtimeenvironment.h), unless asked to.
+    if (qEnvironmentVariableIntValue("ACTIVELABEL_BENCH_PYTHON_TUNED") == 0)
+        for (const char *name : {"OMP_WAIT_POLICY", "OPENBLAS_NUM_THREADS", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"})
+            env.remove(QString::fromLatin1(name));
     p.setProcessEnvironment(env);
     // Not __FILE__: with ccache's base_dir that path is relative, so CMake passes the folder.
     args.prepend(QStringLiteral(ACTIVELABEL_BENCH_DIR "/") + script);

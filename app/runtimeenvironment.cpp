@@ -1,0 +1,29 @@
+#include "app/runtimeenvironment.h"
+
+#include <cstdlib>
+#include <unistd.h>
+
+namespace activelabel {
+
+void ensureRuntimeEnvironment(char *argv[])
+{
+    static const char *const settings[][2] = {
+        {"OMP_WAIT_POLICY", "PASSIVE"},
+        {"OPENBLAS_NUM_THREADS", "1"},
+        {"MALLOC_MMAP_THRESHOLD_", "33554432"},
+        {"MALLOC_TRIM_THRESHOLD_", "536870912"},
+    };
+    bool changed = false;
+    for (const auto &setting : settings) {
+        if (std::getenv(setting[0]))
+            continue; // set by the user (or by us, in the re-executed process)
+        if (setenv(setting[0], setting[1], 1) != 0)
+            return;
+        changed = true;
+    }
+    if (changed)
+        execv("/proc/self/exe", argv);
+    // Reached when nothing changed, or when exec failed: carry on with the libraries' defaults.
+}
+
+} // namespace activelabel
