@@ -2,7 +2,8 @@
 // IDX files (pool = a seeded random subset of the training images, test = the test images), the
 // same Simulation and reports `activelabel-cli simulate` uses. Arguments (all optional):
 //   bench_simulation OUT_DIR [strategies] [pool] [seeds] [init] [batch] [budget] [transfer] [continue|shrink-perturb]
-// defaults: ./simulation-bench all 20000 3 100 100 1000 auto.
+// defaults: ./simulation-bench all 20000 3 100 100 1000 auto; torch threads: OMP_NUM_THREADS, else
+// every core, as activelabel-cli.
 //   bench_simulation --merge OUT_DIR IN_DIR...
 // joins the rounds.csv/summary.csv of runs made in parallel (e.g. one process per group of
 // strategies) into one rounds.csv, summary.csv and plot. Both forms print the README table:
@@ -12,11 +13,13 @@
 #include "app/simulation/simulationreport.h"
 #include "model/sampling/randomsampler.h"
 #include "model/modelfixtures.h"
+#include "model/torchthreads.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QThread>
 
 #include <opencv2/core.hpp>
 
@@ -129,6 +132,9 @@ int main(int argc, char **argv)
     ensureRuntimeEnvironment(argv); // measure what the application runs with
     qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
+    // As activelabel-cli: every core, unless OMP_NUM_THREADS asks for fewer (parallel runs).
+    const int ompThreads = qEnvironmentVariableIntValue("OMP_NUM_THREADS");
+    initTorchThreads(ompThreads > 0 ? ompThreads : std::max(1, QThread::idealThreadCount()));
     const QStringList args = app.arguments();
     if (args.value(1) == QLatin1String("--merge"))
         return merge(args);
