@@ -34,6 +34,11 @@ target_compile_definitions(activelabel_options INTERFACE
   ACTIVELABEL_VERSION="${PROJECT_VERSION}"
   ACTIVELABEL_APP_ID="${ACTIVELABEL_APP_ID}")
 
+# Executables export nothing: see cmake/executable.map (Qt 5, loaded by Debian's LibTorch, bound
+# Debug builds' copies of Qt 6 inline functions).
+target_link_options(activelabel_options INTERFACE
+  "$<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:LINKER:--version-script=${CMAKE_CURRENT_LIST_DIR}/executable.map>")
+
 if(ACTIVELABEL_SANITIZE_ADDRESS)
   target_compile_options(activelabel_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
   target_link_options(activelabel_options INTERFACE -fsanitize=address,undefined)
