@@ -34,6 +34,15 @@ target_compile_definitions(activelabel_options INTERFACE
   ACTIVELABEL_VERSION="${PROJECT_VERSION}"
   ACTIVELABEL_APP_ID="${ACTIVELABEL_APP_ID}")
 
+# Executables export nothing: see cmake/executable.map (Qt 5, loaded by Debian's LibTorch, bound
+# Debug builds' copies of Qt 6 inline functions). GCC only: clang links its sanitizer runtimes
+# (the fuzz project's ASan, UBSan and libFuzzer) statically into the executable, which must then
+# export their interceptors; the fuzzers do not load torch.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  target_link_options(activelabel_options INTERFACE
+    "$<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:LINKER:--version-script=${CMAKE_CURRENT_LIST_DIR}/executable.map>")
+endif()
+
 if(ACTIVELABEL_SANITIZE_ADDRESS)
   target_compile_options(activelabel_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
   target_link_options(activelabel_options INTERFACE -fsanitize=address,undefined)
