@@ -103,6 +103,24 @@ struct Step
     QString className;
 };
 
+// How many images hold none of their acceptable class names (an empty name: still unlabelled),
+// each logged as lost in run `run` of kind `what`.
+int lostLabels(Database &db, const std::map<std::int64_t, std::set<QString>> &acceptable, const char *what, int run)
+{
+    LabelRepository labels(db);
+    ClassRepository classRepo(db);
+    int lost = 0;
+    for (const auto &[imageId, allowed] : acceptable) {
+        const auto label = labels.get(imageId);
+        const auto cls = label ? classRepo.get(label->classId) : std::nullopt;
+        if (!allowed.count(cls ? cls->name : QString())) {
+            ++lost;
+            qWarning("%s %d: image %lld lost its label", what, run, static_cast<long long>(imageId));
+        }
+    }
+    return lost;
+}
+
 } // namespace
 
 class TestCrashSafety : public QObject
@@ -219,16 +237,7 @@ void TestCrashSafety::killWhileLabelling()
         auto project = reopen(dir);
         Database &db = project->database();
         QCOMPARE(QString::fromStdString(db.scalarText("PRAGMA integrity_check")), QStringLiteral("ok"));
-        LabelRepository labels(db);
-        ClassRepository classRepo(db);
-        for (const auto &[imageId, allowed] : acceptable) {
-            const auto label = labels.get(imageId);
-            const auto cls = label ? classRepo.get(label->classId) : std::nullopt;
-            if (!allowed.count(cls ? cls->name : QString())) {
-                ++m_lost;
-                qWarning("run %d: image %lld lost its label", run, static_cast<long long>(imageId));
-            }
-        }
+        m_lost += lostLabels(db, acceptable, "run", run);
         m_labelsChecked += int(reported);
         // Every reported save is a history row (re-labelling the same image appends too).
         QVERIFY(db.scalarInt("SELECT COUNT(*) FROM label_history") >= reportedTotal);
@@ -423,17 +432,7 @@ void TestCrashSafety::killGuiWhileLabelling()
         Database &db = project->database();
         QCOMPARE(QString::fromStdString(db.scalarText("PRAGMA integrity_check")),
                  QStringLiteral("ok"));
-        LabelRepository labels(db);
-        ClassRepository classRepo(db);
-        for (const auto &[imageId, allowed] : acceptable) {
-            const auto label = labels.get(imageId);
-            const auto cls = label ? classRepo.get(label->classId) : std::nullopt;
-            if (!allowed.count(cls ? cls->name : QString())) {
-                ++m_lost;
-                qWarning("GUI run %d: image %lld lost its label", run,
-                         static_cast<long long>(imageId));
-            }
-        }
+        m_lost += lostLabels(db, acceptable, "GUI run", run);
         QVERIFY(db.scalarInt("SELECT COUNT(*) FROM label_history") >= reportedTotal);
         QCOMPARE(m_lost, 0);
     }
