@@ -10,7 +10,7 @@ namespace {
 
 FloatMatrix toMatrix(const torch::Tensor &t)
 {
-    const torch::Tensor c = t.to(torch::kFloat).contiguous();
+    const torch::Tensor c = t.to(torch::kCPU, torch::kFloat).contiguous();
     FloatMatrix m(std::size_t(c.size(0)), c.dim() > 1 ? std::size_t(c.size(1)) : 1);
     std::memcpy(m.data.data(), c.data_ptr<float>(), m.data.size() * sizeof(float));
     return m;
@@ -21,12 +21,14 @@ FloatMatrix toMatrix(const torch::Tensor &t)
 std::vector<FloatMatrix> mcDropoutPasses(const torch::Tensor &f, const torch::Tensor &weight, const torch::Tensor &bias,
                                          double p, double temperature, int passes, std::uint64_t seed)
 {
+    // The masks are drawn on the CPU from a seeded generator, so the passes are the same on every
+    // device (a CUDA tensor cannot draw from a CPU generator).
     auto gen = at::detail::createCPUGenerator(seed);
     std::vector<FloatMatrix> out;
     for (int t = 0; t < passes; ++t) {
         torch::Tensor x = f;
         if (p > 0.0) {
-            const torch::Tensor keep = torch::empty_like(f).bernoulli_(1.0 - p, gen);
+            const torch::Tensor keep = torch::empty(f.sizes()).bernoulli_(1.0 - p, gen).to(f.device());
             x = f * keep / (1.0 - p);
         }
         out.push_back(toMatrix(torch::softmax(torch::linear(x, weight, bias) / temperature, 1)));
@@ -46,6 +48,34 @@ void Classifier::Impl::useChannelsLast()
     for (const auto &p : backbone.module.named_parameters())
         if (p.value.dim() == 4)
             p.value.set_data(p.value.contiguous(torch::MemoryFormat::ChannelsLast));
+}
+
+void Classifier::Impl::moveTo(const torch::Device &target)
+{
+    if (target == device)
+        return;
+    torch::NoGradGuard noGrad;
+    backbone.module.to(target); // parameters and buffers in place (set_data): memory format kept
+    headWeight = headWeight.to(target);
+    headBias = headBias.to(target);
+    device = target;
+    hasOptimized = false;
+}
+
+void Classifier::Impl::placeOn(const torch::Device &target)
+{
+    moveTo(target);
+    if (target.is_cpu() || backbone.kind != "torchscript")
+        return;
+    // A traced model can carry tensors made on the CPU as constants of its graph; it then fails
+    // on any other device. Such a model stays on the CPU, where it was shown to work.
+    try {
+        c10::InferenceMode guard;
+        backbone.module.forward(
+            {torch::zeros({2, spec.channels, spec.inputHeight, spec.inputWidth}, torch::TensorOptions().device(target))});
+    } catch (const std::exception &) {
+        moveTo(torch::kCPU);
+    }
 }
 
 void Classifier::Impl::resetVersions()
@@ -75,6 +105,9 @@ void Classifier::Impl::initHead(int classCount, std::uint64_t headSeed)
     const double bound = 1.0 / std::sqrt(double(backbone.featureDim));
     headWeight = torch::empty({classCount, backbone.featureDim}).uniform_(-bound, bound, gen);
     headBias = torch::empty({classCount}).uniform_(-bound, bound, gen);
+    // Drawn on the CPU so that a seed gives the same head on every device.
+    headWeight = headWeight.to(device);
+    headBias = headBias.to(device);
 }
 
 const torch::jit::Module &Classifier::Impl::inferenceModule()
@@ -141,7 +174,7 @@ torch::Tensor Classifier::Impl::boundaryInputs(const ImageProvider &images, cons
         torch::Tensor computed, hits;
         if (!missing.empty()) {
             std::vector<std::size_t> bad;
-            torch::Tensor x = preprocess(images, missing, 0, missing.size(), &bad, reasons);
+            torch::Tensor x = preprocess(images, missing, 0, missing.size(), &bad, reasons).to(device);
             computed = boundary == 0 ? x : runStages(inferenceModule(), 0, boundary, x);
             if (useCache && boundary > 0)
                 computed = cache.storagePrecision(computed);
@@ -161,11 +194,11 @@ torch::Tensor Classifier::Impl::boundaryInputs(const ImageProvider &images, cons
                     goodRows.push_back(std::int64_t(i));
                 }
                 if (!good.empty())
-                    cache.insert(good, computed.index_select(0, torch::tensor(goodRows, torch::kLong)));
+                    cache.insert(good, computed.index_select(0, detail::indexTensor(goodRows, device)));
             }
         }
         if (!hitRows.empty())
-            hits = cache.gather(hitRows);
+            hits = cache.gather(hitRows).to(device);
         if (hitRows.empty()) {
             parts.push_back(computed);
             continue;
@@ -176,13 +209,13 @@ torch::Tensor Classifier::Impl::boundaryInputs(const ImageProvider &images, cons
         }
         std::vector<std::int64_t> shape(hits.sizes().begin(), hits.sizes().end());
         shape[0] = std::int64_t(chunk.size());
-        torch::Tensor out = torch::empty(shape);
-        out.index_copy_(0, torch::tensor(hitPos, torch::kLong), hits);
-        out.index_copy_(0, torch::tensor(missingPos, torch::kLong), computed);
+        torch::Tensor out = torch::empty(shape, torch::TensorOptions().device(device));
+        out.index_copy_(0, detail::indexTensor(hitPos, device), hits);
+        out.index_copy_(0, detail::indexTensor(missingPos, device), computed);
         parts.push_back(out);
     }
     if (parts.empty())
-        return torch::empty({0});
+        return torch::empty({0}, torch::TensorOptions().device(device));
     return parts.size() == 1 ? parts.front() : torch::cat(parts);
 }
 
@@ -205,7 +238,7 @@ torch::Tensor Classifier::Impl::features(const ImageProvider &images, const std:
         parts.push_back(runStages(inferenceModule(), boundary, backbone.stageCount, in));
     }
     if (parts.empty())
-        return torch::empty({0, backbone.featureDim});
+        return torch::empty({0, backbone.featureDim}, torch::TensorOptions().device(device));
     return parts.size() == 1 ? parts.front() : torch::cat(parts);
 }
 
@@ -259,6 +292,7 @@ std::unique_ptr<Classifier> Classifier::create(const ModelSpec &specIn, const QS
     }
     impl->useChannelsLast();
     impl->resetVersions();
+    impl->placeOn(detail::defaultDevice());
     return std::unique_ptr<Classifier>(new Classifier(std::move(impl)));
 }
 
@@ -298,9 +332,12 @@ void Classifier::addClass(const QString &name)
     const double bound = 1.0 / std::sqrt(double(m_impl->backbone.featureDim));
     // New rows start small so the new class does not steal mass from the old ones before it has
     // any labels; the old rows are copied untouched.
-    torch::Tensor row = torch::empty({1, m_impl->backbone.featureDim}).uniform_(-bound, bound, gen);
+    const torch::Device device = m_impl->device;
+    torch::Tensor row = torch::empty({1, m_impl->backbone.featureDim}).uniform_(-bound, bound, gen).to(device);
     m_impl->headWeight = torch::cat({m_impl->headWeight.detach(), row}).contiguous();
-    m_impl->headBias = torch::cat({m_impl->headBias.detach(), torch::full({1}, -1.0f)}).contiguous();
+    m_impl->headBias =
+        torch::cat({m_impl->headBias.detach(), torch::full({1}, -1.0f, torch::TensorOptions().device(device))})
+            .contiguous();
     m_impl->classes << name;
     m_impl->optimizerState.clear(); // the head's moments no longer fit its shape
     m_impl->optimizerKey.clear();
@@ -333,13 +370,15 @@ void Classifier::remapClasses(const QStringList &names, const std::vector<int> &
             biases.push_back(m_impl->headBias.detach()[from].unsqueeze(0).clone());
         } else {
             auto gen = at::detail::createCPUGenerator(m_impl->seed + std::uint64_t(i + 1) * 7919u);
-            weights.push_back(torch::empty({1, m_impl->backbone.featureDim}).uniform_(-bound, bound, gen));
-            biases.push_back(torch::full({1}, -1.0f));
+            weights.push_back(
+                torch::empty({1, m_impl->backbone.featureDim}).uniform_(-bound, bound, gen).to(m_impl->device));
+            biases.push_back(torch::full({1}, -1.0f, torch::TensorOptions().device(m_impl->device)));
         }
     }
-    m_impl->headWeight = weights.empty() ? torch::empty({0, m_impl->backbone.featureDim})
+    const auto onDevice = torch::TensorOptions().device(m_impl->device);
+    m_impl->headWeight = weights.empty() ? torch::empty({0, m_impl->backbone.featureDim}, onDevice)
                                          : torch::cat(weights).contiguous();
-    m_impl->headBias = biases.empty() ? torch::empty({0}) : torch::cat(biases).contiguous();
+    m_impl->headBias = biases.empty() ? torch::empty({0}, onDevice) : torch::cat(biases).contiguous();
     m_impl->classes = names;
     m_impl->optimizerState.clear(); // the head's moments no longer fit its rows
     m_impl->optimizerKey.clear();
@@ -354,8 +393,8 @@ Prediction Classifier::predict(const ImageProvider &images, const std::vector<st
                                              &result.failedRows, &result.failureReasons);
     torch::Tensor probs = torch::softmax(m_impl->logits(f) / m_impl->temperature, 1);
     if (!result.failedRows.empty() && probs.size(1) > 0) {
-        const auto rows = torch::tensor(std::vector<std::int64_t>(result.failedRows.begin(), result.failedRows.end()),
-                                        torch::kLong);
+        const auto rows = detail::indexTensor(
+            std::vector<std::int64_t>(result.failedRows.begin(), result.failedRows.end()), probs.device());
         probs.index_fill_(0, rows, 1.0 / double(probs.size(1)));
     }
     result.probabilities = toMatrix(probs);
@@ -368,8 +407,8 @@ Prediction Classifier::predict(const ImageProvider &images, const std::vector<st
         torch::Tensor e = f.clone();
         if (!result.failedRows.empty())
             e.index_fill_(0,
-                          torch::tensor(std::vector<std::int64_t>(result.failedRows.begin(), result.failedRows.end()),
-                                        torch::kLong),
+                          detail::indexTensor(
+                              std::vector<std::int64_t>(result.failedRows.begin(), result.failedRows.end()), e.device()),
                           0.0);
         result.embeddings = toMatrix(e);
     }
@@ -392,7 +431,7 @@ std::map<QString, TensorState> Classifier::tensorState() const
     auto add = [&](const QString &name, const torch::Tensor &t) {
         TensorState s;
         s.shape.assign(t.sizes().begin(), t.sizes().end());
-        const torch::Tensor c = t.detach().contiguous();
+        const torch::Tensor c = t.detach().to(torch::kCPU).contiguous();
         s.bytes = QByteArray(static_cast<const char *>(c.data_ptr()), qsizetype(c.numel() * c.element_size()));
         s.requiresGrad = t.requires_grad();
         s.hasGradient = t.grad().defined();
@@ -405,6 +444,21 @@ std::map<QString, TensorState> Classifier::tensorState() const
     add(QStringLiteral("head.weight"), m_impl->headWeight);
     add(QStringLiteral("head.bias"), m_impl->headBias);
     return out;
+}
+
+QString Classifier::device() const
+{
+    return QString::fromStdString(m_impl->device.str());
+}
+
+void Classifier::setDevice(const QString &device)
+{
+    const torch::Device target = detail::resolveDevice(device);
+    m_impl->placeOn(target);
+    if (m_impl->device != target)
+        throw ModelError(QStringLiteral("this model cannot run on %1 (its TorchScript graph holds CPU tensors, as "
+                                        "traced models can): it stays on the CPU")
+                             .arg(QString::fromStdString(target.str())));
 }
 
 void Classifier::invalidateFeatureCache()

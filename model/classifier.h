@@ -132,6 +132,14 @@ public:
     // Both written atomically. Throws ModelError.
     void exportTorchScript(const QString &path, const QJsonObject &metrics = {}) const;
 
+    // Where this classifier computes: "cpu" or "cuda:N". New and loaded classifiers start on
+    // defaultComputeDevice() (computedevice.h).
+    QString device() const;
+    // Moves the model to `device` ("cpu", "cuda", "cuda:N", "auto"); rounds, predictions and
+    // exports carry on there, checkpoints and exports stay loadable on any machine. Throws
+    // ModelError when the device does not exist here.
+    void setDevice(const QString &device);
+
     // The cache keys images by provider index: it assumes index i of a provider keeps meaning the
     // same image (it is dropped when a different provider object is seen). Call this if not.
     void invalidateFeatureCache();

@@ -1,5 +1,7 @@
 #include "model/detail/featurecache.h"
 
+#include "model/detail/device.h"
+
 namespace activelabel::detail {
 
 void FeatureCache::setLimit(std::size_t bytes, bool fp16)
@@ -79,7 +81,8 @@ void FeatureCache::insert(const std::vector<std::size_t> &indices, const torch::
     }
     if (stored == 0)
         return;
-    const auto source = batch.index_select(0, torch::tensor(sourceRows, torch::kLong)).to(dtype);
+    // Host memory whatever device computed the batch: the GPU's memory is for the round.
+    const auto source = batch.index_select(0, indexTensor(sourceRows, batch.device())).to(torch::kCPU, dtype);
     m_slab.narrow(0, m_used, stored).copy_(source);
     m_used += stored;
 }

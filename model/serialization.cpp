@@ -98,12 +98,20 @@ void Classifier::save(const QString &path) const
     torch::jit::ExtraFilesMap extra;
     extra[kMetaFile] = QJsonDocument(meta).toJson(QJsonDocument::Compact).toStdString();
     const std::vector<char> head = torch::jit::pickle_save(
-        c10::ivalue::Tuple::create({d.headWeight.detach().contiguous(), d.headBias.detach().contiguous()}));
+        c10::ivalue::Tuple::create({d.headWeight.detach().to(torch::kCPU).contiguous(),
+                                    d.headBias.detach().to(torch::kCPU).contiguous()}));
     extra[kHeadFile] = std::string(head.begin(), head.end());
     extra[kOptimizerFile] = d.optimizerState;
     std::ostringstream out;
     try {
-        d.backbone.module.save(out, extra);
+        // Written from the CPU, so the file records CPU tensors whatever device trained it.
+        if (d.device.is_cpu()) {
+            d.backbone.module.save(out, extra);
+        } else {
+            torch::jit::Module copy = d.backbone.module.clone();
+            copy.to(torch::kCPU);
+            copy.save(out, extra);
+        }
     } catch (const std::exception &e) {
         throw ModelError(QStringLiteral("cannot serialise the model: %1").arg(firstLine(e.what())));
     }
@@ -169,6 +177,7 @@ std::unique_ptr<Classifier> Classifier::load(const QString &checkpointPath)
         p.set_requires_grad(false);
     impl->useChannelsLast();
     impl->resetVersions();
+    impl->placeOn(detail::defaultDevice());
     return std::unique_ptr<Classifier>(new Classifier(std::move(impl)));
 }
 
@@ -199,6 +208,7 @@ def logits(self, x):
 def forward(self, x):
     return torch.softmax(self.logits(x) / self.temperature, 1)
 )JIT");
+        top.to(torch::kCPU); // Python's torch.jit.load opens it on any machine, GPU or not
         top.eval();
         for (auto p : top.parameters())
             p.set_requires_grad(false);

@@ -124,7 +124,7 @@ double fitTemperature(const torch::Tensor &logits, const torch::Tensor &targets)
 
 FloatMatrix toMatrix(const torch::Tensor &t)
 {
-    const torch::Tensor c = t.contiguous();
+    const torch::Tensor c = t.to(torch::kCPU).contiguous();
     FloatMatrix m(std::size_t(c.size(0)), std::size_t(c.size(1)));
     std::memcpy(m.data.data(), c.data_ptr<float>(), m.data.size() * sizeof(float));
     return m;
@@ -138,7 +138,8 @@ QJsonObject RoundResult::toJson() const
             {"held_out_accuracy", heldOutAccuracy}, {"held_out_loss", heldOutLoss}, {"ece", ece},
             {"temperature", temperature}, {"steps", steps}, {"train_count", trainCount},
             {"held_out_count", heldOutCount}, {"seconds", seconds}, {"cancelled", cancelled},
-            {"early_stopped", earlyStopped}, {"feature_cache", usedFeatureCache}, {"frozen_blocks", frozenBlocks}};
+            {"early_stopped", earlyStopped}, {"feature_cache", usedFeatureCache}, {"frozen_blocks", frozenBlocks},
+            {"device", device}};
 }
 
 TransferMode Trainer::resolveAuto(const Classifier &classifier, std::size_t labelCount,
@@ -197,6 +198,7 @@ RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, 
         throw ModelError(QStringLiteral("no labelled images to train on"));
 
     RoundResult r;
+    r.device = classifier.device();
     r.modeUsed = options.mode;
     r.modeReason = QStringLiteral("requested");
     if (options.mode.kind == TransferMode::Kind::Auto)
@@ -274,8 +276,9 @@ RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, 
         const torch::Tensor targets = state.heldOutTargets();
         d.temperature = fitTemperature(logits, targets);
         const torch::Tensor probs = torch::softmax(logits / d.temperature, 1);
-        const std::vector<int> truth(targets.data_ptr<std::int64_t>(),
-                                     targets.data_ptr<std::int64_t>() + targets.numel());
+        const torch::Tensor hostTargets = targets.to(torch::kCPU);
+        const std::vector<int> truth(hostTargets.data_ptr<std::int64_t>(),
+                                     hostTargets.data_ptr<std::int64_t>() + hostTargets.numel());
         const Evaluation e = evaluate(toMatrix(probs), truth);
         r.heldOutAccuracy = e.accuracy;
         r.heldOutLoss = e.nll;

@@ -80,6 +80,7 @@ struct RoundResult
     bool earlyStopped = false;
     bool usedFeatureCache = false;
     int frozenBlocks = 0;
+    QString device; // where the round ran: "cpu" or "cuda:N"
 
     QJsonObject toJson() const;
 };

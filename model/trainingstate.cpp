@@ -1,5 +1,6 @@
 #include "model/detail/trainingstate.h"
 
+#include "model/detail/device.h"
 #include "model/detail/jitbuilder.h"
 #include "model/modelerror.h"
 
@@ -112,7 +113,7 @@ TrainingState::TrainingState(Classifier::Impl &impl, const TransferMode &mode, c
         try {
             torch::serialize::InputArchive archive;
             std::istringstream in(m_d.optimizerState);
-            archive.load_from(in);
+            archive.load_from(in, m_d.device); // moments onto the parameters' device
             m_optimizer->load(archive);
         } catch (const std::exception &) {
             // Moments from another layout: start them afresh.
@@ -133,6 +134,7 @@ void TrainingState::reinitialise()
     } else {
         // Generic re-initialisation for imported modules: PyTorch's default layer init for
         // weights, identity for normalisation layers, zero biases and statistics.
+        // Drawn on the CPU (seeded the same on every device) and copied to the parameter.
         auto gen = at::detail::createCPUGenerator(seed);
         for (const auto &p : m_d.backbone.module.named_parameters()) {
             if (contains(m_d.backbone.fixedParameters, p.name))
@@ -140,7 +142,7 @@ void TrainingState::reinitialise()
             torch::Tensor t = p.value;
             if (t.dim() >= 2) {
                 const double bound = 1.0 / std::sqrt(double(t.numel() / t.size(0)));
-                t.uniform_(-bound, bound, gen);
+                t.copy_(torch::empty_like(t, t.options().device(torch::kCPU)).uniform_(-bound, bound, gen));
             } else if (p.name.size() > 6 && p.name.compare(p.name.size() - 6, 6, "weight") == 0) {
                 t.fill_(1.0);
             } else {
@@ -167,7 +169,10 @@ void TrainingState::shrinkAndPerturb(double shrink, double perturb)
         if (!t.requires_grad() || t.dim() < 2)
             continue;
         const double scale = 1.0 / std::sqrt(double(t.numel() / t.size(0)));
-        t.mul_(shrink).add_(torch::empty_like(t).normal_(0.0, 1.0, gen) * (perturb * scale));
+        // In t's memory format (channels_last conv weights), so a seed gives the same noise everywhere.
+        const torch::Tensor noise =
+            torch::empty_like(t, t.options().device(torch::kCPU)).normal_(0.0, 1.0, gen).to(t.device());
+        t.mul_(shrink).add_(noise * (perturb * scale));
     }
 }
 
@@ -202,7 +207,7 @@ void TrainingState::prepareInputs(const ImageProvider &images, const std::vector
             inputs = m_d.boundaryInputs(images, all, m_boundary, m_useCache, 256, &failed, nullptr).clone();
         } else if (bytes <= 1e9) {
             torch::NoGradGuard noGrad;
-            inputs = m_d.preprocess(images, all, 0, all.size(), &failed, nullptr);
+            inputs = m_d.preprocess(images, all, 0, all.size(), &failed, nullptr).to(m_d.device);
         }
         std::vector<std::int64_t> keep;
         std::size_t next = 0;
@@ -216,7 +221,7 @@ void TrainingState::prepareInputs(const ImageProvider &images, const std::vector
             targets.push_back(samples[i].classIndex);
         }
         if (inputs.defined() && !failed.empty())
-            inputs = inputs.index_select(0, torch::tensor(keep, torch::kLong));
+            inputs = inputs.index_select(0, indexTensor(keep, inputs.device()));
     };
     load(train, m_trainInputs, m_trainIndices, m_trainTargets);
     load(heldOut, m_heldOutInputs, m_heldOutIndices, m_heldOutTargets);
@@ -226,12 +231,12 @@ torch::Tensor TrainingState::inputsFor(const torch::Tensor &stored, const std::v
                                        const std::vector<std::int64_t> &rows) const
 {
     if (stored.defined())
-        return stored.index_select(0, torch::tensor(rows, torch::kLong));
+        return stored.index_select(0, indexTensor(rows, stored.device()));
     std::vector<std::size_t> chosen;
     for (auto r : rows)
         chosen.push_back(indices[std::size_t(r)]);
     torch::NoGradGuard noGrad;
-    return m_d.preprocess(*m_images, chosen, 0, chosen.size(), nullptr, nullptr);
+    return m_d.preprocess(*m_images, chosen, 0, chosen.size(), nullptr, nullptr).to(m_d.device);
 }
 
 torch::Tensor TrainingState::forward(const torch::Tensor &x, bool training)
@@ -252,7 +257,7 @@ double TrainingState::step(const std::vector<std::int64_t> &rows, bool augment, 
     std::vector<std::int64_t> y;
     for (auto r : rows)
         y.push_back(m_trainTargets[std::size_t(r)]);
-    const torch::Tensor loss = torch::cross_entropy_loss(forward(x, true), torch::tensor(y, torch::kLong));
+    const torch::Tensor loss = torch::cross_entropy_loss(forward(x, true), indexTensor(y, m_d.device));
     m_optimizer->zero_grad();
     loss.backward();
     m_optimizer->step();
@@ -278,7 +283,7 @@ torch::Tensor TrainingState::heldOutLogits()
 torch::Tensor TrainingState::heldOutTargets() const
 {
     std::vector<std::int64_t> y(m_heldOutTargets.begin(), m_heldOutTargets.end());
-    return torch::tensor(y, torch::kLong);
+    return indexTensor(y, m_d.device);
 }
 
 std::pair<double, double> TrainingState::evaluateHeldOut()

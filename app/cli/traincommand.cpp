@@ -101,6 +101,7 @@ public:
             context.err() << "train: " << outcome.note << Qt::endl;
         const RoundResult &r = outcome.round;
         context.out() << "mode: " << r.modeUsed.toString() << " (" << r.modeReason << ")\n"
+                      << "device: " << r.device << "\n"
                       << "labels: " << outcome.labels << "\n"
                       << "steps: " << r.steps << "\n"
                       << "loss: " << QString::number(r.trainLoss, 'f', 4) << "\n";

@@ -3,6 +3,7 @@
 
 #include "model/classifier.h"
 #include "model/detail/backbone.h"
+#include "model/detail/device.h"
 #include "model/detail/featurecache.h"
 
 #include <torch/torch.h>
@@ -17,6 +18,10 @@ struct Classifier::Impl
 {
     ModelSpec spec;
     QStringList classes;
+    // Where the module, the head and a round's tensors live. Images are decoded and preprocessed
+    // on the CPU and moved here per batch; the feature cache stays in host memory; results come
+    // back to the CPU before they become FloatMatrix; files are written from CPU copies.
+    torch::Device device{torch::kCPU};
     detail::Backbone backbone;
     torch::Tensor headWeight; // C x D
     torch::Tensor headBias;   // C
@@ -41,6 +46,11 @@ struct Classifier::Impl
     // for training than NCHW, and conv outputs follow the weight's format, so activations do too.
     // Called once when a backbone is built or loaded; copy_ into these tensors keeps the format.
     void useChannelsLast();
+    // Module and head to `target`. The optimised inference module is rebuilt there; cached
+    // features (host memory) stay valid; Adam's moments follow at the next round (trainingstate).
+    void moveTo(const torch::Device &target);
+    // moveTo, except that an imported backbone whose forward fails on `target` stays on the CPU.
+    void placeOn(const torch::Device &target);
     void resetVersions();
     void bumpStages(int from, int to);
     std::vector<std::uint64_t> versionsBelow(int boundary) const;

@@ -37,12 +37,13 @@ public:
 
     // Slab row per index, -1 where absent.
     std::vector<std::int64_t> lookup(const std::vector<std::size_t> &indices);
-    // Stores rows of `batch` (n x ...) under `indices` while the byte limit allows.
+    // Stores rows of `batch` (n x ..., on any device) under `indices` while the byte limit
+    // allows. The slab is in host memory.
     void insert(const std::vector<std::size_t> &indices, const torch::Tensor &batch);
     // `batch` rounded to the storage precision, so that a row computed now and the same row
     // read back from the cache later give bit-identical results.
     torch::Tensor storagePrecision(const torch::Tensor &batch) const;
-    // float32 rows.
+    // float32 rows, on the CPU.
     torch::Tensor gather(const std::vector<std::int64_t> &rows) const;
 
     std::size_t entries() const { return m_rows.size(); }
