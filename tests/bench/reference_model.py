@@ -2,7 +2,8 @@
 """Python reference for bench_model: the same networks and work as ActiveLabel's model core, in
 the obvious PyTorch configurations (eager NCHW, channels_last, optimize_for_inference(script)),
 at several batch sizes; prints one JSON object with the best figure of each and all configs.
-Run by bench_model with the same thread count (Debian's python3-torch)."""
+Run by bench_model with the same thread count (Debian's python3-torch); with --device cuda, by
+tests/cuda/run-cuda-check.sh on the GPU machine (smallcnn training only)."""
 import argparse, json, statistics, sys, time
 
 import torch
@@ -25,11 +26,20 @@ class SmallCnn(nn.Module):
         return self.head(self.drop(F.relu(self.fc(torch.flatten(x, 1)))))
 
 
+DEVICE = torch.device("cpu")
+
+
+def synchronize():
+    if DEVICE.type == "cuda":
+        torch.cuda.synchronize()
+
+
 def median_rate(fn, images, repeats):
     fn()  # warm-up (and JIT profiling)
+    synchronize()
     times = []
     for _ in range(repeats):
-        t = time.perf_counter(); fn(); times.append(time.perf_counter() - t)
+        t = time.perf_counter(); fn(); synchronize(); times.append(time.perf_counter() - t)
     return images / statistics.median(times)
 
 
@@ -55,11 +65,11 @@ def inference_configs(make, shape, total, batches, repeats):
 
 def training_configs(total, batches, repeats):
     out = {}
-    data = torch.randn(total, 1, 28, 28); target = torch.randint(0, 10, (total,))
+    data = torch.randn(total, 1, 28, 28, device=DEVICE); target = torch.randint(0, 10, (total,), device=DEVICE)
     for config in ("eager", "channels_last"):
         for b in batches:
             torch.manual_seed(0)
-            model = SmallCnn().train()
+            model = SmallCnn().to(DEVICE).train()
             x_all = data
             if config == "channels_last":
                 model = model.to(memory_format=torch.channels_last)
@@ -100,11 +110,22 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda: smallcnn training only, cuDNN without TF32")
     a = ap.parse_args()
+    global DEVICE
+    DEVICE = torch.device(a.device)
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     r = 3 if a.quick else 5
-    res = {"threads": torch.get_num_threads(), "torch": torch.__version__}
+    res = {"threads": torch.get_num_threads(), "torch": torch.__version__, "device": str(DEVICE)}
+    if DEVICE.type == "cuda":
+        torch.backends.cudnn.allow_tf32 = False  # as ActiveLabel runs it (model/device.cpp)
+        res["smallcnn_training"] = training_configs(4096, [64, 128], r)
+        best = max(res["smallcnn_training"], key=res["smallcnn_training"].get)
+        res["smallcnn_training_best"] = {"config": best, "images_per_second": res["smallcnn_training"][best]}
+        json.dump(res, sys.stdout, indent=1)
+        print()
+        return
     res["smallcnn_inference"] = inference_configs(SmallCnn, (1, 28, 28), 5120 if a.quick else 10240,
                                                   [64, 128, 256, 512], r)
     res["smallcnn_training"] = training_configs(2048 if a.quick else 4096, [64, 128], r)

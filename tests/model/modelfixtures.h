@@ -66,10 +66,12 @@ inline std::uint32_t bigEndian(const unsigned char *p)
     return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
 }
 
-// Fashion-MNIST from Debian's dataset-fashion-mnist: prefix "train" or "t10k".
+// Fashion-MNIST from Debian's dataset-fashion-mnist (or ACTIVELABEL_FASHION_MNIST_DIR, for
+// machines without the package, such as the GPU check in tests/cuda): prefix "train" or "t10k".
 inline Dataset loadFashionMnist(const std::string &prefix, std::size_t limit = 0)
 {
-    const std::string dir = "/usr/share/datasets/fashion-mnist/";
+    const char *custom = std::getenv("ACTIVELABEL_FASHION_MNIST_DIR");
+    const std::string dir = custom ? std::string(custom) + "/" : "/usr/share/datasets/fashion-mnist/";
     const auto images = readGz(dir + prefix + "-images-idx3-ubyte.gz");
     const auto labels = readGz(dir + prefix + "-labels-idx1-ubyte.gz");
     if (images.size() < 16 || bigEndian(images.data()) != 2051 || labels.size() < 8 || bigEndian(labels.data()) != 2049)
@@ -125,7 +127,8 @@ inline int testThreads()
     return v ? std::max(1, std::atoi(v)) : 1;
 }
 
-// Runs Debian's Python (the one with torch) on a script; returns exit code, output in `output`.
+// Runs Debian's Python (the one with torch; ACTIVELABEL_TEST_PYTHON names another) on a script;
+// returns exit code, output in `output`.
 inline int runPython(const QString &script, const QStringList &args, QString *output, int timeoutMs = 240000)
 {
     QProcess p;
@@ -140,7 +143,8 @@ inline int runPython(const QString &script, const QStringList &args, QString *ou
         return -1;
     file.write(script.toUtf8());
     file.close();
-    p.start(QStringLiteral("/usr/bin/python3"), QStringList{file.fileName()} + args);
+    const QString python = qEnvironmentVariable("ACTIVELABEL_TEST_PYTHON", QStringLiteral("/usr/bin/python3"));
+    p.start(python, QStringList{file.fileName()} + args);
     if (!p.waitForFinished(timeoutMs)) {
         p.kill();
         p.waitForFinished();
