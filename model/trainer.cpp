@@ -227,8 +227,32 @@ RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, 
     const int total = options.maxSteps > 0 ? options.maxSteps : std::max(1, epochs) * stepsPerEpoch;
     const int evalEvery = options.evalEverySteps > 0 ? options.evalEverySteps : stepsPerEpoch;
 
+    // The whole round's batches, drawn up front (the same draws as batch by batch) and copied to
+    // the device once: a copy per step from host memory would make a GPU wait for it each time.
+    std::vector<std::int64_t> plan;
+    plan.reserve(std::size_t(total) * std::size_t(batch));
+    for (int step = 0; step < total; ++step) {
+        const auto rows = sampler.next(batch);
+        plan.insert(plan.end(), rows.begin(), rows.end());
+    }
+    const torch::Tensor planIndex = detail::indexTensor(plan, d.device);
+
+    // A step's loss is read (a wait for the device) after the next step has been queued, so the
+    // GPU always has a step to run; progress is reported in order, one step late.
     double bestAcc = -1.0, bestLoss = 1e300, intervalLoss = 0.0;
     int sinceBest = 0, intervalSteps = 0;
+    torch::Tensor pendingLoss;
+    int pendingStep = 0;
+    auto settle = [&] {
+        if (!pendingLoss.defined())
+            return;
+        const double loss = pendingLoss.item<double>();
+        pendingLoss = torch::Tensor();
+        intervalLoss += loss;
+        ++intervalSteps;
+        if (progress)
+            progress(pendingStep, total, loss);
+    };
     for (int step = 1; step <= total; ++step) {
         if (cancel && cancel->load()) {
             state.rollback();
@@ -237,14 +261,18 @@ RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, 
             r.seconds = double(timer.nsecsElapsed()) / 1e9;
             return r;
         }
-        const double loss = state.step(sampler.next(batch), options.augment, options.horizontalFlip, rng);
-        intervalLoss += loss;
-        ++intervalSteps;
+        const std::size_t offset = std::size_t(step - 1) * std::size_t(batch);
+        const std::vector<std::int64_t> rows(plan.begin() + std::ptrdiff_t(offset),
+                                             plan.begin() + std::ptrdiff_t(offset + std::size_t(batch)));
+        torch::Tensor loss = state.step(rows, planIndex.narrow(0, std::int64_t(offset), batch), options.augment,
+                                        options.horizontalFlip, rng);
+        settle();
+        pendingLoss = loss;
+        pendingStep = step;
         r.steps = step;
-        if (progress)
-            progress(step, total, loss);
         if (step % evalEvery != 0 && step != total)
             continue;
+        settle();
         r.trainLoss = intervalLoss / intervalSteps;
         intervalLoss = 0.0;
         intervalSteps = 0;

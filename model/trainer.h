@@ -85,7 +85,8 @@ struct RoundResult
     QJsonObject toJson() const;
 };
 
-// step (1-based), total steps, loss of that step's batch.
+// step (1-based), total steps, loss of that step's batch. Called for every step in order, just
+// after the next step has been queued (so that a GPU never waits for the host to read a loss).
 using ProgressCallback = std::function<void(int step, int totalSteps, double loss)>;
 
 // Trains a classifier for one active-learning round on all labelled images (replay), warm-started

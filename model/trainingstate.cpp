@@ -225,13 +225,14 @@ void TrainingState::prepareInputs(const ImageProvider &images, const std::vector
     };
     load(train, m_trainInputs, m_trainIndices, m_trainTargets);
     load(heldOut, m_heldOutInputs, m_heldOutIndices, m_heldOutTargets);
+    m_trainTargetTensor = indexTensor(std::vector<std::int64_t>(m_trainTargets.begin(), m_trainTargets.end()), m_d.device);
 }
 
 torch::Tensor TrainingState::inputsFor(const torch::Tensor &stored, const std::vector<std::size_t> &indices,
-                                       const std::vector<std::int64_t> &rows) const
+                                       const std::vector<std::int64_t> &rows, const torch::Tensor &rowIndex) const
 {
     if (stored.defined())
-        return stored.index_select(0, indexTensor(rows, stored.device()));
+        return stored.index_select(0, rowIndex);
     std::vector<std::size_t> chosen;
     for (auto r : rows)
         chosen.push_back(indices[std::size_t(r)]);
@@ -249,19 +250,18 @@ torch::Tensor TrainingState::forward(const torch::Tensor &x, bool training)
     return torch::linear(f, m_d.headWeight, m_d.headBias);
 }
 
-double TrainingState::step(const std::vector<std::int64_t> &rows, bool augment, bool flip, std::mt19937_64 &rng)
+torch::Tensor TrainingState::step(const std::vector<std::int64_t> &rows, const torch::Tensor &rowIndex, bool augment,
+                                  bool flip, std::mt19937_64 &rng)
 {
-    torch::Tensor x = inputsFor(m_trainInputs, m_trainIndices, rows);
+    torch::Tensor x = inputsFor(m_trainInputs, m_trainIndices, rows, rowIndex);
     if (m_boundary == 0 && augment)
         x = augmentBatch(x, flip, rng);
-    std::vector<std::int64_t> y;
-    for (auto r : rows)
-        y.push_back(m_trainTargets[std::size_t(r)]);
-    const torch::Tensor loss = torch::cross_entropy_loss(forward(x, true), indexTensor(y, m_d.device));
+    // Targets gathered on the device: a host-to-device copy of them would wait for the GPU.
+    const torch::Tensor loss = torch::cross_entropy_loss(forward(x, true), m_trainTargetTensor.index_select(0, rowIndex));
     m_optimizer->zero_grad();
     loss.backward();
     m_optimizer->step();
-    return loss.item<double>();
+    return loss.detach();
 }
 
 torch::Tensor TrainingState::heldOutLogits()
@@ -274,7 +274,7 @@ torch::Tensor TrainingState::heldOutLogits()
         std::vector<std::int64_t> rows;
         for (std::int64_t i = begin; i < std::min(n, begin + 256); ++i)
             rows.push_back(i);
-        parts.push_back(forward(inputsFor(m_heldOutInputs, m_heldOutIndices, rows), false));
+        parts.push_back(forward(inputsFor(m_heldOutInputs, m_heldOutIndices, rows, indexTensor(rows, m_d.device)), false));
     }
     setTrainingModes(true);
     return torch::cat(parts);

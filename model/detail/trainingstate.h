@@ -31,7 +31,11 @@ public:
     std::size_t heldOutCount() const { return m_heldOutTargets.size(); }
     std::vector<int> trainTargetsVector() const { return m_trainTargets; }
 
-    double step(const std::vector<std::int64_t> &rows, bool augment, bool flip, std::mt19937_64 &rng);
+    // One optimizer step on the training rows `rows` (the same rows as `rowIndex`, a Long tensor on
+    // the classifier's device). Returns the batch's loss as a tensor on the device: reading it is
+    // left to the caller, so a GPU is not made to wait for the host every step.
+    torch::Tensor step(const std::vector<std::int64_t> &rows, const torch::Tensor &rowIndex, bool augment, bool flip,
+                       std::mt19937_64 &rng);
     std::pair<double, double> evaluateHeldOut(); // accuracy, NLL (temperature 1)
     torch::Tensor heldOutLogits();
     torch::Tensor heldOutTargets() const;
@@ -44,7 +48,7 @@ private:
     std::vector<torch::Tensor> trainableTensors() const; // parameters + buffers that may change
     void setTrainingModes(bool training);
     torch::Tensor inputsFor(const torch::Tensor &stored, const std::vector<std::size_t> &indices,
-                            const std::vector<std::int64_t> &rows) const;
+                            const std::vector<std::int64_t> &rows, const torch::Tensor &rowIndex) const;
     torch::Tensor forward(const torch::Tensor &x, bool training);
     void reinitialise();
     void shrinkAndPerturb(double shrink, double perturb);
@@ -59,6 +63,7 @@ private:
     torch::Tensor m_trainInputs, m_heldOutInputs; // undefined when too large: loaded per batch
     std::vector<std::size_t> m_trainIndices, m_heldOutIndices;
     std::vector<int> m_trainTargets, m_heldOutTargets;
+    torch::Tensor m_trainTargetTensor; // m_trainTargets on the device, gathered per batch
     std::vector<torch::Tensor> m_trainable;
     std::vector<torch::Tensor> m_best;
     std::vector<torch::Tensor> m_snapshot; // all parameters/buffers + head at round start
