@@ -23,10 +23,6 @@ LabelingController::LabelingController(Project &project, LabelingView *view, QOb
     : QObject(parent), m_project(project), m_view(view)
 {
     qRegisterMetaType<LabelOperation>();
-    qRegisterMetaType<TrainRequest>();
-    qRegisterMetaType<QueueRequest>();
-    qRegisterMetaType<RoundSummary>();
-    qRegisterMetaType<QueueSnapshot>();
 
     m_writer = new LabelWriter(project);
     m_writer->moveToThread(&m_writerThread);
@@ -42,8 +38,15 @@ LabelingController::LabelingController(Project &project, LabelingView *view, QOb
     m_worker = new TrainingWorker(project, m_cancel);
     m_worker->moveToThread(&m_workerThread);
     connect(&m_workerThread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &TrainingWorker::queueReady, this, &LabelingController::onQueueReady);
-    connect(m_worker, &TrainingWorker::roundFinished, this, &LabelingController::onRoundFinished);
+    // Results wait in the worker's mailbox; each signal announces one.
+    connect(m_worker, &TrainingWorker::queueReady, this, [this] {
+        if (const auto snapshot = m_worker->takeQueueSnapshot())
+            onQueueReady(*snapshot);
+    });
+    connect(m_worker, &TrainingWorker::roundFinished, this, [this] {
+        if (const auto summary = m_worker->takeRoundSummary())
+            onRoundFinished(*summary);
+    });
     connect(m_worker, &TrainingWorker::busy, this, [this](const QString &what) {
         m_workerBusy = true;
         Q_EMIT busy(what + QStringLiteral("…"), 0, 0);
@@ -146,8 +149,7 @@ void LabelingController::refreshQueue()
         }
         return;
     }
-    QMetaObject::invokeMethod(m_worker, "buildQueue", Qt::QueuedConnection,
-                              Q_ARG(activelabel::QueueRequest, queueRequest()));
+    m_worker->requestQueue(queueRequest());
 }
 
 void LabelingController::trainNow()
@@ -158,8 +160,7 @@ void LabelingController::trainNow()
     }
     m_labelsSinceRound = 0;
     m_cancel = false;
-    QMetaObject::invokeMethod(m_worker, "train", Qt::QueuedConnection, Q_ARG(activelabel::TrainRequest, trainRequest()),
-                              Q_ARG(activelabel::QueueRequest, queueRequest()));
+    m_worker->requestTraining(trainRequest(), queueRequest());
 }
 
 void LabelingController::cancelTraining()
@@ -174,8 +175,7 @@ void LabelingController::rollback(qint64 modelVersion)
         Q_EMIT message(tr("Wait for the current round to finish (or cancel it) before rolling back."));
         return;
     }
-    QMetaObject::invokeMethod(m_worker, "rollback", Qt::QueuedConnection, Q_ARG(qint64, modelVersion),
-                              Q_ARG(activelabel::QueueRequest, queueRequest()));
+    m_worker->requestRollback(modelVersion, queueRequest());
 }
 
 void LabelingController::onRoundFinished(const RoundSummary &summary)

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <utility>
 
 #ifdef __linux__
 #include <cerrno>
@@ -21,7 +22,16 @@ TrainingWorker::TrainingWorker(const Project &project, std::atomic<bool> &cancel
 {
 }
 
-TrainingWorker::~TrainingWorker() = default;
+TrainingWorker::~TrainingWorker()
+{
+    // Requests and results left when the thread stopped go with the worker, after the UI
+    // thread's last look at them: the lock makes that order visible to ThreadSanitizer (the
+    // thread's own end is inside Qt).
+    std::lock_guard lock(m_mailboxMutex);
+    m_jobs.clear();
+    m_summaries.clear();
+    m_snapshots.clear();
+}
 
 namespace {
 
@@ -56,6 +66,73 @@ void TrainingWorker::ensureOpen()
         m_version = *version;
 }
 
+void TrainingWorker::requestTraining(const TrainRequest &request, const QueueRequest &queue)
+{
+    Job job;
+    job.kind = Job::Kind::Train;
+    job.train = request;
+    job.queue = queue;
+    post(std::move(job));
+}
+
+void TrainingWorker::requestQueue(const QueueRequest &queue)
+{
+    {
+        std::lock_guard lock(m_mailboxMutex);
+        if (!m_jobs.empty() && m_jobs.back().kind == Job::Kind::Queue) {
+            m_jobs.back().queue = queue; // its call is already queued
+            return;
+        }
+    }
+    Job job;
+    job.kind = Job::Kind::Queue;
+    job.queue = queue;
+    post(std::move(job));
+}
+
+void TrainingWorker::requestRollback(qint64 modelVersion, const QueueRequest &queue)
+{
+    Job job;
+    job.kind = Job::Kind::Rollback;
+    job.modelVersion = modelVersion;
+    job.queue = queue;
+    post(std::move(job));
+}
+
+void TrainingWorker::post(Job job)
+{
+    // The call is queued under the lock too, so that everything the UI thread does to this object
+    // happens before the worker's next lock (ThreadSanitizer sees no other order between them).
+    // By name, not by member pointer: the functor form allocates a slot object here for the
+    // worker thread to read, the very hand-over this mailbox avoids.
+    std::lock_guard lock(m_mailboxMutex);
+    m_jobs.push_back(std::move(job));
+    QMetaObject::invokeMethod(this, "runNextJob", Qt::QueuedConnection);
+}
+
+void TrainingWorker::runNextJob()
+{
+    Job job;
+    {
+        std::lock_guard lock(m_mailboxMutex);
+        if (m_jobs.empty())
+            return;
+        job = std::move(m_jobs.front());
+        m_jobs.pop_front();
+    }
+    switch (job.kind) {
+    case Job::Kind::Train:
+        train(job.train, job.queue);
+        break;
+    case Job::Kind::Queue:
+        buildQueue(job.queue);
+        break;
+    case Job::Kind::Rollback:
+        rollback(job.modelVersion, job.queue);
+        break;
+    }
+}
+
 void TrainingWorker::train(const TrainRequest &request, const QueueRequest &queue)
 {
     try {
@@ -63,7 +140,7 @@ void TrainingWorker::train(const TrainRequest &request, const QueueRequest &queu
         m_cancel = false;
         Q_EMIT busy(tr("Training"));
         {
-            std::lock_guard lock(m_pendingMutex);
+            std::lock_guard lock(m_mailboxMutex);
             m_pendingQueue.reset(); // this round ends with a fresh queue anyway
         }
         const TrainOutcome outcome = m_service->train(
@@ -72,7 +149,7 @@ void TrainingWorker::train(const TrainRequest &request, const QueueRequest &queu
                 Q_EMIT progress(step, total, loss);
                 std::optional<QueueRequest> pending;
                 {
-                    std::lock_guard lock(m_pendingMutex);
+                    std::lock_guard lock(m_mailboxMutex);
                     pending.swap(m_pendingQueue);
                 }
                 // Between two steps: the images' list is the round's, so it is not refreshed.
@@ -98,7 +175,7 @@ void TrainingWorker::train(const TrainRequest &request, const QueueRequest &queu
         if (outcome.test)
             summary.testAccuracy = outcome.test->accuracy;
         summary.modelVersion = outcome.modelVersion;
-        Q_EMIT roundFinished(summary);
+        finishRound(std::move(summary));
         if (outcome.modelVersion) {
             // The service saved and rescored the new version; load it as the queue's model.
             m_classifier = m_service->loadLatest();
@@ -113,7 +190,7 @@ void TrainingWorker::train(const TrainRequest &request, const QueueRequest &queu
 
 void TrainingWorker::requestQueueDuringRound(const QueueRequest &queue)
 {
-    std::lock_guard lock(m_pendingMutex);
+    std::lock_guard lock(m_mailboxMutex);
     m_pendingQueue = queue;
 }
 
@@ -151,7 +228,40 @@ void TrainingWorker::emitQueue(const QueueRequest &queue, bool refreshImages)
         if (index >= 0)
             snapshot.files.emplace(entry.imageId, m_project.resolve(images.record(std::size_t(index)).path));
     }
-    Q_EMIT queueReady(snapshot);
+    {
+        std::lock_guard lock(m_mailboxMutex);
+        m_snapshots.push_back(std::move(snapshot));
+    }
+    Q_EMIT queueReady();
+}
+
+void TrainingWorker::finishRound(RoundSummary summary)
+{
+    {
+        std::lock_guard lock(m_mailboxMutex);
+        m_summaries.push_back(std::move(summary));
+    }
+    Q_EMIT roundFinished();
+}
+
+std::optional<RoundSummary> TrainingWorker::takeRoundSummary()
+{
+    std::lock_guard lock(m_mailboxMutex);
+    if (m_summaries.empty())
+        return std::nullopt;
+    std::optional<RoundSummary> summary(std::move(m_summaries.front()));
+    m_summaries.pop_front();
+    return summary;
+}
+
+std::optional<QueueSnapshot> TrainingWorker::takeQueueSnapshot()
+{
+    std::lock_guard lock(m_mailboxMutex);
+    if (m_snapshots.empty())
+        return std::nullopt;
+    std::optional<QueueSnapshot> snapshot(std::move(m_snapshots.front()));
+    m_snapshots.pop_front();
+    return snapshot;
 }
 
 void TrainingWorker::rollback(qint64 modelVersion, const QueueRequest &queue)
@@ -166,7 +276,7 @@ void TrainingWorker::rollback(qint64 modelVersion, const QueueRequest &queue)
         RoundSummary summary;
         summary.modelVersion = m_version;
         summary.mode = QStringLiteral("rollback to v%1").arg(modelVersion);
-        Q_EMIT roundFinished(summary);
+        finishRound(std::move(summary));
         buildQueue(queue);
         return;
     } catch (const std::exception &e) {

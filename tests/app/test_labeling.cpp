@@ -24,6 +24,8 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include <atomic>
+
 using namespace activelabel;
 
 namespace {
@@ -182,6 +184,37 @@ private Q_SLOTS:
         QVERIFY(controller.hasProject());
         QVERIFY(window.windowTitle().contains(QStringLiteral("project")));
         QCOMPARE(window.labelingView()->currentImageId(), 0);
+    }
+
+    void queueRequestsAskedTogetherBuildOneQueueFromTheNewest()
+    {
+        // The worker lives in this thread here, so all three requests are waiting before it runs.
+        auto project = Project::open(m_project.toStdString(), Project::Mode::ReadWrite);
+        std::atomic<bool> cancel{false};
+        TrainingWorker worker(*project, cancel);
+        QSignalSpy ready(&worker, &TrainingWorker::queueReady);
+        QSignalSpy idle(&worker, &TrainingWorker::idle);
+        QueueRequest request;
+        request.seed = 5;
+        request.count = 2;
+        worker.requestQueue(request);
+        request.count = 4;
+        worker.requestQueue(request);
+        request.count = 6;
+        for (qint64 id = 2; id <= 80; id += 2)
+            request.excluded.insert(id);
+        worker.requestQueue(request);
+
+        QTRY_COMPARE_WITH_TIMEOUT(idle.count(), 1, 60000);
+        QCoreApplication::processEvents(); // a second build, if one were queued, would run here
+        QCOMPARE(idle.count(), 1);
+        QCOMPARE(ready.count(), 1);
+        const auto snapshot = worker.takeQueueSnapshot();
+        QVERIFY(snapshot);
+        QCOMPARE(snapshot->entries.size(), std::size_t(6));
+        for (const QueueEntry &entry : snapshot->entries)
+            QVERIFY2(!request.excluded.count(entry.imageId), qPrintable(QString::number(entry.imageId)));
+        QVERIFY(!worker.takeQueueSnapshot());
     }
 
 private:
