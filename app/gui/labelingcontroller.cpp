@@ -22,8 +22,6 @@ constexpr std::size_t kQueueLowWater = 20;
 LabelingController::LabelingController(Project &project, LabelingView *view, QObject *parent)
     : QObject(parent), m_project(project), m_view(view)
 {
-    qRegisterMetaType<LabelOperation>();
-
     m_writer = new LabelWriter(project);
     m_writer->moveToThread(&m_writerThread);
     connect(&m_writerThread, &QThread::finished, m_writer, &QObject::deleteLater);
@@ -236,10 +234,8 @@ void LabelingController::advance()
     }
     m_current = m_queue.front();
     m_queue.pop_front();
-    QMetaObject::invokeMethod(m_writer, "recordQuery", Qt::QueuedConnection, Q_ARG(qint64, m_current->imageId),
-                              Q_ARG(QString, m_strategyShown), Q_ARG(double, m_current->score),
-                              Q_ARG(qint64, m_modelVersion.value_or(-1)), Q_ARG(bool, m_current->audit),
-                              Q_ARG(qint64, predictedClassId(*m_current)));
+    m_writer->submitQuery(m_current->imageId, m_strategyShown, m_current->score, m_modelVersion.value_or(-1),
+                          m_current->audit, predictedClassId(*m_current));
     showCurrent();
     updateStrip();
     prefetch();
@@ -364,7 +360,7 @@ qint64 LabelingController::submit(LabelOperation operation)
     m_pendingClass.insert(operation.ticket,
                           operation.kind == LabelOperation::Kind::Undo ? tr("undo") : className(operation.classId));
     m_view->showSaveState(operation.imageId, m_pendingClass.value(operation.ticket), tr("saving…"), false);
-    QMetaObject::invokeMethod(m_writer, "apply", Qt::QueuedConnection, Q_ARG(activelabel::LabelOperation, operation));
+    m_writer->submit(operation);
     return operation.ticket;
 }
 
@@ -429,8 +425,7 @@ void LabelingController::markUnsure()
 {
     if (!m_current)
         return;
-    QMetaObject::invokeMethod(m_writer, "flag", Qt::QueuedConnection, Q_ARG(qint64, m_current->imageId),
-                              Q_ARG(QString, QStringLiteral("unsure")));
+    m_writer->submitFlag(m_current->imageId, QStringLiteral("unsure"));
     Q_EMIT message(tr("Image #%1 marked unsure: it is kept for review.").arg(m_current->imageId));
     skip();
 }
@@ -439,8 +434,7 @@ void LabelingController::markBad()
 {
     if (!m_current)
         return;
-    QMetaObject::invokeMethod(m_writer, "flag", Qt::QueuedConnection, Q_ARG(qint64, m_current->imageId),
-                              Q_ARG(QString, QStringLiteral("bad")));
+    m_writer->submitFlag(m_current->imageId, QStringLiteral("bad"));
     Q_EMIT message(tr("Image #%1 marked as a bad image: excluded from the pool.").arg(m_current->imageId));
     skip();
 }

@@ -7,12 +7,57 @@
 #include "storage/sqlitedatabase.h"
 
 #include <exception>
+#include <utility>
 
 namespace activelabel {
 
 LabelWriter::LabelWriter(const Project &project) : m_project(project) {}
 
-LabelWriter::~LabelWriter() = default;
+LabelWriter::~LabelWriter()
+{
+    // See ~TrainingWorker: orders the UI thread's last post() before the jobs left go.
+    std::lock_guard lock(m_jobsMutex);
+    m_jobs.clear();
+}
+
+void LabelWriter::submit(const LabelOperation &operation)
+{
+    post([this, operation] { apply(operation); });
+}
+
+void LabelWriter::submitQuery(qint64 imageId, const QString &strategy, double score, qint64 modelVersion,
+                              bool audit, qint64 predictedClassId)
+{
+    post([this, imageId, strategy, score, modelVersion, audit, predictedClassId] {
+        recordQuery(imageId, strategy, score, modelVersion, audit, predictedClassId);
+    });
+}
+
+void LabelWriter::submitFlag(qint64 imageId, const QString &flag)
+{
+    post([this, imageId, flag] { this->flag(imageId, flag); });
+}
+
+void LabelWriter::post(std::function<void()> job)
+{
+    // Queued under the lock, like the job, and by name (see TrainingWorker::post).
+    std::lock_guard lock(m_jobsMutex);
+    m_jobs.push_back(std::move(job));
+    QMetaObject::invokeMethod(this, "runNextJob", Qt::QueuedConnection);
+}
+
+void LabelWriter::runNextJob()
+{
+    std::function<void()> job;
+    {
+        std::lock_guard lock(m_jobsMutex);
+        if (m_jobs.empty())
+            return;
+        job = std::move(m_jobs.front());
+        m_jobs.pop_front();
+    }
+    job();
+}
 
 Database &LabelWriter::db()
 {

@@ -6,7 +6,10 @@
 #include <QObject>
 #include <QString>
 
+#include <deque>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 namespace activelabel {
@@ -36,28 +39,40 @@ public:
     explicit LabelWriter(const Project &project);
     ~LabelWriter() override;
 
-public Q_SLOTS:
-    void apply(const activelabel::LabelOperation &operation);
+    // Thread-safe, from the UI thread: each queues one job for the writer thread, and jobs run in
+    // the order queued. A job waits in m_jobs under m_jobsMutex and the writer is woken by a queued
+    // call without arguments, not handed its data as queued arguments: Qt would copy those in one
+    // thread for the other to read, ordered only by its event queue's lock, which ThreadSanitizer
+    // cannot see in an uninstrumented Qt; a std::mutex it does see.
+    void submit(const LabelOperation &operation);
     // Records why an image was shown (strategy, score, model version, audit draw).
-    // modelVersion and predictedClassId < 0: no model yet. (Plain integers: queued calls need
-    // registered types, and these cross threads by value.)
-    void recordQuery(qint64 imageId, const QString &strategy, double score, qint64 modelVersion, bool audit,
+    // modelVersion and predictedClassId < 0: no model yet.
+    void submitQuery(qint64 imageId, const QString &strategy, double score, qint64 modelVersion, bool audit,
                      qint64 predictedClassId);
     // "unsure" (kept for review) or "bad" (excluded from the pool).
-    void flag(qint64 imageId, const QString &flag);
+    void submitFlag(qint64 imageId, const QString &flag);
 
 Q_SIGNALS:
     void saved(qint64 ticket, qint64 imageId);
     void failed(qint64 ticket, qint64 imageId, const QString &reason);
     void flagFailed(qint64 imageId, const QString &reason);
 
+private Q_SLOTS:
+    // Runs the oldest job; queued once per job by post().
+    void runNextJob();
+
 private:
+    void post(std::function<void()> job);
+    void apply(const LabelOperation &operation);
+    void recordQuery(qint64 imageId, const QString &strategy, double score, qint64 modelVersion, bool audit,
+                     qint64 predictedClassId);
+    void flag(qint64 imageId, const QString &flag);
     Database &db();
 
     const Project &m_project;
     std::unique_ptr<Database> m_db;
+    std::mutex m_jobsMutex;
+    std::deque<std::function<void()>> m_jobs; // submitted, not run yet, oldest first
 };
 
 } // namespace activelabel
-
-Q_DECLARE_METATYPE(activelabel::LabelOperation)
