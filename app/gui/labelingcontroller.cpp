@@ -6,8 +6,6 @@
 #include "storage/project.h"
 #include "ui/labelingview.h"
 
-#include <QPointer>
-
 namespace activelabel {
 
 namespace {
@@ -87,6 +85,12 @@ LabelingController::~LabelingController()
     m_writerThread.wait();
     m_decoders.clear();
     m_decoders.waitForDone();
+    // waitForDone's synchronisation is inside Qt, which ThreadSanitizer cannot see; the decoder's
+    // last access to this object is under m_decodeMutex (decodeNext), so taking it here orders
+    // that before the members go.
+    std::lock_guard lock(m_decodeMutex);
+    m_decodeJobs.clear();
+    m_decodedReady.clear();
 }
 
 void LabelingController::start()
@@ -311,12 +315,46 @@ void LabelingController::decodeAsync(qint64 imageId)
         m_files.emplace(imageId, file);
     }
     m_decoding.insert(imageId);
-    QPointer<LabelingController> self(this);
-    m_decoders.start([self, imageId, file] {
-        const QImage image = decodeForDisplay(file);
-        QMetaObject::invokeMethod(
-            self, [self, imageId, image] { if (self) self->imageDecoded(imageId, image); }, Qt::QueuedConnection);
-    });
+    {
+        std::lock_guard lock(m_decodeMutex);
+        m_decodeJobs.emplace_back(imageId, std::move(file));
+    }
+    // One runnable per image, each decoding the oldest job. The file and the decoded image cross
+    // threads under m_decodeMutex, not as captures of the runnable or of a queued functor: those
+    // are written in one thread and read in the other, ordered only by locks inside Qt (the pool's
+    // queue, the event queue) that ThreadSanitizer cannot see; a std::mutex it does see.
+    m_decoders.start([this] { decodeNext(); });
+}
+
+void LabelingController::decodeNext()
+{
+    std::pair<qint64, std::filesystem::path> job;
+    {
+        std::lock_guard lock(m_decodeMutex);
+        if (m_decodeJobs.empty())
+            return;
+        job = std::move(m_decodeJobs.front());
+        m_decodeJobs.pop_front();
+    }
+    QImage image = decodeForDisplay(job.second);
+    // The call is queued under the lock too: the decoder's last touch of this object is then
+    // inside it, and the destructor takes the lock after waiting for the decoder. By name: the
+    // member-pointer form would allocate a slot object here for the UI thread to read. A call
+    // still queued when the controller is destroyed is discarded with it.
+    std::lock_guard lock(m_decodeMutex);
+    m_decodedReady.emplace_back(job.first, std::move(image));
+    QMetaObject::invokeMethod(this, "takeDecoded", Qt::QueuedConnection);
+}
+
+void LabelingController::takeDecoded()
+{
+    std::vector<std::pair<qint64, QImage>> ready;
+    {
+        std::lock_guard lock(m_decodeMutex);
+        ready.swap(m_decodedReady);
+    }
+    for (const auto &[imageId, image] : ready)
+        imageDecoded(imageId, image);
 }
 
 void LabelingController::imageDecoded(qint64 imageId, const QImage &image)

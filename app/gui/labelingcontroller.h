@@ -16,7 +16,10 @@
 #include <atomic>
 #include <deque>
 #include <filesystem>
+#include <mutex>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace activelabel {
 
@@ -66,6 +69,10 @@ Q_SIGNALS:
     void message(const QString &text);
     void error(const QString &title, const QString &text);
 
+private Q_SLOTS:
+    // Hands what the decoder has finished to imageDecoded; queued by decodeNext.
+    void takeDecoded();
+
 private:
     void onQueueReady(const QueueSnapshot &snapshot);
     void onRoundFinished(const RoundSummary &summary);
@@ -75,6 +82,7 @@ private:
     void showCurrent();
     void prefetch();
     void decodeAsync(qint64 imageId);
+    void decodeNext(); // on the decoder thread
     void imageDecoded(qint64 imageId, const QImage &image);
     void updateStrip();
     QueueRequest queueRequest() const;
@@ -109,6 +117,10 @@ private:
     qint64 m_labelsThisSession = 0;
 
     QThreadPool m_decoders;
+    // The decoder's work and results, both guarded by m_decodeMutex (see decodeAsync).
+    std::mutex m_decodeMutex;
+    std::deque<std::pair<qint64, std::filesystem::path>> m_decodeJobs; // oldest first
+    std::vector<std::pair<qint64, QImage>> m_decodedReady;
     QHash<qint64, QImage> m_decoded; // prefetched full images by id (bounded by prefetch depth)
     QSet<qint64> m_decoding;
     std::unordered_map<qint64, std::filesystem::path> m_files; // queue images' files, from the worker
