@@ -1,7 +1,5 @@
 #include "app/gui/thumbnailloader.h"
 
-#include <QPointer>
-
 namespace activelabel {
 
 ThumbnailLoader::ThumbnailLoader(QObject *parent) : QObject(parent)
@@ -15,6 +13,11 @@ ThumbnailLoader::~ThumbnailLoader()
     m_stopping = true;
     m_pool.clear();
     m_pool.waitForDone();
+    // waitForDone's synchronisation is inside Qt, which ThreadSanitizer cannot see; the pool's
+    // last access to this object is under m_mutex (work), so taking it orders that first.
+    std::lock_guard lock(m_mutex);
+    m_jobs.clear();
+    m_done.clear();
 }
 
 void ThumbnailLoader::setCacheDirectory(const std::filesystem::path &directory)
@@ -55,16 +58,25 @@ void ThumbnailLoader::work()
         m_cache ? m_cache->thumbnail(job.imageId, job.file, job.size) : makeThumbnail(job.file, job.size);
     if (m_stopping)
         return;
-    // Queued to the loader's (UI) thread; dropped if the loader is gone by then.
-    QPointer<ThumbnailLoader> self(this);
-    const qint64 imageId = job.imageId;
-    QMetaObject::invokeMethod(
-        this,
-        [self, imageId, thumbnail] {
-            if (self)
-                Q_EMIT self->ready(imageId, thumbnail);
-        },
-        Qt::QueuedConnection);
+    // Handed back under m_mutex, with a queued call by name and without arguments to the loader's
+    // (UI) thread, not as the captures of a queued functor: those would be written here and read
+    // there, ordered only by Qt's event queue lock, which ThreadSanitizer cannot see. The call is
+    // queued under the lock too, so this thread's last touch of the loader is inside it (see the
+    // destructor); a call still queued when the loader is destroyed is discarded with it.
+    std::lock_guard lock(m_mutex);
+    m_done.emplace_back(job.imageId, thumbnail);
+    QMetaObject::invokeMethod(this, "deliver", Qt::QueuedConnection);
+}
+
+void ThumbnailLoader::deliver()
+{
+    std::vector<std::pair<qint64, QImage>> done;
+    {
+        std::lock_guard lock(m_mutex);
+        done.swap(m_done);
+    }
+    for (const auto &[imageId, thumbnail] : done)
+        Q_EMIT ready(imageId, thumbnail);
 }
 
 } // namespace activelabel

@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace activelabel {
 
@@ -41,6 +43,10 @@ Q_SIGNALS:
     void ready(qint64 imageId, const QImage &thumbnail);
     void dropped(qint64 imageId);
 
+private Q_SLOTS:
+    // Emits `ready` for the thumbnails the pool has finished; queued by work().
+    void deliver();
+
 private:
     struct Job
     {
@@ -52,8 +58,9 @@ private:
 
     QThreadPool m_pool;
     std::optional<ThumbnailCache> m_cache;
-    std::mutex m_mutex;
+    std::mutex m_mutex;     // guards m_jobs and m_done
     std::deque<Job> m_jobs; // newest first
+    std::vector<std::pair<qint64, QImage>> m_done; // made, not yet delivered
     std::atomic<bool> m_stopping{false};
 };
 
