@@ -34,7 +34,7 @@ case "$kind" in
     cd build/tsan
     # The tests that run our worker threads: the GUI's label writer, training worker, thumbnail
     # loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).
-    default=(-R "${TSAN_TESTS:-ui/|app/test_labeling|storage/test_import|storage/test_imagedecoder}")
+    default=(-R "${TSAN_TESTS:-ui/|app/test_labeling|app/test_thumbnailcache|storage/test_import|storage/test_imagedecoder}")
     ;;
   *) echo "run-sanitizers: unknown kind '$kind' (asan or tsan)" >&2; exit 2 ;;
 esac
