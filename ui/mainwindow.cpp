@@ -87,9 +87,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_workerProgress->setMaximumWidth(180);
     m_workerProgress->setVisible(false);
     m_statusLabel = new QLabel(this);
+    m_deviceLabel = new QLabel(this);
+    m_deviceLabel->setObjectName(QStringLiteral("computeDevice"));
+    m_deviceLabel->setContentsMargins(12, 0, 0, 0); // apart from the image count beside it
     statusBar()->addPermanentWidget(m_workerLabel);
     statusBar()->addPermanentWidget(m_workerProgress);
     statusBar()->addPermanentWidget(m_statusLabel);
+    statusBar()->addPermanentWidget(m_deviceLabel);
 
     createMenus();
     setProjectActionsEnabled(false);
@@ -152,6 +156,13 @@ void MainWindow::createMenus()
 void MainWindow::addPage(QWidget *page, const QString &title)
 {
     m_tabs->addTab(page, title);
+}
+
+void MainWindow::setComputeDevice(const QString &description)
+{
+    m_deviceLabel->setText(tr("Compute: %1").arg(description));
+    m_deviceLabel->setToolTip(tr("Where the model trains and scores. ACTIVELABEL_DEVICE=cpu|cuda|cuda:N chooses; "
+                                 "a GPU needs ActiveLabel built against a CUDA LibTorch."));
 }
 
 void MainWindow::setUndoStack(QUndoStack *stack)

@@ -40,6 +40,8 @@ public:
     void addPage(QWidget *page, const QString &title);
     // Undo/redo of labels: the Edit menu follows this stack (nullptr when no project is open).
     void setUndoStack(QUndoStack *stack);
+    // Where the model computes, shown at the right of the status bar ("CPU, 2 threads", "GPU cuda:0").
+    void setComputeDevice(const QString &description);
 
 public Q_SLOTS:
     void showProject(const activelabel::ProjectSummary &summary);
@@ -94,6 +96,7 @@ private:
     ProjectSummaryWidget *m_summary = nullptr;
     ImageBrowser *m_browser = nullptr;
     QLabel *m_statusLabel = nullptr;
+    QLabel *m_deviceLabel = nullptr;
     QMenu *m_recentMenu = nullptr;
     QProgressDialog *m_progress = nullptr;
     QList<QAction *> m_projectActions;

@@ -1,6 +1,8 @@
 #include "app/gui/guiapplication.h"
 
 #include "app/gui/projectcontroller.h"
+#include "model/computedevice.h"
+#include "model/modelerror.h"
 #include "model/torchthreads.h"
 #include "ui/labelingview.h"
 #include "ui/mainwindow.h"
@@ -116,6 +118,18 @@ int runGuiApplication(int argc, char *argv[])
     parser.process(app);
 
     MainWindow window;
+    try {
+        const QString device = defaultComputeDevice();
+        window.setComputeDevice(device == QLatin1String("cpu")
+                                    ? QObject::tr("CPU, %1 threads").arg(torchThreads())
+                                    : QObject::tr("GPU %1").arg(device));
+    } catch (const ModelError &e) {
+        // An invalid ACTIVELABEL_DEVICE: every round would fail with this reason, so say it now.
+        window.setComputeDevice(QObject::tr("no device"));
+        QTimer::singleShot(0, &window, [&window, message = e.message()] {
+            window.showError(QObject::tr("Compute device"), message);
+        });
+    }
     ProjectController controller(&window);
     window.show();
     const QStringList args = parser.positionalArguments();

@@ -49,6 +49,16 @@ private Q_SLOTS:
         QVERIFY(classes->text().contains(QStringLiteral("cat, dog")));
     }
 
+    void showsTheComputeDevice()
+    {
+        MainWindow window;
+        window.setComputeDevice(QStringLiteral("GPU cuda:0"));
+        const auto *device = window.findChild<QLabel *>(QStringLiteral("computeDevice"));
+        QVERIFY(device);
+        QCOMPARE(device->text(), QStringLiteral("Compute: GPU cuda:0"));
+        QVERIFY(!device->toolTip().isEmpty());
+    }
+
     void droppedFolderBecomesImportRequest()
     {
         MainWindow window;
