@@ -3,6 +3,7 @@
 // tests/model/test_*.cpp is its own executable and the test glob compiles no other .cpp files.
 
 #include "model/imageprovider.h"
+#include "model/trainer.h"
 
 #include <QFile>
 #include <QProcess>
@@ -117,6 +118,34 @@ inline Dataset syntheticShapes(int count, int size, int channels, std::uint64_t 
         d.labels.push_back(cls);
     }
     return d;
+}
+
+// Labelled samples for images [from, to) of `d`, with their true classes.
+inline std::vector<LabelledSample> labelledRange(const Dataset &d, std::size_t from, std::size_t to)
+{
+    std::vector<LabelledSample> out;
+    for (std::size_t i = from; i < to; ++i)
+        out.push_back({i, d.labels[i]});
+    return out;
+}
+
+inline std::vector<std::size_t> indexRange(std::size_t from, std::size_t to)
+{
+    std::vector<std::size_t> out;
+    for (std::size_t i = from; i < to; ++i)
+        out.push_back(i);
+    return out;
+}
+
+// A short seeded round for the synthetic fixtures.
+inline TrainingOptions quickRound(TransferMode mode, int epochs = 3, int batchSize = 16, std::uint64_t seed = 7)
+{
+    TrainingOptions o;
+    o.mode = mode;
+    o.epochs = epochs;
+    o.batchSize = batchSize;
+    o.seed = seed;
+    return o;
 }
 
 // Torch threads for the suites: 1 unless ACTIVELABEL_TEST_THREADS says otherwise. On a shared,

@@ -20,32 +20,6 @@ using namespace activelabel::testing;
 
 namespace {
 
-std::vector<LabelledSample> samples(const Dataset &d, std::size_t from, std::size_t to)
-{
-    std::vector<LabelledSample> out;
-    for (std::size_t i = from; i < to; ++i)
-        out.push_back({i, d.labels[i]});
-    return out;
-}
-
-std::vector<std::size_t> range(std::size_t from, std::size_t to)
-{
-    std::vector<std::size_t> out;
-    for (std::size_t i = from; i < to; ++i)
-        out.push_back(i);
-    return out;
-}
-
-TrainingOptions quick(TransferMode mode)
-{
-    TrainingOptions o;
-    o.mode = mode;
-    o.epochs = 3;
-    o.batchSize = 16;
-    o.seed = 7;
-    return o;
-}
-
 double accuracy(const FloatMatrix &p, const std::vector<int> &truth, std::size_t offset)
 {
     std::vector<int> t(truth.begin() + std::ptrdiff_t(offset), truth.begin() + std::ptrdiff_t(offset + p.rows));
@@ -65,7 +39,7 @@ private:
     std::unique_ptr<Classifier> trained()
     {
         auto c = Classifier::create(ModelSpec::defaultsFor(QStringLiteral("smallcnn")), m_classes, 3);
-        Trainer::train(*c, m_data.provider, samples(m_data, 0, 120), quick(TransferMode::full()));
+        Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 120), quickRound(TransferMode::full()));
         return c;
     }
 
@@ -105,7 +79,7 @@ private Q_SLOTS:
     void learnsSyntheticShapes()
     {
         auto c = trained();
-        const auto p = c->predict(m_data.provider, range(120, 240));
+        const auto p = c->predict(m_data.provider, indexRange(120, 240));
         QVERIFY2(accuracy(p.probabilities, m_data.labels, 120) > 0.9, "synthetic shapes must be learnt");
         for (std::size_t r = 0; r < p.probabilities.rows; ++r) {
             double sum = 0;
@@ -120,7 +94,7 @@ private Q_SLOTS:
     {
         auto c = trained();
         const auto before = c->tensorState();
-        const RoundResult r = Trainer::train(*c, m_data.provider, samples(m_data, 0, 150), quick(TransferMode::frozen()));
+        const RoundResult r = Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 150), quickRound(TransferMode::frozen()));
         QCOMPARE(r.modeUsed, TransferMode::frozen());
         QVERIFY(r.usedFeatureCache);
         const auto after = c->tensorState();
@@ -133,7 +107,7 @@ private Q_SLOTS:
         QVERIFY(after.at("head.weight").bytes != before.at("head.weight").bytes);
         // The frozen backbone never received gradients in this round.
         auto fresh = Classifier::create(ModelSpec::defaultsFor(QStringLiteral("smallcnn")), m_classes, 3);
-        Trainer::train(*fresh, m_data.provider, samples(m_data, 0, 60), quick(TransferMode::frozen()));
+        Trainer::train(*fresh, m_data.provider, labelledRange(m_data, 0, 60), quickRound(TransferMode::frozen()));
         for (const auto &[name, state] : fresh->tensorState())
             if (name.startsWith(QLatin1String("backbone.")))
                 QVERIFY2(!state.hasGradient && !state.requiresGrad, qPrintable(name));
@@ -143,7 +117,7 @@ private Q_SLOTS:
     {
         auto c = trained();
         const auto before = c->tensorState();
-        const RoundResult r = Trainer::train(*c, m_data.provider, samples(m_data, 0, 150), quick(TransferMode::finetune(1)));
+        const RoundResult r = Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 150), quickRound(TransferMode::finetune(1)));
         QCOMPARE(r.frozenBlocks, 2);
         const auto after = c->tensorState();
         int changedFc = 0;
@@ -162,10 +136,10 @@ private Q_SLOTS:
         auto c = trained();
         PredictOptions o;
         o.logits = true;
-        const auto before = c->predict(m_data.provider, range(0, 30), o);
+        const auto before = c->predict(m_data.provider, indexRange(0, 30), o);
         c->addClass(QStringLiteral("new"));
         QCOMPARE(c->classCount(), 4);
-        const auto after = c->predict(m_data.provider, range(0, 30), o);
+        const auto after = c->predict(m_data.provider, indexRange(0, 30), o);
         QCOMPARE(after.logits.cols, std::size_t(4));
         for (std::size_t r = 0; r < 30; ++r)
             for (std::size_t k = 0; k < 3; ++k)
@@ -179,10 +153,10 @@ private Q_SLOTS:
             extra.provider.images.push_back(m);
             extra.labels.push_back(3);
         }
-        auto labels = samples(extra, 0, 120);
+        auto labels = labelledRange(extra, 0, 120);
         for (std::size_t i = 240; i < 260; ++i)
             labels.push_back({i, 3});
-        const RoundResult r = Trainer::train(*c, extra.provider, labels, quick(TransferMode::frozen()));
+        const RoundResult r = Trainer::train(*c, extra.provider, labels, quickRound(TransferMode::frozen()));
         QVERIFY(r.heldOutAccuracy > 0.5);
     }
 
@@ -203,13 +177,13 @@ private Q_SLOTS:
         QCOMPARE(a.size(), b.size());
         for (const auto &[name, state] : a)
             QVERIFY2(state.bytes == b.at(name).bytes && state.shape == b.at(name).shape, qPrintable(name));
-        const auto pa = c->predict(m_data.provider, range(120, 180));
-        const auto pb = loaded->predict(m_data.provider, range(120, 180));
+        const auto pa = c->predict(m_data.provider, indexRange(120, 180));
+        const auto pb = loaded->predict(m_data.provider, indexRange(120, 180));
         QVERIFY(pa.probabilities.data == pb.probabilities.data);
         // The optimizer state travels too: the same next round from both gives the same weights.
-        const auto opts = quick(TransferMode::full());
-        Trainer::train(*c, m_data.provider, samples(m_data, 0, 120), opts);
-        Trainer::train(*loaded, m_data.provider, samples(m_data, 0, 120), opts);
+        const auto opts = quickRound(TransferMode::full());
+        Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 120), opts);
+        Trainer::train(*loaded, m_data.provider, labelledRange(m_data, 0, 120), opts);
         QVERIFY(c->tensorState().at("head.weight").bytes == loaded->tensorState().at("head.weight").bytes);
 
         QFile garbage(dir.filePath(QStringLiteral("garbage.ckpt")));
@@ -227,7 +201,7 @@ private Q_SLOTS:
         std::atomic<bool> cancel{false};
         int calls = 0;
         const RoundResult r = Trainer::train(
-            *c, m_data.provider, samples(m_data, 0, 150), quick(TransferMode::full()),
+            *c, m_data.provider, labelledRange(m_data, 0, 150), quickRound(TransferMode::full()),
             [&](int, int, double) {
                 if (++calls == 3)
                     cancel = true;
@@ -251,21 +225,21 @@ private Q_SLOTS:
     void featureCacheServesRescoring()
     {
         auto c = trained();
-        Trainer::train(*c, m_data.provider, samples(m_data, 0, 120), quick(TransferMode::frozen()));
-        const auto first = c->predict(m_data.provider, range(0, 240));
+        Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 120), quickRound(TransferMode::frozen()));
+        const auto first = c->predict(m_data.provider, indexRange(0, 240));
         const auto hitsBefore = c->featureCacheStats().hits;
-        const auto second = c->predict(m_data.provider, range(0, 240));
+        const auto second = c->predict(m_data.provider, indexRange(0, 240));
         QVERIFY(c->featureCacheStats().hits >= hitsBefore + 240);
         QVERIFY(first.probabilities.data == second.probabilities.data);
         PredictOptions direct;
         direct.useFeatureCache = false;
-        const auto uncached = c->predict(m_data.provider, range(0, 240), direct);
+        const auto uncached = c->predict(m_data.provider, indexRange(0, 240), direct);
         double maxDiff = 0;
         for (std::size_t i = 0; i < first.probabilities.data.size(); ++i)
             maxDiff = std::max(maxDiff, double(std::abs(first.probabilities.data[i] - uncached.probabilities.data[i])));
         QVERIFY2(maxDiff < 2e-3, qPrintable(QString::number(maxDiff))); // fp16 storage
         // MC dropout: T different stochastic passes around the deterministic prediction.
-        const auto mc = c->predictMcDropout(m_data.provider, range(0, 10), 5, 1);
+        const auto mc = c->predictMcDropout(m_data.provider, indexRange(0, 10), 5, 1);
         QCOMPARE(mc.size(), std::size_t(5));
         QVERIFY(mc[0].data != mc[1].data);
     }
@@ -275,7 +249,7 @@ private Q_SLOTS:
         auto c = trained();
         Dataset broken = m_data;
         broken.provider.images[5] = cv::Mat();
-        const auto p = c->predict(broken.provider, range(0, 10));
+        const auto p = c->predict(broken.provider, indexRange(0, 10));
         QCOMPARE(p.failedRows, std::vector<std::size_t>{5});
         QCOMPARE(p.failureReasons.size(), 1);
         QVERIFY(std::abs(p.probabilities.at(5, 0) - 1.0f / 3.0f) < 1e-6);
@@ -288,7 +262,7 @@ private Q_SLOTS:
         const QString model = dir.filePath(QStringLiteral("exported model.pt"));
         c->exportTorchScript(model, QJsonObject{{"accuracy", 0.9}});
         QVERIFY(QFile::exists(model + QStringLiteral(".json")));
-        const auto indices = range(120, 184);
+        const auto indices = indexRange(120, 184);
         const auto ours = c->predict(m_data.provider, indices);
         QFile pixels(dir.filePath(QStringLiteral("pixels.bin"))), probs(dir.filePath(QStringLiteral("probs.bin")));
         QVERIFY(pixels.open(QIODevice::WriteOnly) && probs.open(QIODevice::WriteOnly));

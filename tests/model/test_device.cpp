@@ -21,32 +21,6 @@ using namespace activelabel::testing;
 
 namespace {
 
-std::vector<LabelledSample> samples(const Dataset &d, std::size_t from, std::size_t to)
-{
-    std::vector<LabelledSample> out;
-    for (std::size_t i = from; i < to; ++i)
-        out.push_back({i, d.labels[i]});
-    return out;
-}
-
-std::vector<std::size_t> range(std::size_t from, std::size_t to)
-{
-    std::vector<std::size_t> out;
-    for (std::size_t i = from; i < to; ++i)
-        out.push_back(i);
-    return out;
-}
-
-TrainingOptions quick(TransferMode mode)
-{
-    TrainingOptions o;
-    o.mode = mode;
-    o.epochs = 3;
-    o.batchSize = 16;
-    o.seed = 7;
-    return o;
-}
-
 double maxAbsDiff(const FloatMatrix &a, const FloatMatrix &b)
 {
     if (a.rows != b.rows || a.cols != b.cols)
@@ -101,7 +75,7 @@ private:
 
     double heldAccuracy(Classifier &c)
     {
-        const auto p = c.predict(m_data.provider, range(120, 240));
+        const auto p = c.predict(m_data.provider, indexRange(120, 240));
         return evaluate(p.probabilities,
                         std::vector<int>(m_data.labels.begin() + 120, m_data.labels.end()))
             .accuracy;
@@ -139,7 +113,7 @@ private Q_SLOTS:
         } catch (const ModelError &e) {
             QVERIFY2(e.message().contains(QLatin1String("CUDA")), qPrintable(e.message()));
         }
-        QCOMPARE(c->predict(m_data.provider, range(0, 8)).probabilities.rows, std::size_t(8));
+        QCOMPARE(c->predict(m_data.provider, indexRange(0, 8)).probabilities.rows, std::size_t(8));
     }
 
     void cpuIsChosenWhenAskedOrWithoutCuda()
@@ -156,7 +130,7 @@ private Q_SLOTS:
         auto c = create();
         c->setDevice(QStringLiteral("cpu"));
         QCOMPARE(c->device(), QStringLiteral("cpu"));
-        const RoundResult r = Trainer::train(*c, m_data.provider, samples(m_data, 0, 120), quick(TransferMode::full()));
+        const RoundResult r = Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 120), quickRound(TransferMode::full()));
         QCOMPARE(r.device, QStringLiteral("cpu"));
         QCOMPARE(r.toJson().value(QStringLiteral("device")).toString(), QStringLiteral("cpu"));
     }
@@ -167,7 +141,7 @@ private Q_SLOTS:
         DeviceOverride env("auto");
         auto c = create();
         QCOMPARE(c->device(), QStringLiteral("cuda:0"));
-        const RoundResult r = Trainer::train(*c, m_data.provider, samples(m_data, 0, 120), quick(TransferMode::full()));
+        const RoundResult r = Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 120), quickRound(TransferMode::full()));
         QCOMPARE(r.device, QStringLiteral("cuda:0"));
         QVERIFY2(heldAccuracy(*c) > 0.9, "synthetic shapes must be learnt on the GPU");
     }
@@ -179,17 +153,17 @@ private Q_SLOTS:
         REQUIRE_GPU();
         auto c = create();
         c->setDevice(QStringLiteral("cuda"));
-        Trainer::train(*c, m_data.provider, samples(m_data, 0, 120), quick(TransferMode::full()));
-        Trainer::train(*c, m_data.provider, samples(m_data, 0, 150), quick(TransferMode::frozen()));
+        Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 120), quickRound(TransferMode::full()));
+        Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 150), quickRound(TransferMode::frozen()));
         PredictOptions o;
         o.logits = true;
         o.mcDropoutPasses = 3;
         o.mcDropoutSeed = 11;
-        const auto gpu = c->predict(m_data.provider, range(0, 240), o);
-        const auto gpuCached = c->predict(m_data.provider, range(0, 240), o);
+        const auto gpu = c->predict(m_data.provider, indexRange(0, 240), o);
+        const auto gpuCached = c->predict(m_data.provider, indexRange(0, 240), o);
         QVERIFY(c->featureCacheStats().hits > 0);
         c->setDevice(QStringLiteral("cpu"));
-        const auto cpu = c->predict(m_data.provider, range(0, 240), o);
+        const auto cpu = c->predict(m_data.provider, indexRange(0, 240), o);
         const double d = maxAbsDiff(gpu.probabilities, cpu.probabilities);
         qInfo("max |p_gpu - p_cpu| = %.3g, logits %.3g", d, maxAbsDiff(gpu.logits, cpu.logits));
         QVERIFY2(d <= 1e-5, qPrintable(QString::number(d)));
@@ -205,10 +179,10 @@ private Q_SLOTS:
         REQUIRE_GPU();
         auto c = create();
         c->setDevice(QStringLiteral("cuda"));
-        Trainer::train(*c, m_data.provider, samples(m_data, 0, 120), quick(TransferMode::full()));
+        Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 120), quickRound(TransferMode::full()));
         const auto before = c->tensorState();
         const RoundResult frozen =
-            Trainer::train(*c, m_data.provider, samples(m_data, 0, 150), quick(TransferMode::frozen()));
+            Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 150), quickRound(TransferMode::frozen()));
         QVERIFY(frozen.usedFeatureCache);
         const auto after = c->tensorState();
         for (const auto &[name, state] : before)
@@ -216,11 +190,11 @@ private Q_SLOTS:
                 QVERIFY2(after.at(name).bytes == state.bytes, qPrintable(name + " moved in a frozen round"));
         QVERIFY(after.at(QStringLiteral("head.weight")).bytes != before.at(QStringLiteral("head.weight")).bytes);
 
-        TrainingOptions perturbed = quick(TransferMode::finetune(1));
+        TrainingOptions perturbed = quickRound(TransferMode::finetune(1));
         perturbed.warmStart = WarmStart::ShrinkAndPerturb;
-        for (const TrainingOptions &o : {perturbed, quick(TransferMode::full()), quick(TransferMode::scratch()),
-                                         quick(TransferMode::automatic())}) {
-            const RoundResult r = Trainer::train(*c, m_data.provider, samples(m_data, 0, 120), o);
+        for (const TrainingOptions &o : {perturbed, quickRound(TransferMode::full()), quickRound(TransferMode::scratch()),
+                                         quickRound(TransferMode::automatic())}) {
+            const RoundResult r = Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 120), o);
             QCOMPARE(r.device, QStringLiteral("cuda:0"));
             QVERIFY2(std::isfinite(r.trainLoss) && r.temperature > 0, qPrintable(o.mode.toString()));
         }
@@ -232,7 +206,7 @@ private Q_SLOTS:
         std::vector<LabelledSample> remapped;
         for (std::size_t i = 0; i < 120; ++i)
             remapped.push_back({i, (m_data.labels[i] + 1) % 3});
-        Trainer::train(*c, m_data.provider, remapped, quick(TransferMode::full()));
+        Trainer::train(*c, m_data.provider, remapped, quickRound(TransferMode::full()));
         QCOMPARE(c->classCount(), 3);
     }
 
@@ -241,11 +215,11 @@ private Q_SLOTS:
         REQUIRE_GPU();
         auto c = create();
         c->setDevice(QStringLiteral("cuda"));
-        Trainer::train(*c, m_data.provider, samples(m_data, 0, 120), quick(TransferMode::full()));
+        Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 120), quickRound(TransferMode::full()));
         const auto before = c->tensorState();
         std::atomic<bool> cancel{false};
         const RoundResult r = Trainer::train(
-            *c, m_data.provider, samples(m_data, 0, 150), quick(TransferMode::full()),
+            *c, m_data.provider, labelledRange(m_data, 0, 150), quickRound(TransferMode::full()),
             [&](int step, int, double) {
                 if (step == 3)
                     cancel = true;
@@ -267,21 +241,21 @@ private Q_SLOTS:
         const QString exported = dir.filePath(QStringLiteral("export.pt"));
         auto c = create();
         c->setDevice(QStringLiteral("cuda"));
-        Trainer::train(*c, m_data.provider, samples(m_data, 0, 120), quick(TransferMode::full()));
+        Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 120), quickRound(TransferMode::full()));
         c->save(checkpoint);
         c->exportTorchScript(exported);
         PredictOptions withLogits;
         withLogits.logits = true;
-        const auto gpu = c->predict(m_data.provider, range(120, 240), withLogits);
+        const auto gpu = c->predict(m_data.provider, indexRange(120, 240), withLogits);
 
         {
             DeviceOverride env("cpu");
             auto onCpu = Classifier::load(checkpoint);
             QCOMPARE(onCpu->device(), QStringLiteral("cpu"));
-            QVERIFY(maxAbsDiff(onCpu->predict(m_data.provider, range(120, 240)).probabilities, gpu.probabilities) <=
+            QVERIFY(maxAbsDiff(onCpu->predict(m_data.provider, indexRange(120, 240)).probabilities, gpu.probabilities) <=
                     1e-5);
             const RoundResult r =
-                Trainer::train(*onCpu, m_data.provider, samples(m_data, 0, 150), quick(TransferMode::full()));
+                Trainer::train(*onCpu, m_data.provider, labelledRange(m_data, 0, 150), quickRound(TransferMode::full()));
             QCOMPARE(r.device, QStringLiteral("cpu"));
 
             ModelSpec spec;
@@ -289,7 +263,7 @@ private Q_SLOTS:
             auto imported = Classifier::create(spec, m_classes, 5);
             QCOMPARE(imported->device(), QStringLiteral("cpu"));
             // Logits: an imported backbone starts its own calibration (temperature 1).
-            const double d = maxAbsDiff(imported->predict(m_data.provider, range(120, 240), withLogits).logits, gpu.logits);
+            const double d = maxAbsDiff(imported->predict(m_data.provider, indexRange(120, 240), withLogits).logits, gpu.logits);
             QVERIFY2(d <= 1e-4, qPrintable(QString::number(d)));
         }
 
@@ -297,13 +271,13 @@ private Q_SLOTS:
         // export trains as an imported backbone (generic re-initialisation for scratch).
         auto again = Classifier::load(checkpoint);
         QCOMPARE(again->device(), QStringLiteral("cuda:0"));
-        Trainer::train(*again, m_data.provider, samples(m_data, 0, 150), quick(TransferMode::full()));
+        Trainer::train(*again, m_data.provider, labelledRange(m_data, 0, 150), quickRound(TransferMode::full()));
         ModelSpec spec;
         spec.backbone = exported;
         auto imported = Classifier::create(spec, m_classes, 5);
         QCOMPARE(imported->device(), QStringLiteral("cuda:0"));
         for (const TransferMode &mode : {TransferMode::frozen(), TransferMode::scratch()})
-            QCOMPARE(Trainer::train(*imported, m_data.provider, samples(m_data, 0, 120), quick(mode)).device,
+            QCOMPARE(Trainer::train(*imported, m_data.provider, labelledRange(m_data, 0, 120), quickRound(mode)).device,
                      QStringLiteral("cuda:0"));
 
         // Python opens the export without map_location: its tensors must be CPU tensors.
@@ -330,11 +304,11 @@ sys.exit(0 if devices == {"cpu"} else 1)
         std::vector<LabelledSample> labels;
         for (std::size_t i = 0; i < 64; ++i)
             labels.push_back({i, rgb.labels[i]});
-        const RoundResult r = Trainer::train(*c, rgb.provider, labels, quick(TransferMode::full()));
+        const RoundResult r = Trainer::train(*c, rgb.provider, labels, quickRound(TransferMode::full()));
         QCOMPARE(r.device, QStringLiteral("cuda:0"));
-        const auto gpu = c->predict(rgb.provider, range(64, 96));
+        const auto gpu = c->predict(rgb.provider, indexRange(64, 96));
         c->setDevice(QStringLiteral("cpu"));
-        const double d = maxAbsDiff(gpu.probabilities, c->predict(rgb.provider, range(64, 96)).probabilities);
+        const double d = maxAbsDiff(gpu.probabilities, c->predict(rgb.provider, indexRange(64, 96)).probabilities);
         qInfo("resnet18: max |p_gpu - p_cpu| = %.3g", d);
         QVERIFY2(d <= 1e-4, qPrintable(QString::number(d)));
     }
@@ -354,7 +328,7 @@ sys.exit(0 if devices == {"cpu"} else 1)
             for (int batch : {64, 128}) {
                 auto c = Classifier::create(ModelSpec::defaultsFor(QStringLiteral("smallcnn")), m_classes, 3);
                 c->setDevice(QString::fromLatin1(device));
-                TrainingOptions o = quick(TransferMode::full());
+                TrainingOptions o = quickRound(TransferMode::full());
                 o.batchSize = batch;
                 o.heldOutFraction = 0;
                 o.augment = false;
@@ -380,7 +354,7 @@ sys.exit(0 if devices == {"cpu"} else 1)
                 t.start();
                 PredictOptions p;
                 p.useFeatureCache = false;
-                c->predict(data.provider, range(0, data.labels.size()), p);
+                c->predict(data.provider, indexRange(0, data.labels.size()), p);
                 qInfo("smallcnn 28x28 inference on %s: %.0f img/s (incl. preprocessing)", qPrintable(c->device()),
                       double(data.labels.size()) / (double(t.nsecsElapsed()) / 1e9));
             }

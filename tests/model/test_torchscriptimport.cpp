@@ -38,14 +38,6 @@ torch.jit.script(Rank3()).save(out + "/rank3.pt")
 print("\n".join(k for k in m.state_dict().keys() if not k.startswith("fc.")))
 )PY";
 
-std::vector<LabelledSample> labelsOf(const Dataset &d)
-{
-    std::vector<LabelledSample> out;
-    for (std::size_t i = 0; i < d.labels.size(); ++i)
-        out.push_back({i, d.labels[i]});
-    return out;
-}
-
 ModelSpec fileSpec(const QString &path)
 {
     ModelSpec s;
@@ -67,15 +59,8 @@ private:
 
     QString path(const QString &name) const { return m_dir.filePath(name); }
 
-    TrainingOptions options(TransferMode mode) const
-    {
-        TrainingOptions o;
-        o.mode = mode;
-        o.epochs = 2;
-        o.batchSize = 8;
-        o.seed = 3;
-        return o;
-    }
+    TrainingOptions options(TransferMode mode) const { return quickRound(mode, 2, 8, 3); }
+    std::vector<LabelledSample> allLabels() const { return labelledRange(m_data, 0, m_data.labels.size()); }
 
 private Q_SLOTS:
     void initTestCase()
@@ -109,7 +94,7 @@ private Q_SLOTS:
         QCOMPARE(c->spec().inputHeight, 32); // from the sidecar
         QCOMPARE(c->blockNames(), (QStringList{"conv1", "bn1", "layer1", "layer2", "layer3", "layer4"}));
         const auto start = c->tensorState();
-        const RoundResult frozen = Trainer::train(*c, m_data.provider, labelsOf(m_data), options(TransferMode::frozen()));
+        const RoundResult frozen = Trainer::train(*c, m_data.provider, allLabels(), options(TransferMode::frozen()));
         QVERIFY(frozen.usedFeatureCache);
         const auto afterFrozen = c->tensorState();
         for (const auto &[name, state] : afterFrozen)
@@ -117,7 +102,7 @@ private Q_SLOTS:
                 QVERIFY2(state.bytes == start.at(name).bytes, qPrintable(name));
         QVERIFY(afterFrozen.at("head.weight").bytes != start.at("head.weight").bytes);
 
-        Trainer::train(*c, m_data.provider, labelsOf(m_data), options(TransferMode::finetune(1)));
+        Trainer::train(*c, m_data.provider, allLabels(), options(TransferMode::finetune(1)));
         int changed = 0;
         for (const auto &[name, state] : c->tensorState()) {
             const bool same = state.bytes == afterFrozen.at(name).bytes;
@@ -140,7 +125,7 @@ private Q_SLOTS:
         const auto b = traced->predict(m_data.provider, {0, 1, 2, 3});
         for (std::size_t i = 0; i < a.embeddings.data.size(); ++i)
             QVERIFY(std::abs(a.embeddings.data[i] - b.embeddings.data[i]) < 1e-4);
-        RoundResult r = Trainer::train(*traced, m_data.provider, labelsOf(m_data), options(TransferMode::frozen()));
+        RoundResult r = Trainer::train(*traced, m_data.provider, allLabels(), options(TransferMode::frozen()));
         QVERIFY(r.steps > 0);
 
         ModelSpec mobile = fileSpec(path("mobilenet_traced.pt"));
@@ -152,7 +137,7 @@ private Q_SLOTS:
         QCOMPARE(m->featureDim(), 1280); // classifier[1] neutralised
         // `classifier` holds only the neutralised layer: it is no block.
         QCOMPARE(m->blockNames(), QStringList{"features"});
-        r = Trainer::train(*m, m_data.provider, labelsOf(m_data), options(TransferMode::finetune(1)));
+        r = Trainer::train(*m, m_data.provider, allLabels(), options(TransferMode::finetune(1)));
         QCOMPARE(r.frozenBlocks, 0);
     }
 
