@@ -2,7 +2,9 @@
 // IDX files (pool = a seeded random subset of the training images, test = the test images), the
 // same Simulation and reports `activelabel-cli simulate` uses. Arguments (all optional):
 //   bench_simulation OUT_DIR [strategies] [pool] [seeds] [init] [batch] [budget] [transfer] [continue|shrink-perturb]
-// defaults: ./simulation-bench all 20000 3 100 100 1000 auto; torch threads: OMP_NUM_THREADS, else
+//                    [candidates]
+// defaults: ./simulation-bench all 20000 3 100 100 1000 auto continue 10000 (the candidate subset
+// scored each round, kDefaultCandidateLimit); torch threads: OMP_NUM_THREADS, else
 // every core, as activelabel-cli.
 //   bench_simulation --merge OUT_DIR IN_DIR...
 // joins the rounds.csv/summary.csv of runs made in parallel (e.g. one process per group of
@@ -156,6 +158,8 @@ int main(int argc, char **argv)
         options.mode = *TransferMode::parse(args[8]);
     if (args.size() > 9 && args[9] == QLatin1String("shrink-perturb"))
         options.warmStart = WarmStart::ShrinkAndPerturb;
+    if (args.size() > 10)
+        options.candidateLimit = args[10].toULong();
 
     // The model suites' Fashion-MNIST fixture: one IDX reader for tests and benchmarks.
     const testing::Dataset trainSet = testing::loadFashionMnist("train");
@@ -182,9 +186,9 @@ int main(int argc, char **argv)
     }
     QDir().mkpath(outDir);
     const QDir out(outDir);
-    std::fprintf(stderr, "pool %zu, test %zu, init %zu, batch %zu, budget %zu, seeds %d, transfer %s\n",
+    std::fprintf(stderr, "pool %zu, test %zu, init %zu, batch %zu, budget %zu, seeds %d, transfer %s, candidates %zu\n",
                  data.pool.size(), data.test.size(), options.init, options.batch, options.budget,
-                 options.seeds, qPrintable(options.mode.toString()));
+                 options.seeds, qPrintable(options.mode.toString()), options.candidateLimit);
     RoundsCsvWriter csv(out.filePath("rounds.csv"));
     std::vector<RoundRecord> rounds;
     std::map<Strategy, double> wall;
