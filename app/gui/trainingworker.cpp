@@ -35,6 +35,18 @@ TrainingWorker::~TrainingWorker()
 
 namespace {
 
+// The oldest item of a result queue, taken under its mutex; nullopt when it is empty.
+template <typename T>
+std::optional<T> takeOldest(std::mutex &mutex, std::deque<T> &queue)
+{
+    std::lock_guard lock(mutex);
+    if (queue.empty())
+        return std::nullopt;
+    std::optional<T> oldest(std::move(queue.front()));
+    queue.pop_front();
+    return oldest;
+}
+
 // Training, rescoring and queue building are background work: on a busy machine they must not
 // take CPU time from the UI thread, or the next image misses its frame. Linux nice values are
 // per thread, and the OpenMP threads torch starts from this thread inherit it (libgomp keeps a
@@ -246,22 +258,12 @@ void TrainingWorker::finishRound(RoundSummary summary)
 
 std::optional<RoundSummary> TrainingWorker::takeRoundSummary()
 {
-    std::lock_guard lock(m_mailboxMutex);
-    if (m_summaries.empty())
-        return std::nullopt;
-    std::optional<RoundSummary> summary(std::move(m_summaries.front()));
-    m_summaries.pop_front();
-    return summary;
+    return takeOldest(m_mailboxMutex, m_summaries);
 }
 
 std::optional<QueueSnapshot> TrainingWorker::takeQueueSnapshot()
 {
-    std::lock_guard lock(m_mailboxMutex);
-    if (m_snapshots.empty())
-        return std::nullopt;
-    std::optional<QueueSnapshot> snapshot(std::move(m_snapshots.front()));
-    m_snapshots.pop_front();
-    return snapshot;
+    return takeOldest(m_mailboxMutex, m_snapshots);
 }
 
 void TrainingWorker::rollback(qint64 modelVersion, const QueueRequest &queue)
