@@ -73,6 +73,15 @@ private:
         return Classifier::create(ModelSpec::defaultsFor(backbone), m_classes, seed);
     }
 
+    // A smallcnn moved to the GPU and given one full round on the first 120 images.
+    std::unique_ptr<Classifier> trainedOnGpu()
+    {
+        auto c = create();
+        c->setDevice(QStringLiteral("cuda"));
+        Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 120), quickRound(TransferMode::full()));
+        return c;
+    }
+
     double heldAccuracy(Classifier &c)
     {
         const auto p = c.predict(m_data.provider, indexRange(120, 240));
@@ -151,9 +160,7 @@ private Q_SLOTS:
     void gpuPredictionsMatchCpu()
     {
         REQUIRE_GPU();
-        auto c = create();
-        c->setDevice(QStringLiteral("cuda"));
-        Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 120), quickRound(TransferMode::full()));
+        auto c = trainedOnGpu();
         Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 150), quickRound(TransferMode::frozen()));
         PredictOptions o;
         o.logits = true;
@@ -177,9 +184,7 @@ private Q_SLOTS:
     void everyTransferModeTrainsOnTheGpu()
     {
         REQUIRE_GPU();
-        auto c = create();
-        c->setDevice(QStringLiteral("cuda"));
-        Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 120), quickRound(TransferMode::full()));
+        auto c = trainedOnGpu();
         const auto before = c->tensorState();
         const RoundResult frozen =
             Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 150), quickRound(TransferMode::frozen()));
@@ -213,9 +218,7 @@ private Q_SLOTS:
     void cancelOnTheGpuRestoresTheModel()
     {
         REQUIRE_GPU();
-        auto c = create();
-        c->setDevice(QStringLiteral("cuda"));
-        Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 120), quickRound(TransferMode::full()));
+        auto c = trainedOnGpu();
         const auto before = c->tensorState();
         std::atomic<bool> cancel{false};
         const RoundResult r = Trainer::train(
@@ -239,9 +242,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString checkpoint = dir.filePath(QStringLiteral("model.ckpt"));
         const QString exported = dir.filePath(QStringLiteral("export.pt"));
-        auto c = create();
-        c->setDevice(QStringLiteral("cuda"));
-        Trainer::train(*c, m_data.provider, labelledRange(m_data, 0, 120), quickRound(TransferMode::full()));
+        auto c = trainedOnGpu();
         c->save(checkpoint);
         c->exportTorchScript(exported);
         PredictOptions withLogits;
