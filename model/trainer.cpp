@@ -5,6 +5,8 @@
 #include "model/evaluation.h"
 #include "model/modelerror.h"
 
+#include <torch/csrc/jit/runtime/graph_executor.h>
+
 #include <QElapsedTimer>
 
 #include <cmath>
@@ -264,8 +266,17 @@ RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, 
         const std::size_t offset = std::size_t(step - 1) * std::size_t(batch);
         const std::vector<std::int64_t> rows(plan.begin() + std::ptrdiff_t(offset),
                                              plan.begin() + std::ptrdiff_t(offset + std::size_t(batch)));
-        torch::Tensor loss = state.step(rows, planIndex.narrow(0, std::int64_t(offset), batch), options.augment,
-                                        options.horizontalFlip, rng);
+        torch::Tensor loss;
+        {
+            // Without the graph executor's optimised plan for the step, TorchScript code records
+            // eager autograd's nodes instead of differentiable subgraphs with the JIT's own
+            // gradient formulas (relu's backward as gt + type_as + mul instead of one fused
+            // kernel, dtype conversions per op): smallcnn training ~1,350 -> ~1,600 images/s on 2
+            // threads. Thread-local and scoped, so inference keeps its optimised plan.
+            torch::jit::GraphOptimizerEnabledGuard eagerAutograd(false);
+            loss = state.step(rows, planIndex.narrow(0, std::int64_t(offset), batch), options.augment,
+                              options.horizontalFlip, rng);
+        }
         settle();
         pendingLoss = loss;
         pendingStep = step;
