@@ -266,6 +266,8 @@ RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, 
         const std::size_t offset = std::size_t(step - 1) * std::size_t(batch);
         const std::vector<std::int64_t> rows(plan.begin() + std::ptrdiff_t(offset),
                                              plan.begin() + std::ptrdiff_t(offset + std::size_t(batch)));
+        if (options.cosineSchedule)
+            state.scaleLearningRate(0.5 * (1.0 + std::cos(M_PI * double(step - 1) / double(total))));
         torch::Tensor loss;
         {
             // Without the graph executor's optimised plan for the step, TorchScript code records

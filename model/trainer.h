@@ -31,14 +31,22 @@ struct TrainingOptions
     TransferMode mode = TransferMode::automatic();
     int epochs = 30;    // upper bound; early stopping usually ends sooner
     // Upper bound for a warm-started round (the backbone trained before, mode not scratch; 0 =
-    // epochs): continuing from the last version needs a fraction of a fresh start's epochs, which
-    // is what makes a round after every batch of labels affordable.
-    int warmEpochs = 8;
+    // epochs): continuing from the last version needs fewer epochs than a fresh start, which is
+    // what makes a round after every batch of labels affordable. 24 rather than 8 since training
+    // got 1.4x faster: on the simulate protocol (margin, 3 seeds) 8 -> 16 -> 24 warm epochs, with
+    // the cosine schedule and label smoothing below, gave 85.0% -> 86.7% -> 87.4% at 1,000 labels.
+    int warmEpochs = 24;
     int maxSteps = 0;   // > 0: exact number of steps instead of epochs x steps-per-epoch
     int batchSize = 64;
     double learningRate = 1e-3; // Adam, head and freshly initialised layers
     double backboneLrFactor = 0.1; // pretrained backbone layers train at learningRate x this
     double weightDecay = 0.0;
+    // Cosine decay of the learning rate over the round's steps, from learningRate towards 0, so
+    // every round ends settled rather than mid-step (warm rounds restart from the full rate).
+    bool cosineSchedule = true;
+    // Of the training loss; the held-out slice's loss stays plain, and the temperature fitted
+    // there undoes the softer confidences.
+    double labelSmoothing = 0.1;
     double heldOutFraction = 0.15; // seeded stratified slice for early stopping + temperature
     int minLabelsForHeldOut = 20;  // below this, no held-out slice (T = 1, no early stopping)
     // Early stopping: stop after this many held-out evaluations without improvement (0 = off),

@@ -104,6 +104,8 @@ TrainingState::TrainingState(Classifier::Impl &impl, const TransferMode &mode, c
                             torch::optim::AdamOptions(options.learningRate).weight_decay(options.weightDecay)));
     m_optimizer = std::make_unique<torch::optim::Adam>(
         groups, torch::optim::AdamOptions(options.learningRate).weight_decay(options.weightDecay));
+    for (const auto &group : m_optimizer->param_groups())
+        m_baseLearningRates.push_back(static_cast<const torch::optim::AdamOptions &>(group.options()).lr());
     std::int64_t count = 0;
     for (const auto &p : backboneParams)
         count += p.numel();
@@ -118,6 +120,7 @@ TrainingState::TrainingState(Classifier::Impl &impl, const TransferMode &mode, c
         } catch (const std::exception &) {
             // Moments from another layout: start them afresh.
         }
+        scaleLearningRate(1.0); // the archive also restores the last round's (possibly decayed) rates
     }
     setTrainingModes(true);
 }
@@ -257,11 +260,20 @@ torch::Tensor TrainingState::step(const std::vector<std::int64_t> &rows, const t
     if (m_boundary == 0 && augment)
         x = augmentBatch(x, flip, rng);
     // Targets gathered on the device: a host-to-device copy of them would wait for the GPU.
-    const torch::Tensor loss = torch::cross_entropy_loss(forward(x, true), m_trainTargetTensor.index_select(0, rowIndex));
+    const torch::Tensor loss =
+        torch::cross_entropy_loss(forward(x, true), m_trainTargetTensor.index_select(0, rowIndex), {},
+                                  at::Reduction::Mean, -100, m_options.labelSmoothing);
     m_optimizer->zero_grad();
     loss.backward();
     m_optimizer->step();
     return loss.detach();
+}
+
+void TrainingState::scaleLearningRate(double factor)
+{
+    auto &groups = m_optimizer->param_groups();
+    for (std::size_t g = 0; g < groups.size(); ++g)
+        static_cast<torch::optim::AdamOptions &>(groups[g].options()).lr(m_baseLearningRates[g] * factor);
 }
 
 torch::Tensor TrainingState::heldOutLogits()

@@ -36,6 +36,8 @@ public:
     // left to the caller, so a GPU is not made to wait for the host every step.
     torch::Tensor step(const std::vector<std::int64_t> &rows, const torch::Tensor &rowIndex, bool augment, bool flip,
                        std::mt19937_64 &rng);
+    // Every parameter group's learning rate = its rate at the round's start x `factor`.
+    void scaleLearningRate(double factor);
     std::pair<double, double> evaluateHeldOut(); // accuracy, NLL (temperature 1)
     torch::Tensor heldOutLogits();
     torch::Tensor heldOutTargets() const;
@@ -70,6 +72,7 @@ private:
     torch::Tensor m_snapshotHeadW, m_snapshotHeadB;
     double m_snapshotTemperature = 1.0;
     std::unique_ptr<torch::optim::Adam> m_optimizer;
+    std::vector<double> m_baseLearningRates; // per parameter group
     std::string m_optimizerKey;
 };
 

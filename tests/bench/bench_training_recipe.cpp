@@ -3,7 +3,9 @@
 // measurement behind the trainer's defaults (no selection of weights on the held-out slice).
 // Letters combine: F horizontal flips, H no held-out slice, E 60 epochs, L learning rate 3e-3,
 // W weight decay 5e-4, P early stopping with keep-best (patience 8), B keep-best without stopping,
-// T a 10% held-out slice. "D" alone is the current default. Prints; asserts nothing.
+// T a 10% held-out slice, K a constant learning rate (the default decays it, cosine), N no label
+// smoothing (the default smooths by 0.1). "D" alone is the current default. Prints; asserts
+// nothing.
 //   bench_training_recipe D,B,P,H,T [--threads N]
 #include "app/runtimeenvironment.h"
 #include "model/modelfixtures.h"
@@ -60,6 +62,10 @@ int main(int argc, char **argv)
             o.keepBestOnHeldOut = true;
         if (v.contains('T'))
             o.heldOutFraction = 0.1;
+        if (v.contains('K'))
+            o.cosineSchedule = false;
+        if (v.contains('N'))
+            o.labelSmoothing = 0.0;
         const RoundResult r = Trainer::train(*c, train.provider, labels, o);
         const double acc = evaluate(c->predict(test.provider, testIdx).probabilities, test.labels).accuracy;
         std::printf("%s: test accuracy %.4f, %d steps, early-stopped %d, %.1f s\n", qPrintable(v), acc, r.steps, int(r.earlyStopped), r.seconds);
