@@ -66,6 +66,10 @@ public:
         parser.addOption({QStringLiteral("epochs"),
                           QStringLiteral("Upper bound on epochs per round (default: trainer's)."),
                           QStringLiteral("N")});
+        parser.addOption({QStringLiteral("warm-epochs"),
+                          QStringLiteral("Upper bound on epochs for a warm round only (default 24; 8 runs the "
+                                         "protocol in about two thirds of the time, ~2.5 points lower at 1,000 labels)."),
+                          QStringLiteral("N")});
         parser.addOption(
             {QStringLiteral("audit-fraction"),
              QStringLiteral("Share of each batch drawn uniformly as audit draws (default 0.1)."),
@@ -99,6 +103,7 @@ public:
             std::size_t(Context::integerOption(parser, QStringLiteral("budget"), 1, 1000));
         options.seeds = int(Context::integerOption(parser, QStringLiteral("seeds"), 1, 1));
         options.epochs = int(Context::integerOption(parser, QStringLiteral("epochs"), 1, 0));
+        options.warmEpochs = int(Context::integerOption(parser, QStringLiteral("warm-epochs"), 1, 0));
         options.candidateLimit = std::size_t(Context::integerOption(
             parser, QStringLiteral("candidates"), 1, (long long)kDefaultCandidateLimit));
         options.mcPasses = int(Context::integerOption(parser, QStringLiteral("mc-passes"), 2, 10));

@@ -46,7 +46,7 @@ public:
                           QStringLiteral("B")});
         parser.addOption({QStringLiteral("transfer"), QStringLiteral("frozen, finetune:N, full, scratch or auto."),
                           QStringLiteral("MODE"), QStringLiteral("auto")});
-        parser.addOption({QStringLiteral("epochs"), QStringLiteral("Epochs for this round (default 30 for a fresh backbone, 8 for a warm round)."),
+        parser.addOption({QStringLiteral("epochs"), QStringLiteral("Epochs for this round (default 30 for a fresh backbone, 24 for a warm round)."),
                           QStringLiteral("N")});
         parser.addOption({QStringLiteral("seed"), QStringLiteral("Random seed (default 0)."), QStringLiteral("S")});
         parser.addOption({QStringLiteral("input-size"), QStringLiteral("Model input size for FILE.pt, e.g. 224x224."),

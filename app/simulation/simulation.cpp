@@ -131,11 +131,14 @@ std::vector<RoundRecord> Simulation::run(Strategy strategy, int seed, const Roun
             mix(static_cast<std::uint64_t>(seed), 100 + static_cast<std::uint64_t>(round));
         if (m_options.epochs > 0) // an explicit count holds for warm rounds too
             training.epochs = training.warmEpochs = m_options.epochs;
+        if (m_options.warmEpochs > 0)
+            training.warmEpochs = m_options.warmEpochs;
         const RoundResult trained =
             Trainer::train(*classifier, images, samples, training, {}, cancel);
         if (trained.cancelled)
             break;
         record.trainSeconds = trained.seconds;
+        record.trainSteps = trained.steps;
         record.mode = trained.modeUsed.toString();
 
         record.testAccuracy = kNaN;

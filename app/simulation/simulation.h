@@ -27,6 +27,7 @@ struct SimulationOptions
     QString backbone = QStringLiteral("smallcnn");
     TransferMode mode = TransferMode::automatic();
     int epochs = 0; // 0: the trainer's default (early stopping decides)
+    int warmEpochs = 0; // bound for warm rounds only (0: --epochs if given, else the trainer's)
     WarmStart warmStart = WarmStart::Continue; // what warm rounds do with the previous weights
     double auditFraction = kDefaultAuditFraction;
     std::size_t auditWindow = 100; // audit accuracy over the last this-many draws (0 = all)
@@ -50,6 +51,7 @@ struct RoundRecord
     Interval audit;             // Wilson 95%
     std::size_t auditDraws = 0; // draws in the window
     double trainSeconds = 0.0;
+    int trainSteps = 0;
     double scoreSeconds = 0.0; // inference for the strategy + selection
     QString mode;              // transfer mode the trainer used
 };

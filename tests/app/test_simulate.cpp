@@ -96,6 +96,7 @@ private Q_SLOTS:
     void initTestCase();
     void runsRoundsUpToTheBudgetAndLearns();
     void sameSeedSameNumbers();
+    void warmEpochsBoundOnlyWarmRounds();
     void writesValidCsvAndPng();
     void rejectsBadOptions();
     void cliSimulateWritesFilesAndLeavesProjectUntouched();
@@ -167,6 +168,23 @@ void TestSimulate::sameSeedSameNumbers()
             QCOMPARE(a[i].auditDraws, b[i].auditDraws);
         }
     }
+}
+
+void TestSimulate::warmEpochsBoundOnlyWarmRounds()
+{
+    SimulationOptions options = m_options;
+    options.budget = options.init + options.batch; // a fresh round, then one warm round
+    options.epochs = 3;
+    const auto both = Simulation(m_data, options).run(Strategy::Margin, 1);
+    options.warmEpochs = 1;
+    const auto warmOne = Simulation(m_data, options).run(Strategy::Margin, 1);
+    QCOMPARE(both.size(), std::size_t(2));
+    QCOMPARE(warmOne.size(), std::size_t(2));
+    // The fresh rounds are the same, so the warm rounds train on the same labels: 3 epochs' steps
+    // against 1 epoch's.
+    QCOMPARE(warmOne[0].trainSteps, both[0].trainSteps);
+    QVERIFY(warmOne[1].trainSteps > 0);
+    QCOMPARE(both[1].trainSteps, 3 * warmOne[1].trainSteps);
 }
 
 void TestSimulate::writesValidCsvAndPng()
