@@ -1,5 +1,6 @@
 #include "app/cli/command.h"
 
+#include "app/decodedimagecache.h"
 #include "app/projectimages.h"
 #include "app/simulation/simulation.h"
 #include "app/simulation/simulationreport.h"
@@ -151,7 +152,10 @@ public:
         const QDir out(outDir);
 
         ProjectImages images(*project, project->database());
-        const SimulationData data = loadSimulationData(images, project->database());
+        SimulationData data = loadSimulationData(images, project->database());
+        // Every round rescores the test split and a pool subset: decode each file once.
+        const DecodedImageCache decoded(images);
+        data.images = &decoded;
         if (data.pool.empty())
             throw std::runtime_error(
                 "the project has no pool images with ground truth (import a dataset with "
