@@ -18,24 +18,25 @@ export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file
 cd "$root"
 case "$kind" in
   asan)
- loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).cmake --preset asan >/dev/null
- loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).cmake --build build/asan -j "$jobs"
- loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).# halt_on_error: a report fails the test.
- loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1${ASAN_EXTRA:+:$ASAN_EXTRA}"
- loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).export LSAN_OPTIONS="print_suppressions=0$(optional lsan)"
- loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1$(optional ubsan)"
- loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).cd build/asan
- loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).default=()
- loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).;;
+    cmake --preset asan >/dev/null
+    cmake --build build/asan -j "$jobs"
+    # halt_on_error: a report fails the test.
+    export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1${ASAN_EXTRA:+:$ASAN_EXTRA}"
+    export LSAN_OPTIONS="print_suppressions=0$(optional lsan)"
+    export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1$(optional ubsan)"
+    cd build/asan
+    default=()
+    ;;
   tsan)
- loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).cmake --preset tsan >/dev/null
- loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).cmake --build build/tsan -j "$jobs"
- loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1$(optional tsan)"
- loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).cd build/tsan
- loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).# The tests that run our worker threads: the GUI's label writer, training worker, thumbnail
- loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).# loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).
- loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).default=(-R "${TSAN_TESTS:-ui/|app/test_labeling|app/test_thumbnailcache|app/test_decodedimagecache|model/test_paralleldecode|storage/test_import|storage/test_imagedecoder}")
- loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage).;;
+    cmake --preset tsan >/dev/null
+    cmake --build build/tsan -j "$jobs"
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1$(optional tsan)"
+    cd build/tsan
+    # The tests that run our worker threads: the GUI's label writer, training worker, thumbnail
+    # loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage),
+    # the decoded-image cache (app) and the parallel decoding of inference batches (model).
+    default=(-R "${TSAN_TESTS:-ui/|app/test_labeling|app/test_thumbnailcache|app/test_decodedimagecache|model/test_paralleldecode|storage/test_import|storage/test_imagedecoder}")
+    ;;
   *) echo "run-sanitizers: unknown kind '$kind' (asan or tsan)" >&2; exit 2 ;;
 esac
 export QT_QPA_PLATFORM=offscreen
