@@ -68,7 +68,7 @@ public:
                           QStringLiteral("Upper bound on epochs per round (default: trainer's)."),
                           QStringLiteral("N")});
         parser.addOption({QStringLiteral("warm-epochs"),
-                          QStringLiteral("Upper bound on epochs for a warm round only (default 24; 8 runs the "
+                          QStringLiteral("Upper bound on epochs for a warm round only (default 20; 8 runs the "
                                          "protocol in about two thirds of the time, ~2 points lower at 1,000 labels)."),
                           QStringLiteral("N")});
         parser.addOption(

@@ -8,12 +8,13 @@
 
 namespace activelabel {
 
-// How large pools are handled: a sampler scores at most this many candidates, a seeded uniform
-// subset of the pool drawn afresh each round (the whole pool when it is smaller). 10,000 keeps a
-// rescoring pass around two seconds for smallcnn on two cores (a fresh uniform subset each round
-// still reaches the whole pool over rounds) and, being uniform, leaves audit draws taken from it
-// uniform over the whole pool.
-constexpr std::size_t kDefaultCandidateLimit = 10000;
+// How large pools are handled in simulations: a sampler scores at most this many candidates, a
+// seeded uniform subset of the pool drawn afresh each round (the whole pool when it is smaller); a
+// fresh uniform subset each round still reaches the whole pool over rounds and, being uniform,
+// leaves audit draws taken from it uniform over the whole pool. 5,000 rather than 10,000 saves
+// ~0.6 s a round for smallcnn on two cores at no measured cost: margin on the simulate protocol
+// (3 seeds) gave AUBC 0.8320 +- 0.0068 and 87.4% at 1,000 labels against 0.8280 +- 0.0052 and 87.4%.
+constexpr std::size_t kDefaultCandidateLimit = 5000;
 constexpr double kDefaultAuditFraction = 0.1;
 
 struct BatchOptions
