@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -17,8 +18,13 @@ void parallelLoop(std::int64_t count, int threads, const std::function<void(std:
     };
     std::vector<std::thread> helpers;
     helpers.reserve(std::size_t(workers - 1));
-    for (std::int64_t t = 1; t < workers; ++t)
-        helpers.emplace_back(drain);
+    for (std::int64_t t = 1; t < workers; ++t) {
+        try {
+            helpers.emplace_back(drain);
+        } catch (const std::system_error &) {
+            break; // no thread to be had (resource limits): the ones started, or this one, do it all
+        }
+    }
     drain();
     for (std::thread &helper : helpers)
         helper.join();
