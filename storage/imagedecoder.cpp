@@ -10,9 +10,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <cerrno>
 
 #include <fcntl.h>
 #include <sys/stat.h>

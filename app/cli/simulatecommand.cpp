@@ -4,6 +4,7 @@
 #include "app/projectimages.h"
 #include "app/simulation/simulation.h"
 #include "app/simulation/simulationreport.h"
+#include "model/trainer.h"
 
 #include <QApplication>
 #include <QDir>
@@ -68,8 +69,9 @@ public:
                           QStringLiteral("Upper bound on epochs per round (default: trainer's)."),
                           QStringLiteral("N")});
         parser.addOption({QStringLiteral("warm-epochs"),
-                          QStringLiteral("Upper bound on epochs for a warm round only (default 20; 8 runs the "
-                                         "protocol in about two thirds of the time, ~2 points lower at 1,000 labels)."),
+                          QStringLiteral("Upper bound on epochs for a warm round only (default %1; 8 runs the "
+                                         "protocol in about two thirds of the time, ~2 points lower at 1,000 labels).")
+                              .arg(TrainingOptions{}.warmEpochs),
                           QStringLiteral("N")});
         parser.addOption(
             {QStringLiteral("audit-fraction"),

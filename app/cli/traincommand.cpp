@@ -1,6 +1,7 @@
 #include "app/cli/command.h"
 
 #include "app/modelservice.h"
+#include "model/trainer.h"
 
 #include <QElapsedTimer>
 
@@ -46,7 +47,10 @@ public:
                           QStringLiteral("B")});
         parser.addOption({QStringLiteral("transfer"), QStringLiteral("frozen, finetune:N, full, scratch or auto."),
                           QStringLiteral("MODE"), QStringLiteral("auto")});
-        parser.addOption({QStringLiteral("epochs"), QStringLiteral("Epochs for this round (default 30 for a fresh backbone, 24 for a warm round)."),
+        parser.addOption({QStringLiteral("epochs"),
+                          QStringLiteral("Epochs for this round (default %1 for a fresh backbone, %2 for a warm round).")
+                              .arg(TrainingOptions{}.epochs)
+                              .arg(TrainingOptions{}.warmEpochs),
                           QStringLiteral("N")});
         parser.addOption({QStringLiteral("seed"), QStringLiteral("Random seed (default 0)."), QStringLiteral("S")});
         parser.addOption({QStringLiteral("input-size"), QStringLiteral("Model input size for FILE.pt, e.g. 224x224."),
