@@ -21,7 +21,7 @@ struct TrainRequest
 {
     QString backbone; // "smallcnn", "resnet18", a TorchScript path; empty: keep the current one
     TransferMode mode = TransferMode::automatic();
-    int epochs = 0;   // 0: the trainer's default (early stopping decides)
+    int epochs = 0;   // 0: the trainer's defaults (epoch bounds, step floor); else exact
     std::uint64_t seed = 0;
     // Input overrides for a new classifier (required for a TorchScript file without a sidecar).
     std::optional<int> inputHeight, inputWidth, channels;

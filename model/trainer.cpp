@@ -226,7 +226,8 @@ RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, 
     const bool warm = d.backboneLabels != 0 && r.modeUsed.kind != TransferMode::Kind::Scratch &&
                       r.frozenBlocks < int(d.backbone.blocks.size());
     const int epochs = warm && options.warmEpochs > 0 ? std::min(options.epochs, options.warmEpochs) : options.epochs;
-    const int total = options.maxSteps > 0 ? options.maxSteps : std::max(1, epochs) * stepsPerEpoch;
+    const int total = options.maxSteps > 0 ? options.maxSteps
+                                           : std::max(std::max(1, epochs) * stepsPerEpoch, options.minSteps);
     const int evalEvery = options.evalEverySteps > 0 ? options.evalEverySteps : stepsPerEpoch;
 
     // The whole round's batches, drawn up front (the same draws as batch by batch) and copied to

@@ -20,7 +20,7 @@ struct TrainingSettings
     QString transfer = QStringLiteral("auto"); // frozen | finetune:N | full | scratch | auto
     QString backbone = QStringLiteral("smallcnn"); // smallcnn | resnet18 | path of a .pt file
     int retrainEvery = 50; // new labels between automatic rounds; 0 = only on demand
-    int epochs = 0;        // 0 = default (early stopping decides)
+    int epochs = 0;        // 0 = the trainer's defaults (epoch bounds, step floor); else exact
 };
 
 // The side panel for training: strategy, transfer mode, backbone or TorchScript file, how often

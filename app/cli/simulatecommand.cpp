@@ -69,9 +69,14 @@ public:
                           QStringLiteral("Upper bound on epochs per round (default: trainer's)."),
                           QStringLiteral("N")});
         parser.addOption({QStringLiteral("warm-epochs"),
-                          QStringLiteral("Upper bound on epochs for a warm round only (default %1; 8 runs the "
-                                         "protocol in about two thirds of the time, ~2 points lower at 1,000 labels).")
+                          QStringLiteral("Upper bound on epochs for a warm round only (default %1; the "
+                                         "--min-steps floor still applies).")
                               .arg(TrainingOptions{}.warmEpochs),
+                          QStringLiteral("N")});
+        parser.addOption({QStringLiteral("min-steps"),
+                          QStringLiteral("Floor on a round's optimiser steps (default %1, 0 with --epochs; 0 = "
+                                         "epochs alone decide).")
+                              .arg(TrainingOptions{}.minSteps),
                           QStringLiteral("N")});
         parser.addOption(
             {QStringLiteral("audit-fraction"),
@@ -107,6 +112,7 @@ public:
         options.seeds = int(Context::integerOption(parser, QStringLiteral("seeds"), 1, 1));
         options.epochs = int(Context::integerOption(parser, QStringLiteral("epochs"), 1, 0));
         options.warmEpochs = int(Context::integerOption(parser, QStringLiteral("warm-epochs"), 1, 0));
+        options.minSteps = int(Context::integerOption(parser, QStringLiteral("min-steps"), 0, -1));
         options.candidateLimit = std::size_t(Context::integerOption(
             parser, QStringLiteral("candidates"), 1, (long long)kDefaultCandidateLimit));
         options.mcPasses = int(Context::integerOption(parser, QStringLiteral("mc-passes"), 2, 10));

@@ -48,9 +48,11 @@ public:
         parser.addOption({QStringLiteral("transfer"), QStringLiteral("frozen, finetune:N, full, scratch or auto."),
                           QStringLiteral("MODE"), QStringLiteral("auto")});
         parser.addOption({QStringLiteral("epochs"),
-                          QStringLiteral("Epochs for this round (default %1 for a fresh backbone, %2 for a warm round).")
+                          QStringLiteral("Epochs for this round (default %1 for a fresh backbone, %2 for a warm round, "
+                                         "and at least %3 steps; an explicit count is exact).")
                               .arg(TrainingOptions{}.epochs)
-                              .arg(TrainingOptions{}.warmEpochs),
+                              .arg(TrainingOptions{}.warmEpochs)
+                              .arg(TrainingOptions{}.minSteps),
                           QStringLiteral("N")});
         parser.addOption({QStringLiteral("seed"), QStringLiteral("Random seed (default 0)."), QStringLiteral("S")});
         parser.addOption({QStringLiteral("input-size"), QStringLiteral("Model input size for FILE.pt, e.g. 224x224."),

@@ -26,8 +26,9 @@ struct SimulationOptions
     int seeds = 1;             // seeds 0 .. seeds-1
     QString backbone = QStringLiteral("smallcnn");
     TransferMode mode = TransferMode::automatic();
-    int epochs = 0; // 0: the trainer's default (early stopping decides)
+    int epochs = 0; // 0: the trainer's defaults (epoch bounds, step floor); else exact
     int warmEpochs = 0; // bound for warm rounds only (0: --epochs if given, else the trainer's)
+    int minSteps = -1;  // floor on a round's steps (-1: 0 with --epochs, else the trainer's)
     WarmStart warmStart = WarmStart::Continue; // what warm rounds do with the previous weights
     double auditFraction = kDefaultAuditFraction;
     std::size_t auditWindow = 100; // audit accuracy over the last this-many draws (0 = all)

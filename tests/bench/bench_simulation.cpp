@@ -2,9 +2,9 @@
 // IDX files (pool = a seeded random subset of the training images, test = the test images), the
 // same Simulation and reports `activelabel-cli simulate` uses. Arguments (all optional):
 //   bench_simulation OUT_DIR [strategies] [pool] [seeds] [init] [batch] [budget] [transfer] [continue|shrink-perturb]
-//                    [candidates] [warm-epochs]
+//                    [candidates] [warm-epochs] [min-steps]
 // defaults: ./simulation-bench all 20000 3 100 100 1000 auto continue 5000 (the candidate subset
-// scored each round, kDefaultCandidateLimit) 0 (the trainer's bound); torch threads: OMP_NUM_THREADS, else
+// scored each round, kDefaultCandidateLimit) 0 (the trainer's bound) -1 (the trainer's floor); torch threads: OMP_NUM_THREADS, else
 // every core, as activelabel-cli.
 //   bench_simulation --merge OUT_DIR IN_DIR...
 // joins the rounds.csv/summary.csv of runs made in parallel (e.g. one process per group of
@@ -162,6 +162,8 @@ int main(int argc, char **argv)
         options.candidateLimit = args[10].toULong();
     if (args.size() > 11) // bound on warm rounds' epochs, as simulate --warm-epochs
         options.warmEpochs = args[11].toInt();
+    if (args.size() > 12) // floor on a round's steps, as simulate --min-steps
+        options.minSteps = args[12].toInt();
 
     // The model suites' Fashion-MNIST fixture: one IDX reader for tests and benchmarks.
     const testing::Dataset trainSet = testing::loadFashionMnist("train");

@@ -214,6 +214,24 @@ private Q_SLOTS:
             QVERIFY2(state.bytes == before.at(name).bytes, qPrintable(name));
     }
 
+    void minStepsFloorsShortRounds()
+    {
+        // 150 labels less the held-out slice: 121-128 train images, 8 steps of 16 per epoch.
+        const auto labels = labelledRange(m_data, 0, 150);
+        const auto stepsOf = [&](const TrainingOptions &o) {
+            auto c = Classifier::create(ModelSpec::defaultsFor(QStringLiteral("smallcnn")), m_classes, 1);
+            return Trainer::train(*c, m_data.provider, labels, o).steps;
+        };
+        TrainingOptions o = quickRound(TransferMode::full(), 1);
+        QCOMPARE(stepsOf(o), 8);
+        o.minSteps = 13; // the floor lifts a round that one epoch would end early
+        QCOMPARE(stepsOf(o), 13);
+        o.epochs = 2; // and leaves a longer one alone
+        QCOMPARE(stepsOf(o), 16);
+        o.maxSteps = 5; // an exact step count wins over both
+        QCOMPARE(stepsOf(o), 5);
+    }
+
     void trainingIsReproducible()
     {
         auto a = trained();
