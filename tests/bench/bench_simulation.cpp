@@ -3,7 +3,7 @@
 // same Simulation and reports `activelabel-cli simulate` uses. Arguments (all optional):
 //   bench_simulation OUT_DIR [strategies] [pool] [seeds] [init] [batch] [budget] [transfer] [continue|shrink-perturb]
 //                    [candidates] [warm-epochs] [min-steps]
-// defaults: ./simulation-bench all 20000 3 100 100 1000 auto continue 5000 (the candidate subset
+// defaults: ./simulation-bench all 20000 3 100 100 1000 auto continue 2000 (the candidate subset
 // scored each round, kDefaultCandidateLimit) 0 (the trainer's bound) -1 (the trainer's floor); torch threads: OMP_NUM_THREADS, else
 // every core, as activelabel-cli.
 //   bench_simulation --merge OUT_DIR IN_DIR...
