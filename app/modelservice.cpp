@@ -201,10 +201,8 @@ TrainOutcome ModelService::train(const TrainRequest &request, const ProgressCall
     TrainingOptions options;
     options.mode = request.mode;
     options.seed = request.seed;
-    if (request.epochs > 0) { // an explicit count holds for warm rounds and small label sets too
-        options.epochs = options.warmEpochs = request.epochs;
-        options.minSteps = 0;
-    }
+    if (request.epochs > 0)
+        options.setExactEpochs(request.epochs);
     outcome.round = Trainer::train(*classifier, *m_images, samples, options, progress, cancel);
     if (outcome.round.cancelled)
         return outcome;

@@ -78,6 +78,13 @@ struct TrainingOptions
     double stopAtHeldOutAccuracy = 0.0;
     bool useFeatureCache = true;
     std::uint64_t seed = 0;
+
+    // What `--epochs N` means: exactly N epochs in every round, fresh or warm, however few steps.
+    void setExactEpochs(int count)
+    {
+        epochs = warmEpochs = count;
+        minSteps = 0;
+    }
 };
 
 struct RoundResult

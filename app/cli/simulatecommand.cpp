@@ -66,7 +66,7 @@ public:
                           QStringLiteral("Output directory (default ./simulation)."),
                           QStringLiteral("DIR")});
         parser.addOption({QStringLiteral("epochs"),
-                          QStringLiteral("Upper bound on epochs per round (default: trainer's)."),
+                          QStringLiteral("Exactly N epochs every round, fresh or warm (default: the trainer's bounds and step floor)."),
                           QStringLiteral("N")});
         parser.addOption({QStringLiteral("warm-epochs"),
                           QStringLiteral("Upper bound on epochs for a warm round only (default %1; the "

@@ -129,10 +129,8 @@ std::vector<RoundRecord> Simulation::run(Strategy strategy, int seed, const Roun
         training.warmStart = m_options.warmStart;
         training.seed =
             mix(static_cast<std::uint64_t>(seed), 100 + static_cast<std::uint64_t>(round));
-        if (m_options.epochs > 0) { // an explicit count holds for warm rounds and small sets too
-            training.epochs = training.warmEpochs = m_options.epochs;
-            training.minSteps = 0;
-        }
+        if (m_options.epochs > 0)
+            training.setExactEpochs(m_options.epochs);
         if (m_options.warmEpochs > 0)
             training.warmEpochs = m_options.warmEpochs;
         if (m_options.minSteps >= 0)

@@ -60,8 +60,7 @@ int main(int argc, char **argv)
                 TrainingOptions o;
                 o.mode = r == 1 ? TransferMode::full() : v.mode;
                 o.warmStart = v.warm;
-                o.epochs = 15;
-                o.minSteps = 0; // 15 epochs, however few steps that is
+                o.setExactEpochs(15);
                 o.seed = std::uint64_t(s * 100 + r);
                 const RoundResult res = Trainer::train(*c, train.provider, labels, o);
                 const double acc = evaluate(c->predict(test.provider, testIdx).probabilities, test.labels).accuracy;

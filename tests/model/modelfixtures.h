@@ -142,8 +142,7 @@ inline TrainingOptions quickRound(TransferMode mode, int epochs = 3, int batchSi
 {
     TrainingOptions o;
     o.mode = mode;
-    o.epochs = epochs;
-    o.minSteps = 0; // exactly `epochs` epochs: the fixtures are small and the suites time-bound
+    o.setExactEpochs(epochs); // the fixtures are small and the suites time-bound
     o.batchSize = batchSize;
     o.seed = seed;
     return o;
