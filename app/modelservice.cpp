@@ -10,6 +10,7 @@
 #include "storage/modelversionrepository.h"
 #include "storage/predictionstore.h"
 #include "storage/project.h"
+#include "storage/settingsrepository.h"
 #include "storage/sqlitedatabase.h"
 
 #include <QDateTime>
@@ -27,14 +28,6 @@ namespace {
 
 constexpr int kPredictionRunsKept = 2;
 
-QStringList classNames(Database &db)
-{
-    QStringList names;
-    for (const ClassInfo &info : ClassRepository(db).list())
-        names << info.name;
-    return names;
-}
-
 std::unordered_map<std::int64_t, int> classPositions(Database &db)
 {
     std::unordered_map<std::int64_t, int> positions;
@@ -42,21 +35,6 @@ std::unordered_map<std::int64_t, int> classPositions(Database &db)
     for (const ClassInfo &info : ClassRepository(db).list())
         positions.emplace(info.id, position++);
     return positions;
-}
-
-QString checkpointPath(const Project &project, const QString &relative)
-{
-    return QString::fromStdString((project.modelsDir() / relative.toStdString()).string());
-}
-
-QJsonObject specJson(const ModelSpec &spec)
-{
-    QJsonObject o;
-    o.insert(QStringLiteral("backbone"), spec.backbone);
-    o.insert(QStringLiteral("input_height"), spec.inputHeight);
-    o.insert(QStringLiteral("input_width"), spec.inputWidth);
-    o.insert(QStringLiteral("channels"), spec.channels);
-    return o;
 }
 
 } // namespace
@@ -84,9 +62,32 @@ std::unique_ptr<Classifier> ModelService::loadLatest(std::optional<std::int64_t>
         *version = latest ? std::optional<std::int64_t>(latest->id) : std::nullopt;
     if (!latest)
         return nullptr;
-    auto classifier = Classifier::load(checkpointPath(m_project, latest->checkpoint));
+    auto classifier = Classifier::load(checkpointFile(latest->checkpoint));
     alignClasses(*classifier, latest->id);
+    useFeatureStore(*classifier);
     return classifier;
+}
+
+QString ModelService::checkpointFile(const QString &relative) const
+{
+    return QString::fromStdString((m_project.modelsDir() / relative.toStdString()).string());
+}
+
+LiveModel ModelService::loadLive()
+{
+    LiveModel live;
+    live.classifier = loadLatest(&live.version);
+    return live;
+}
+
+void ModelService::useFeatureStore(Classifier &classifier)
+{
+    bool ok = false;
+    const qint64 megabytes =
+        SettingsRepository(m_db).value(QStringLiteral("feature_store_mb"), QStringLiteral("4096")).toLongLong(&ok);
+    const std::filesystem::path directory = m_project.directory() / "cache" / "features";
+    classifier.setFeatureStore(QString::fromStdString(directory.string()),
+                               ok && megabytes > 0 ? std::uint64_t(megabytes) << 20 : 0);
 }
 
 void ModelService::alignClasses(Classifier &classifier, std::int64_t versionId)
@@ -124,7 +125,7 @@ void ModelService::alignClasses(Classifier &classifier, std::int64_t versionId)
 }
 
 std::unique_ptr<Classifier> ModelService::makeClassifier(const TrainRequest &request, const QStringList &classes,
-                                                         const std::vector<LabelledSample> &samples) const
+                                                         const std::vector<LabelledSample> &samples)
 {
     const QString backbone = request.backbone.isEmpty() ? QStringLiteral("smallcnn") : request.backbone;
     ModelSpec spec = ModelSpec::defaultsFor(backbone);
@@ -156,132 +157,21 @@ std::unique_ptr<Classifier> ModelService::makeClassifier(const TrainRequest &req
         if (const QString problem = spec.validate(); !problem.isEmpty())
             throw ModelError(problem);
     }
-    return Classifier::create(spec, classes, request.seed);
-}
-
-TrainOutcome ModelService::train(const TrainRequest &request, const ProgressCallback &progress,
-                                 const std::atomic<bool> *cancel)
-{
-    Database &db = m_db;
-    m_images->refresh();
-    const std::vector<ClassInfo> classInfos = ClassRepository(db).list();
-    const QStringList classes = classNames(db);
-    const auto positions = classPositions(db);
-
-    std::vector<LabelledSample> samples;
-    for (const Label &label : LabelRepository(db).all()) {
-        const long long index = m_images->indexOf(label.imageId);
-        const auto position = positions.find(label.classId);
-        if (index < 0 || position == positions.end() || m_images->record(std::size_t(index)).split != Split::Pool)
-            continue;
-        samples.push_back({std::size_t(index), position->second});
-    }
-    if (samples.empty())
-        throw std::runtime_error("no labelled pool images yet: label some first (activelabel-cli label or oracle)");
-
-    TrainOutcome outcome;
-    outcome.labels = samples.size();
-
-    const auto latest = ModelVersionRepository(db).latest();
-    std::unique_ptr<Classifier> classifier;
-    const bool sameBackbone = request.backbone.isEmpty() || (latest && latest->backbone == request.backbone);
-    if (latest && request.mode.kind != TransferMode::Kind::Scratch && sameBackbone) {
-        classifier = Classifier::load(checkpointPath(m_project, latest->checkpoint));
-        // Renamed, reordered, merged, deleted or added classes keep (or drop, or gain) their head
-        // rows by class id: class management never throws the model away.
-        alignClasses(*classifier, latest->id);
-    }
-    if (!classifier) {
-        TrainRequest fresh = request;
-        if (fresh.backbone.isEmpty() && latest)
-            fresh.backbone = latest->backbone;
-        classifier = makeClassifier(fresh, classes, samples);
-    }
-
-    TrainingOptions options;
-    options.mode = request.mode;
-    options.seed = request.seed;
-    if (request.epochs > 0)
-        options.setExactEpochs(request.epochs);
-    outcome.round = Trainer::train(*classifier, *m_images, samples, options, progress, cancel);
-    if (outcome.round.cancelled)
-        return outcome;
-
-    // Checkpoint first (atomic), then the version row that points at it: a crash in between
-    // leaves an unreferenced file, never a version without its weights.
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const QString relative = QStringLiteral("model-%1.ckpt").arg(now);
-    classifier->save(checkpointPath(m_project, relative));
-
-    QJsonObject config = specJson(classifier->spec());
-    config.insert(QStringLiteral("round"), outcome.round.toJson());
-    // The class id of every head row: what alignClasses maps by after renames and reorders.
-    QJsonArray classIds;
-    for (const QString &name : classifier->classNames()) {
-        std::int64_t id = -1;
-        for (const ClassInfo &info : classInfos)
-            if (info.name == name)
-                id = info.id;
-        classIds.append(qint64(id));
-    }
-    config.insert(QStringLiteral("class_ids"), classIds);
-    ModelVersion version;
-    if (latest && sameBackbone && request.mode.kind != TransferMode::Kind::Scratch)
-        version.parentId = latest->id;
-    version.backbone = classifier->spec().backbone;
-    version.transfer = outcome.round.modeUsed.toString();
-    version.checkpoint = relative;
-    version.labelsUsed = std::int64_t(samples.size());
-    version.trainSeconds = outcome.round.seconds;
-    version.config = QString::fromUtf8(QJsonDocument(config).toJson(QJsonDocument::Compact));
-    const std::int64_t versionId = ModelVersionRepository(db).add(version);
-    outcome.modelVersion = versionId;
-
-    // Rescore every image once; the test split's part of it gives the test metrics.
-    std::vector<std::size_t> all(m_images->size());
-    for (std::size_t i = 0; i < all.size(); ++i)
-        all[i] = i;
-    PredictOptions predictOptions;
-    predictOptions.embeddings = false;
-    const Prediction scored = classifier->predict(*m_images, all, predictOptions);
-    rescore(*classifier, versionId, scored);
-
-    std::vector<Metric> metrics;
-    const auto labels = std::int64_t(samples.size());
-    auto add = [&](const char *name, const char *split, double value) {
-        Metric m;
-        m.modelVersion = versionId;
-        m.name = QString::fromLatin1(name);
-        m.split = QString::fromLatin1(split);
-        m.value = value;
-        m.labels = labels;
-        metrics.push_back(m);
-    };
-    add("train_loss", "train", outcome.round.trainLoss);
-    if (outcome.round.heldOutAccuracy >= 0) {
-        add("accuracy", "heldout", outcome.round.heldOutAccuracy);
-        add("ece", "heldout", outcome.round.ece);
-    }
-    const std::vector<std::size_t> testIndices = m_images->indicesOf(Split::Test);
-    std::vector<int> truth = testTruth(testIndices);
-    if (std::any_of(truth.begin(), truth.end(), [](int t) { return t >= 0; })) {
-        FloatMatrix testProbabilities(testIndices.size(), scored.probabilities.cols);
-        for (std::size_t r = 0; r < testIndices.size(); ++r)
-            std::copy_n(scored.probabilities.row(testIndices[r]), scored.probabilities.cols, testProbabilities.row(r));
-        outcome.test = evaluate(testProbabilities, truth);
-        add("accuracy", "test", outcome.test->accuracy);
-        add("ece", "test", outcome.test->ece);
-    }
-    MetricRepository(db).addAll(metrics);
-    return outcome;
+    auto classifier = Classifier::create(spec, classes, request.seed);
+    useFeatureStore(*classifier);
+    return classifier;
 }
 
 std::int64_t ModelService::exportLatest(const QString &path)
 {
-    std::optional<std::int64_t> version;
-    auto classifier = loadLatest(&version);
-    if (!classifier)
+    return exportModel(loadLive(), path);
+}
+
+std::int64_t ModelService::exportModel(const LiveModel &live, const QString &path)
+{
+    if (!live.classifier || !live.version)
         throw std::runtime_error("no model yet: train one first (activelabel-cli train)");
+    const std::optional<std::int64_t> version = live.version;
     QJsonObject metrics;
     for (const Metric &m : MetricRepository(m_db).forModelVersion(*version))
         metrics.insert(m.split.isEmpty() ? m.name : m.name + QLatin1Char('_') + m.split, m.value);
@@ -290,18 +180,19 @@ std::int64_t ModelService::exportLatest(const QString &path)
         metrics.insert(QStringLiteral("model_version"), qint64(v->id));
         metrics.insert(QStringLiteral("transfer"), v->transfer);
     }
-    classifier->exportTorchScript(path, metrics);
+    live.classifier->exportTorchScript(path, metrics);
     return *version;
 }
 
-std::int64_t ModelService::rollbackTo(std::int64_t modelVersion)
+std::int64_t ModelService::rollbackTo(LiveModel &live, std::int64_t modelVersion)
 {
     ModelVersionRepository versions(m_db);
     const auto target = versions.get(modelVersion);
     if (!target)
         throw std::runtime_error("there is no model version " + std::to_string(modelVersion));
-    auto classifier = Classifier::load(checkpointPath(m_project, target->checkpoint));
+    auto classifier = Classifier::load(checkpointFile(target->checkpoint));
     alignClasses(*classifier, target->id); // rescored in today's class order and names
+    useFeatureStore(*classifier);
     ModelVersion copy = *target;
     copy.id = 0;
     copy.createdAt = 0;
@@ -315,6 +206,8 @@ std::int64_t ModelService::rollbackTo(std::int64_t modelVersion)
     PredictOptions options;
     options.embeddings = false;
     rescore(*classifier, id, classifier->predict(*m_images, all, options));
+    live.classifier = std::move(classifier);
+    live.version = id;
     return id;
 }
 

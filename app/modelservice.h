@@ -3,10 +3,12 @@
 #include "model/classifier.h"
 #include "model/evaluation.h"
 #include "model/trainer.h"
+#include "storage/classrepository.h"
 
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -28,19 +30,44 @@ struct TrainRequest
     std::optional<std::vector<float>> mean, std;
 };
 
+// The model a session trains in place: built or loaded once, then changed only by its rounds,
+// rollbacks and class changes, never re-read from the checkpoints the session writes (they are
+// for durability and rollback). Owned by the one thread that touches the model.
+struct LiveModel
+{
+    std::unique_ptr<Classifier> classifier;  // nullptr before the first round
+    std::optional<std::int64_t> version;     // the model version it was last saved or loaded as
+};
+
+// Where a round is, for progress with time left: training steps, then scoring every image.
+struct RoundProgress
+{
+    enum class Phase { Training, Scoring };
+    Phase phase = Phase::Training;
+    std::size_t done = 0;
+    std::size_t total = 0;
+    double loss = 0.0; // the last step's (Training)
+};
+using RoundProgressCallback = std::function<void(const RoundProgress &)>;
+
 struct TrainOutcome
 {
     RoundResult round;
     std::optional<std::int64_t> modelVersion; // nullopt when cancelled
     std::size_t labels = 0;
     std::optional<Evaluation> test; // on the test split, when it has ground truth
-    QString note;                   // e.g. why a new classifier was started
+    QString note;                   // e.g. why a new classifier was started, and what it costs
+    // Of this round's images (training and scoring): features computed from pixels, and features
+    // read back from the on-disk store. With a frozen backbone whose features exist, the first is 0.
+    std::size_t imagesThroughBackbone = 0;
+    std::size_t featuresFromDisk = 0;
 };
 
 // Joins storage and model for one project: runs a training round on every label (warm-started
-// from the latest model version), records the new version with its metrics, rescores every image
-// into predictions.sqlite, and answers predict/evaluate/export for the latest version. Runs on
-// the thread that owns the Project's connection (the CLI's main thread, the GUI's worker).
+// in place on the session's live model), records the new version with its metrics, rescores
+// every image into predictions.sqlite, and answers predict/evaluate/export. Runs on the thread
+// that owns the Project's connection (the CLI's main thread, the GUI's worker). Every classifier
+// it hands out keeps its frozen-backbone features in the project's cache/features folder.
 class ModelService
 {
 public:
@@ -50,17 +77,27 @@ public:
     ~ModelService();
 
     ProjectImages &images() { return *m_images; }
+    const Project &project() const { return m_project; }
     Database &database() { return m_db; }
 
     // Provider indices of pool images with / without a current label (any source), in id order.
     std::vector<std::size_t> labelledPoolIndices();
     std::vector<std::size_t> unlabelledPoolIndices();
 
-    // The latest model version's classifier, or nullptr when none was trained yet.
-    // Throws ModelError when its checkpoint is missing or damaged.
+    // The latest model version's classifier, or nullptr when none was trained yet: what a session
+    // starts from. Throws ModelError when its checkpoint is missing or damaged.
     std::unique_ptr<Classifier> loadLatest(std::optional<std::int64_t> *version = nullptr);
+    LiveModel loadLive();
 
-    TrainOutcome train(const TrainRequest &request, const ProgressCallback &progress = {},
+    // One round on every label, in named steps: collect the samples, choose the model (the live
+    // one, or a new one for a new backbone, a scratch round or the first round), train, score
+    // every image, record the version (checkpoint, then its row), write the predictions, record
+    // the metrics. `live` is trained in place and becomes the new version; a cancelled or failed
+    // round leaves it exactly as it was (a new model replaces it only once the round succeeded).
+    TrainOutcome train(LiveModel &live, const TrainRequest &request, const RoundProgressCallback &progress = {},
+                       const std::atomic<bool> *cancel = nullptr);
+    // A one-round session (the CLI's `train`): loads the latest version and trains it.
+    TrainOutcome train(const TrainRequest &request, const RoundProgressCallback &progress = {},
                        const std::atomic<bool> *cancel = nullptr);
 
     // Ground truth of the test split as class positions, aligned with `indices` (-1: none).
@@ -68,13 +105,19 @@ public:
     // Evaluates on the test split; nullopt when it is empty or has no ground truth.
     std::optional<Evaluation> evaluateTest(Classifier &classifier);
 
-    // Exports the latest version as TorchScript + JSON sidecar (with its recorded metrics).
-    // Returns the version exported; throws when there is no model yet.
-    std::int64_t exportLatest(const QString &path);
+    // Exports `live` (the latest version) as TorchScript + JSON sidecar with the version's recorded
+    // metrics. Returns the version exported; throws when there is no model yet.
+    std::int64_t exportModel(const LiveModel &live, const QString &path);
+    std::int64_t exportLatest(const QString &path); // loads the latest version first (CLI)
 
     // Makes an earlier version current again: a new version row that shares its (immutable)
-    // checkpoint, so history stays linear and the next round warm-starts from it. Rescores.
-    std::int64_t rollbackTo(std::int64_t modelVersion);
+    // checkpoint, so history stays linear and the next round warm-starts from it. `live` becomes
+    // that version's model (read from its checkpoint: the one read a session makes). Rescores.
+    std::int64_t rollbackTo(LiveModel &live, std::int64_t modelVersion);
+
+    // Gives `classifier` the project's on-disk feature store (cache/features, bounded by the
+    // `feature_store_mb` setting, default 4096). Called for every classifier handed out.
+    void useFeatureStore(Classifier &classifier);
 
     // Makes the classifier's classes the project's current classes, in class order, keeping each
     // class's head row by class id: a rename keeps the row (new name), a reorder permutes rows, a
@@ -87,8 +130,33 @@ public:
     void rescore(Classifier &classifier, std::int64_t modelVersion, const Prediction &all);
 
 private:
+    // The labelled pool images as training samples, with the class list they index.
+    struct RoundInputs
+    {
+        std::vector<ClassInfo> classInfos;
+        QStringList classes;
+        std::vector<LabelledSample> samples;
+    };
+    // The model a round trains: the live one (in place, with a snapshot to restore) or a new one.
+    struct RoundModel
+    {
+        Classifier *model = nullptr;
+        std::unique_ptr<Classifier> fresh;                 // set when the round builds a new model
+        std::shared_ptr<const ClassifierSnapshot> before;  // set when it trains the live one
+        std::optional<std::int64_t> parent;
+    };
+
+    RoundInputs collectSamples();
+    RoundModel chooseModel(LiveModel &live, const TrainRequest &request, const RoundInputs &inputs, QString *note);
+    Prediction scoreAll(Classifier &classifier, const RoundProgressCallback &progress, const std::atomic<bool> *cancel);
+    std::int64_t recordVersion(Classifier &classifier, const RoundInputs &inputs, const RoundResult &round,
+                               std::optional<std::int64_t> parent);
+    std::optional<Evaluation> recordMetrics(std::int64_t version, std::size_t labels, const RoundResult &round,
+                                            const Prediction &scored);
+
     std::unique_ptr<Classifier> makeClassifier(const TrainRequest &request, const QStringList &classes,
-                                               const std::vector<LabelledSample> &samples) const;
+                                               const std::vector<LabelledSample> &samples);
+    QString checkpointFile(const QString &relative) const; // a models/ file's full path
 
     const Project &m_project;
     Database &m_db;

@@ -37,6 +37,14 @@ cv::Mat ProjectImages::load(std::size_t index, std::string *error) const
     return ImageDecoder::decodeFile(m_files[index], error);
 }
 
+std::string ProjectImages::contentKey(std::size_t index) const
+{
+    if (index >= m_records.size())
+        return {};
+    const QByteArray &hash = m_records[index].contentHash;
+    return std::string(hash.constData(), std::size_t(hash.size()));
+}
+
 long long ProjectImages::indexOf(std::int64_t imageId) const
 {
     const auto it = m_indexById.find(imageId);

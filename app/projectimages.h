@@ -23,6 +23,7 @@ public:
 
     std::size_t size() const override { return m_records.size(); }
     cv::Mat load(std::size_t index, std::string *error = nullptr) const override;
+    std::string contentKey(std::size_t index) const override;
 
     // Appends images added since construction (ids above the last one known).
     void refresh();

@@ -2,6 +2,7 @@
 
 #include "model/modelerror.h"
 
+#include <atomic>
 #include <cmath>
 
 namespace activelabel {
@@ -36,7 +37,9 @@ std::vector<FloatMatrix> mcDropoutPasses(const torch::Tensor &f, const torch::Te
     return out;
 }
 
-std::uint64_t g_versionCounter = 1; // process-wide, so two classifiers never share a version
+// Process-wide, so two classifiers never share a version; atomic, since the GUI's worker and a
+// CLI-style caller on another thread (tests, benchmarks) may build classifiers at the same time.
+std::atomic<std::uint64_t> g_versionCounter{1};
 
 } // namespace
 
@@ -158,7 +161,8 @@ torch::Tensor Classifier::Impl::boundaryInputs(const ImageProvider &images, cons
 {
     c10::InferenceMode guard;
     if (useCache && boundary > 0)
-        cache.use({&images, images.size(), boundary, versionsBelow(boundary)});
+        cache.use({&images, images.size(), boundary, versionsBelow(boundary),
+                   cache.hasStore() ? persistentKey(boundary) : std::string()});
     std::vector<torch::Tensor> parts;
     const std::size_t step = std::size_t(std::max(1, batchSize));
     for (std::size_t begin = 0; begin < indices.size(); begin += step) {
@@ -182,6 +186,8 @@ torch::Tensor Classifier::Impl::boundaryInputs(const ImageProvider &images, cons
             std::vector<std::size_t> bad;
             torch::Tensor x = preprocess(images, missing, 0, missing.size(), &bad, reasons).to(device);
             computed = boundary == 0 ? x : runStages(inferenceModule(), 0, boundary, x);
+            if (boundary > 0)
+                backboneImages += missing.size();
             if (useCache && boundary > 0)
                 computed = cache.storagePrecision(computed);
             for (std::size_t b : bad)
@@ -227,13 +233,17 @@ torch::Tensor Classifier::Impl::boundaryInputs(const ImageProvider &images, cons
 
 torch::Tensor Classifier::Impl::features(const ImageProvider &images, const std::vector<std::size_t> &indices,
                                          bool useCache, int batchSize, std::vector<std::size_t> *failed,
-                                         QStringList *reasons)
+                                         QStringList *reasons,
+                                         const std::function<void(std::size_t, std::size_t)> &progress,
+                                         const std::atomic<bool> *cancel)
 {
     c10::InferenceMode guard;
     const int boundary = useCache ? cacheBoundary : 0;
     std::vector<torch::Tensor> parts;
     const std::size_t step = std::size_t(std::max(1, batchSize));
     for (std::size_t begin = 0; begin < indices.size(); begin += step) {
+        if (cancel && cancel->load())
+            throw Cancelled();
         const std::size_t end = std::min(indices.size(), begin + step);
         std::vector<std::size_t> chunk(indices.begin() + std::ptrdiff_t(begin), indices.begin() + std::ptrdiff_t(end));
         std::vector<std::size_t> bad;
@@ -242,6 +252,11 @@ torch::Tensor Classifier::Impl::features(const ImageProvider &images, const std:
             if (failed)
                 failed->push_back(begin + b);
         parts.push_back(runStages(inferenceModule(), boundary, backbone.stageCount, in));
+        if (boundary == 0)
+            backboneImages += chunk.size() - bad.size(); // from pixels; above 0 boundaryInputs counts
+
+        if (progress)
+            progress(std::min(indices.size(), begin + step), indices.size());
     }
     if (parts.empty())
         return torch::empty({0, backbone.featureDim}, torch::TensorOptions().device(device));
@@ -396,7 +411,8 @@ Prediction Classifier::predict(const ImageProvider &images, const std::vector<st
     c10::InferenceMode guard;
     Prediction result;
     const torch::Tensor f = m_impl->features(images, indices, options.useFeatureCache, options.batchSize,
-                                             &result.failedRows, &result.failureReasons);
+                                             &result.failedRows, &result.failureReasons, options.progress,
+                                             options.cancel);
     torch::Tensor probs = torch::softmax(m_impl->logits(f) / m_impl->temperature, 1);
     if (!result.failedRows.empty() && probs.size(1) > 0) {
         const auto rows = detail::indexTensor(
@@ -480,7 +496,19 @@ void Classifier::setFeatureCacheLimit(std::size_t bytes, bool fp16)
 FeatureCacheStats Classifier::featureCacheStats() const
 {
     const auto &c = m_impl->cache;
-    return {c.entries(), c.bytes(), c.limitBytes(), c.hits(), c.misses()};
+    FeatureCacheStats stats;
+    stats.entries = c.entries();
+    stats.bytes = c.bytes();
+    stats.limitBytes = c.limitBytes();
+    stats.hits = c.hits();
+    stats.misses = c.misses();
+    stats.diskHits = c.diskHits();
+    if (const detail::DiskFeatureStore *store = c.store()) {
+        stats.diskRows = store->rowCount();
+        stats.diskBytes = store->totalBytes();
+    }
+    stats.backboneImages = m_impl->backboneImages;
+    return stats;
 }
 
 } // namespace activelabel

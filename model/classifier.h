@@ -10,8 +10,10 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -28,6 +30,11 @@ struct PredictOptions
     // network runs over the images once.
     int mcDropoutPasses = 0;
     std::uint64_t mcDropoutSeed = 0;
+    // Called after each batch with the images done and the total (progress with time left).
+    std::function<void(std::size_t done, std::size_t total)> progress;
+    // Checked between batches; when set, predict throws Cancelled (features computed up to then
+    // stay in the cache, so asking again resumes where it stopped).
+    const std::atomic<bool> *cancel = nullptr;
 };
 
 struct Prediction
@@ -58,7 +65,17 @@ struct FeatureCacheStats
     std::size_t limitBytes = 0;
     std::size_t hits = 0;
     std::size_t misses = 0;
+    std::size_t diskHits = 0;       // rows read back from the on-disk store
+    std::size_t diskRows = 0;       // rows in the open on-disk segment
+    std::uint64_t diskBytes = 0;    // every segment of the store together
+    // Images whose features were computed from pixels (not served by the memory or disk cache):
+    // the count a test uses to prove that a frozen backbone was not run again.
+    std::size_t backboneImages = 0;
 };
+
+// What a training round can change in a classifier, copied so that a cancelled round (or a
+// round whose later steps fail) can put it back exactly. Opaque outside model/.
+struct ClassifierSnapshot;
 
 // A backbone (smallcnn, resnet18 or a bring-your-own TorchScript model) plus a linear head with
 // dropout, with the class names, the fitted temperature and the feature cache. Not thread-safe:
@@ -139,6 +156,16 @@ public:
     // exports carry on there, checkpoints and exports stay loadable on any machine. Throws
     // ModelError when the device does not exist here.
     void setDevice(const QString &device);
+
+    // A copy of the weights, head, temperature, optimizer state and training history; restore()
+    // puts them back (the feature cache is kept: its rows are checked against stage versions).
+    std::shared_ptr<const ClassifierSnapshot> snapshot() const;
+    void restore(const ClassifierSnapshot &snapshot);
+
+    // Keeps frozen-backbone features on disk under `directory` (within `budgetBytes` for all
+    // backbones together), keyed by the frozen stages' content hash, the input spec and each
+    // image's ImageProvider::contentKey, and reads them back in later sessions. Empty: memory only.
+    void setFeatureStore(const QString &directory, std::uint64_t budgetBytes);
 
     // The cache keys images by provider index: it assumes index i of a provider keeps meaning the
     // same image (it is dropped when a different provider object is seen). Call this if not.

@@ -21,6 +21,11 @@ public:
     // be decoded (deleted or corrupted since import) yields an empty Mat and a reason in `error`.
     // Must be safe to call from several threads at once (the trainer prefetches in parallel).
     virtual cv::Mat load(std::size_t index, std::string *error = nullptr) const = 0;
+
+    // Bytes that identify the image's content (e.g. a hash of its file), or empty when unknown.
+    // Features computed from an image with a key may be kept on disk under it and reused by a
+    // later session; an image without one is never persisted.
+    virtual std::string contentKey(std::size_t /*index*/) const { return {}; }
 };
 
 } // namespace activelabel

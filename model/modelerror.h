@@ -21,4 +21,12 @@ private:
     QString m_message;
 };
 
+// Work stopped because its cancel flag was set (between two batches). What was computed before
+// stays valid (e.g. cached features); the classifier is unchanged by the stopped call.
+class Cancelled : public std::runtime_error
+{
+public:
+    Cancelled() : std::runtime_error("cancelled") {}
+};
+
 } // namespace activelabel

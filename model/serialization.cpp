@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
 #include <sstream>
 
 namespace activelabel {
@@ -94,6 +95,9 @@ void Classifier::save(const QString &path) const
                            {"seed", QString::number(d.seed)},
                            {"backbone_labels", double(d.backboneLabels)},
                            {"last_mode", d.lastMode.toString()},
+                           // The stages below it were frozen in the last round: a new session
+                           // scores through the (on-disk) feature cache at the same boundary.
+                           {"cache_boundary", d.cacheBoundary},
                            {"optimizer_key", QString::fromStdString(d.optimizerKey)}};
     torch::jit::ExtraFilesMap extra;
     extra[kMetaFile] = QJsonDocument(meta).toJson(QJsonDocument::Compact).toStdString();
@@ -177,6 +181,7 @@ std::unique_ptr<Classifier> Classifier::load(const QString &checkpointPath)
         p.set_requires_grad(false);
     impl->useChannelsLast();
     impl->resetVersions();
+    impl->cacheBoundary = std::clamp(meta.value("cache_boundary").toInt(0), 0, b.stageCount);
     impl->placeOn(detail::defaultDevice());
     return std::unique_ptr<Classifier>(new Classifier(std::move(impl)));
 }

@@ -34,8 +34,9 @@ case "$kind" in
     cd build/tsan
     # The tests that run our worker threads: the GUI's label writer, training worker, thumbnail
     # loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage),
-    # the decoded-image cache (app) and the parallel decoding of inference batches (model).
-    default=(-R "${TSAN_TESTS:-ui/|app/test_labeling|app/test_thumbnailcache|app/test_decodedimagecache|model/test_paralleldecode|storage/test_import|storage/test_imagedecoder}")
+    # the decoded-image cache and the live model loop (app) and the parallel decoding of inference
+    # batches (model).
+    default=(-R "${TSAN_TESTS:-ui/|app/test_labeling|app/test_liveloop|app/test_thumbnailcache|app/test_decodedimagecache|model/test_paralleldecode|storage/test_import|storage/test_imagedecoder}")
     ;;
   *) echo "run-sanitizers: unknown kind '$kind' (asan or tsan)" >&2; exit 2 ;;
 esac

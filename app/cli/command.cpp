@@ -1,5 +1,7 @@
 #include "app/cli/command.h"
 
+#include "app/progressreport.h"
+
 #include <QElapsedTimer>
 #include <QFile>
 
@@ -53,21 +55,33 @@ bool Context::interrupted()
     return g_interrupted;
 }
 
+const std::atomic<bool> *Context::cancelOnInterrupt()
+{
+    std::signal(SIGINT, onSigint);
+    return &g_interrupted;
+}
+
 ImportProgressCallback Context::progressPrinter(const QString &what)
 {
     std::signal(SIGINT, onSigint);
-    auto timer = std::make_shared<QElapsedTimer>();
-    timer->start();
-    auto last = std::make_shared<qint64>(-1);
-    return [this, what, timer, last](const ImportProgress &p) {
-        const bool finished = p.total > 0 && p.done >= p.total;
-        if (*last < 0 || timer->elapsed() - *last >= 1000 || finished) {
-            *last = timer->elapsed();
-            if (p.total > 0)
+    auto report = std::make_shared<ProgressReport>();
+    auto phase = std::make_shared<QString>();
+    return [this, what, report, phase](const ImportProgress &p) {
+        if (*phase != p.phase) {
+            *phase = p.phase;
+            report->restart(p.phase, QStringLiteral("files"));
+        }
+        report->update(double(p.done), double(p.total));
+        if (report->lineDue()) {
+            if (p.total > 0) {
                 m_err << what << ": " << p.phase << ' ' << p.done << '/' << p.total << " ("
-                      << (100 * p.done / p.total) << "%)" << Qt::endl;
-            else
+                      << (100 * p.done / p.total) << "%)";
+                if (const auto left = report->secondsLeft(); left && p.done < p.total)
+                    m_err << ", " << ProgressReport::formatDuration(*left) << " left";
+                m_err << Qt::endl;
+            } else {
                 m_err << what << ": " << p.phase << ' ' << p.done << " files found" << Qt::endl;
+            }
         }
         return !g_interrupted;
     };

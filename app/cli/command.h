@@ -7,6 +7,7 @@
 #include <QString>
 #include <QTextStream>
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
@@ -45,6 +46,9 @@ public:
     // false (cancel) after SIGINT, so an interrupted import keeps what it committed.
     ImportProgressCallback progressPrinter(const QString &what);
     static bool interrupted();
+    // Installs the SIGINT handler and returns the flag it sets: for work that takes a cancel flag
+    // (a training round stops between two steps or batches and leaves the model unchanged).
+    static const std::atomic<bool> *cancelOnInterrupt();
 
 private:
     QTextStream m_out;

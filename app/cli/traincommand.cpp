@@ -1,9 +1,10 @@
 #include "app/cli/command.h"
 
 #include "app/modelservice.h"
+#include "app/progressreport.h"
 #include "model/trainer.h"
 
-#include <QElapsedTimer>
+#include <optional>
 
 namespace activelabel::cli {
 
@@ -92,17 +93,31 @@ public:
 
         auto project = context.openProject(args.at(0), Project::Mode::ReadWrite);
         ModelService service(*project, project->database());
-        QElapsedTimer lastPrint;
-        lastPrint.start();
-        auto progress = [&](int step, int total, double loss) {
-            if (lastPrint.elapsed() >= 1000 || step == total) {
-                context.err() << "train: step " << step << "/" << total << " loss " << QString::number(loss, 'f', 4)
-                              << Qt::endl;
-                lastPrint.restart();
+        // One progress line a second on stderr, with the time left, per phase of the round.
+        ProgressReport report;
+        std::optional<RoundProgress::Phase> phase;
+        auto progress = [&](const RoundProgress &p) {
+            if (phase != p.phase) {
+                phase = p.phase;
+                if (p.phase == RoundProgress::Phase::Training)
+                    report.restart(QStringLiteral("train: training"), QStringLiteral("steps"));
+                else
+                    report.restart(QStringLiteral("train: scoring"), QStringLiteral("images"));
             }
+            report.update(double(p.done), double(p.total));
+            if (!report.lineDue())
+                return;
+            context.err() << report.text();
+            if (p.phase == RoundProgress::Phase::Training)
+                context.err() << ", loss " << QString::number(p.loss, 'f', 4);
+            context.err() << Qt::endl;
         };
-        std::atomic<bool> cancel{false};
-        const TrainOutcome outcome = service.train(request, progress, &cancel);
+        const TrainOutcome outcome = service.train(request, progress, Context::cancelOnInterrupt());
+        if (outcome.round.cancelled) {
+            context.err() << "train: cancelled; the model is unchanged"
+                          << (outcome.note.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(outcome.note)) << Qt::endl;
+            return 130;
+        }
         if (!outcome.note.isEmpty())
             context.err() << "train: " << outcome.note << Qt::endl;
         const RoundResult &r = outcome.round;

@@ -47,8 +47,12 @@ LabelingController::LabelingController(Project &project, LabelingView *view, QOb
         m_workerBusy = true;
         Q_EMIT busy(what + QStringLiteral("…"), 0, 0);
     });
-    connect(m_worker, &TrainingWorker::progress, this, [this](int step, int total, double loss) {
-        Q_EMIT busy(tr("Training: step %1 of %2, loss %3").arg(step).arg(total).arg(loss, 0, 'f', 3), step, total);
+    connect(m_worker, &TrainingWorker::progress, this, [this](const QString &text, int value, int maximum) {
+        Q_EMIT busy(text, value, maximum);
+    });
+    connect(m_worker, &TrainingWorker::exportFinished, this, [this] {
+        if (const auto result = m_worker->takeExportResult())
+            Q_EMIT modelExported(result->ok, result->message);
     });
     connect(m_worker, &TrainingWorker::failed, this, [this](const QString &text) { Q_EMIT error(tr("Model"), text); });
     connect(m_worker, &TrainingWorker::idle, this, [this] {
@@ -171,6 +175,11 @@ void LabelingController::cancelTraining()
     m_cancel = true;
 }
 
+void LabelingController::exportModel(const QString &path)
+{
+    m_worker->requestExport(path); // the worker owns the model: no torch on this thread
+}
+
 void LabelingController::rollback(qint64 modelVersion)
 {
     if (m_workerBusy) {
@@ -188,6 +197,8 @@ void LabelingController::onRoundFinished(const RoundSummary &summary)
     }
     if (!summary.modelVersion)
         return;
+    if (!summary.note.isEmpty())
+        Q_EMIT message(summary.note);
     m_modelVersion = summary.modelVersion;
     QString line = tr("Model v%1 · %2 · %3 labels").arg(*summary.modelVersion).arg(summary.mode).arg(summary.labels);
     if (summary.heldOutAccuracy >= 0)

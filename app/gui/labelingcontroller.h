@@ -53,6 +53,8 @@ public Q_SLOTS:
     void cancelTraining();
     void refreshQueue();
     void rollback(qint64 modelVersion);
+    // Exports the session's live model through the worker; modelExported answers.
+    void exportModel(const QString &path);
     void label(int classPosition, const QString &source = QStringLiteral("human"));
     void relabel(qint64 imageId, int classPosition);
     void acceptPrediction();
@@ -64,6 +66,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     void labelsChanged();           // a label was saved (counts, charts)
     void modelChanged();            // a new model version exists
+    void modelExported(bool ok, const QString &message);
     void busy(const QString &what, int value, int maximum);
     void idle(const QString &lastRound);
     void message(const QString &text);

@@ -3,7 +3,6 @@
 #include "app/gui/labelingcontroller.h"
 #include "app/gui/reviewmodel.h"
 #include "app/metricsreport.h"
-#include "app/modelservice.h"
 #include "storage/classrepository.h"
 #include "storage/labelexporter.h"
 #include "storage/metricrepository.h"
@@ -75,6 +74,12 @@ PanelsController::PanelsController(Project &project, MainWindow *window, Labelin
     connect(window, &MainWindow::exportRequested, this, &PanelsController::showExportDialog);
     connect(labeling, &LabelingController::labelsChanged, this, &PanelsController::scheduleRefresh);
     connect(labeling, &LabelingController::modelChanged, this, &PanelsController::refresh);
+    connect(labeling, &LabelingController::modelExported, this, [this](bool ok, const QString &message) {
+        if (ok)
+            m_window->showStatus(message);
+        else
+            m_window->showError(tr("Export"), message);
+    });
 
     m_refreshTimer.setSingleShot(true);
     m_refreshTimer.setInterval(1500);
@@ -232,12 +237,11 @@ void PanelsController::exportNow(const ExportRequest &request)
     try {
         QString done;
         switch (request.kind) {
-        case ExportRequest::Kind::Model: {
-            ModelService service(m_project, m_project.database());
-            const std::int64_t version = service.exportLatest(request.path);
-            done = tr("Exported model v%1 to %2 (+ .json sidecar)").arg(version).arg(request.path);
-            break;
-        }
+        case ExportRequest::Kind::Model:
+            // The worker owns the live model; it answers through modelExported.
+            m_labeling->exportModel(request.path);
+            m_window->showStatus(tr("Exporting the model to %1…").arg(request.path));
+            return;
         case ExportRequest::Kind::Labels: {
             const std::filesystem::path out = request.path.toStdString();
             const std::size_t n = request.labelFormat == ExportRequest::LabelFormat::Json

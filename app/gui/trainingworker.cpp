@@ -4,6 +4,8 @@
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
 
+#include <QElapsedTimer>
+
 #include <algorithm>
 #include <exception>
 #include <utility>
@@ -22,30 +24,9 @@ TrainingWorker::TrainingWorker(const Project &project, std::atomic<bool> &cancel
 {
 }
 
-TrainingWorker::~TrainingWorker()
-{
-    // Requests and results left when the thread stopped go with the worker, after the UI
-    // thread's last look at them: the lock makes that order visible to ThreadSanitizer (the
-    // thread's own end is inside Qt).
-    std::lock_guard lock(m_mailboxMutex);
-    m_jobs.clear();
-    m_summaries.clear();
-    m_snapshots.clear();
-}
+TrainingWorker::~TrainingWorker() = default;
 
 namespace {
-
-// The oldest item of a result queue, taken under its mutex; nullopt when it is empty.
-template <typename T>
-std::optional<T> takeOldest(std::mutex &mutex, std::deque<T> &queue)
-{
-    std::lock_guard lock(mutex);
-    if (queue.empty())
-        return std::nullopt;
-    std::optional<T> oldest(std::move(queue.front()));
-    queue.pop_front();
-    return oldest;
-}
 
 // Training, rescoring and queue building are background work: on a busy machine they must not
 // take CPU time from the UI thread, or the next image misses its frame. Linux nice values are
@@ -72,10 +53,7 @@ void TrainingWorker::ensureOpen()
     lowerThisThreadsCpuPriority(); // first call on the worker thread, before any torch work
     m_db = m_project.openConnection();
     m_service = std::make_unique<ModelService>(m_project, *m_db);
-    std::optional<std::int64_t> version;
-    m_classifier = m_service->loadLatest(&version);
-    if (version)
-        m_version = *version;
+    m_live = m_service->loadLive(); // the one checkpoint read of the session (plus rollbacks)
 }
 
 void TrainingWorker::requestTraining(const TrainRequest &request, const QueueRequest &queue)
@@ -89,17 +67,13 @@ void TrainingWorker::requestTraining(const TrainRequest &request, const QueueReq
 
 void TrainingWorker::requestQueue(const QueueRequest &queue)
 {
-    {
-        std::lock_guard lock(m_mailboxMutex);
-        if (!m_jobs.empty() && m_jobs.back().kind == Job::Kind::Queue) {
-            m_jobs.back().queue = queue; // its call is already queued
-            return;
-        }
-    }
     Job job;
     job.kind = Job::Kind::Queue;
     job.queue = queue;
-    post(std::move(job));
+    // Queue requests asked one after another before the worker gets to them build one queue.
+    m_jobs.postOrReplaceNewest(
+        std::move(job), [](const Job &newest) { return newest.kind == Job::Kind::Queue; },
+        [this] { QMetaObject::invokeMethod(this, "runNextJob", Qt::QueuedConnection); });
 }
 
 void TrainingWorker::requestRollback(qint64 modelVersion, const QueueRequest &queue)
@@ -111,36 +85,38 @@ void TrainingWorker::requestRollback(qint64 modelVersion, const QueueRequest &qu
     post(std::move(job));
 }
 
+void TrainingWorker::requestExport(const QString &path)
+{
+    Job job;
+    job.kind = Job::Kind::Export;
+    job.path = path;
+    post(std::move(job));
+}
+
 void TrainingWorker::post(Job job)
 {
-    // The call is queued under the lock too, so that everything the UI thread does to this object
-    // happens before the worker's next lock (ThreadSanitizer sees no other order between them).
     // By name, not by member pointer: the functor form allocates a slot object here for the
-    // worker thread to read, the very hand-over this mailbox avoids.
-    std::lock_guard lock(m_mailboxMutex);
-    m_jobs.push_back(std::move(job));
-    QMetaObject::invokeMethod(this, "runNextJob", Qt::QueuedConnection);
+    // worker thread to read, the very hand-over the mailbox avoids.
+    m_jobs.post(std::move(job), [this] { QMetaObject::invokeMethod(this, "runNextJob", Qt::QueuedConnection); });
 }
 
 void TrainingWorker::runNextJob()
 {
-    Job job;
-    {
-        std::lock_guard lock(m_mailboxMutex);
-        if (m_jobs.empty())
-            return;
-        job = std::move(m_jobs.front());
-        m_jobs.pop_front();
-    }
-    switch (job.kind) {
+    std::optional<Job> job = m_jobs.take();
+    if (!job)
+        return;
+    switch (job->kind) {
     case Job::Kind::Train:
-        train(job.train, job.queue);
+        train(job->train, job->queue);
         break;
     case Job::Kind::Queue:
-        buildQueue(job.queue);
+        buildQueue(job->queue);
         break;
     case Job::Kind::Rollback:
-        rollback(job.modelVersion, job.queue);
+        rollback(job->modelVersion, job->queue);
+        break;
+    case Job::Kind::Export:
+        exportModel(job->path);
         break;
     }
 }
@@ -151,24 +127,19 @@ void TrainingWorker::train(const TrainRequest &request, const QueueRequest &queu
         ensureOpen();
         m_cancel = false;
         Q_EMIT busy(tr("Training"));
-        {
-            std::lock_guard lock(m_mailboxMutex);
-            m_pendingQueue.reset(); // this round ends with a fresh queue anyway
-        }
+        m_pendingQueue.clear(); // this round ends with a fresh queue anyway
+        m_reportPhase.reset();
         const TrainOutcome outcome = m_service->train(
-            request,
-            [this](int step, int total, double loss) {
-                Q_EMIT progress(step, total, loss);
-                std::optional<QueueRequest> pending;
-                {
-                    std::lock_guard lock(m_mailboxMutex);
-                    pending.swap(m_pendingQueue);
-                }
-                // Between two steps: the images' list is the round's, so it is not refreshed.
+            m_live, request,
+            [this](const RoundProgress &p) {
+                reportRoundProgress(p);
+                // Between two steps or batches: the images' list is the round's (no refresh).
+                const std::optional<QueueRequest> pending = m_pendingQueue.takeNewest();
+                m_pendingQueue.clear();
                 if (!pending)
                     return;
                 try {
-                    emitQueue(*pending, false);
+                    emitQueue(*pending, false, true);
                 } catch (const std::exception &e) {
                     // The round goes on; the annotator waits for its queue instead.
                     Q_EMIT failed(tr("Could not build the queue: %1").arg(QString::fromUtf8(e.what())));
@@ -184,26 +155,49 @@ void TrainingWorker::train(const TrainRequest &request, const QueueRequest &queu
         summary.heldOutAccuracy = outcome.round.heldOutAccuracy;
         summary.seconds = outcome.round.seconds;
         summary.cancelled = outcome.round.cancelled;
+        summary.note = outcome.note;
+        summary.imagesThroughBackbone = outcome.imagesThroughBackbone;
+        summary.featuresFromDisk = outcome.featuresFromDisk;
         if (outcome.test)
             summary.testAccuracy = outcome.test->accuracy;
         summary.modelVersion = outcome.modelVersion;
         finishRound(std::move(summary));
-        if (outcome.modelVersion) {
-            // The service saved and rescored the new version; load it as the queue's model.
-            m_classifier = m_service->loadLatest();
-            m_version = *outcome.modelVersion;
-            buildQueue(queue);
-        }
+        if (outcome.modelVersion)
+            buildQueue(queue); // the live model is the new version: no checkpoint is read back
     } catch (const std::exception &e) {
         Q_EMIT failed(tr("Training failed: %1").arg(QString::fromUtf8(e.what())));
     }
     Q_EMIT idle();
 }
 
+void TrainingWorker::reportRoundProgress(const RoundProgress &p)
+{
+    if (m_reportPhase != p.phase) {
+        m_reportPhase = p.phase;
+        m_lastProgressMs = -1;
+        if (p.phase == RoundProgress::Phase::Training)
+            m_report.restart(tr("Training"), tr("steps"));
+        else
+            m_report.restart(tr("Scoring images"), tr("images"));
+    }
+    m_report.update(double(p.done), double(p.total));
+    // A few updates a second are all a status bar can show; more would only flood the UI thread.
+    if (!m_progressClock.isValid())
+        m_progressClock.start();
+    const qint64 now = m_progressClock.elapsed();
+    if (m_lastProgressMs >= 0 && now - m_lastProgressMs < 100 && p.done < p.total)
+        return;
+    m_lastProgressMs = now;
+    QString text = m_report.text();
+    if (p.phase == RoundProgress::Phase::Training)
+        text += tr(", loss %1").arg(p.loss, 0, 'f', 3);
+    Q_EMIT progress(text, int(p.done), int(p.total));
+}
+
 void TrainingWorker::requestQueueDuringRound(const QueueRequest &queue)
 {
-    std::lock_guard lock(m_mailboxMutex);
-    m_pendingQueue = queue;
+    m_pendingQueue.clear();
+    m_pendingQueue.post(queue);
 }
 
 void TrainingWorker::buildQueue(const QueueRequest &queue)
@@ -218,21 +212,29 @@ void TrainingWorker::buildQueue(const QueueRequest &queue)
     Q_EMIT idle();
 }
 
-void TrainingWorker::emitQueue(const QueueRequest &queue, bool refreshImages)
+void TrainingWorker::emitQueue(const QueueRequest &queue, bool refreshImages, bool duringRound)
 {
     if (refreshImages)
         m_service->images().refresh();
-    // Classes may have been renamed, reordered or merged since the model was loaded: the
-    // queue's predicted class positions must follow the project's class order.
-    if (m_classifier && m_version)
-        m_service->alignClasses(*m_classifier, *m_version);
-    const QueueResult result = activelabel::buildQueue(*m_service, m_classifier.get(), queue);
+    QueueResult result;
+    if (duringRound) {
+        result = buildQueueFromStoredPredictions(*m_service, queue);
+    } else {
+        // Classes may have been renamed, reordered or merged since the last round: the queue's
+        // predicted class positions must follow the project's class order.
+        if (m_live.classifier && m_live.version)
+            m_service->alignClasses(*m_live.classifier, *m_live.version);
+        result = activelabel::buildQueue(*m_service, m_live.classifier.get(), queue);
+    }
     QueueSnapshot snapshot;
     snapshot.entries = result.entries;
-    snapshot.modelVersion = m_version;
+    if (result.storedPredictionsOf)
+        snapshot.modelVersion = qint64(*result.storedPredictionsOf);
+    else if (!duringRound && m_live.version)
+        snapshot.modelVersion = qint64(*m_live.version);
     snapshot.coldStart = result.coldStart;
     snapshot.strategy = result.coldStart ? QStringLiteral("cold start")
-                                         : QString::fromStdString(strategyName(queue.strategy));
+                                         : QString::fromStdString(strategyName(result.strategyUsed));
     snapshot.remaining = qint64(result.poolUnlabelled);
     const ProjectImages &images = m_service->images();
     for (const QueueEntry &entry : snapshot.entries) {
@@ -240,30 +242,14 @@ void TrainingWorker::emitQueue(const QueueRequest &queue, bool refreshImages)
         if (index >= 0)
             snapshot.files.emplace(entry.imageId, m_project.resolve(images.record(std::size_t(index)).path));
     }
-    {
-        std::lock_guard lock(m_mailboxMutex);
-        m_snapshots.push_back(std::move(snapshot));
-    }
+    m_snapshots.post(std::move(snapshot));
     Q_EMIT queueReady();
 }
 
 void TrainingWorker::finishRound(RoundSummary summary)
 {
-    {
-        std::lock_guard lock(m_mailboxMutex);
-        m_summaries.push_back(std::move(summary));
-    }
+    m_summaries.post(std::move(summary));
     Q_EMIT roundFinished();
-}
-
-std::optional<RoundSummary> TrainingWorker::takeRoundSummary()
-{
-    return takeOldest(m_mailboxMutex, m_summaries);
-}
-
-std::optional<QueueSnapshot> TrainingWorker::takeQueueSnapshot()
-{
-    return takeOldest(m_mailboxMutex, m_snapshots);
 }
 
 void TrainingWorker::rollback(qint64 modelVersion, const QueueRequest &queue)
@@ -271,13 +257,17 @@ void TrainingWorker::rollback(qint64 modelVersion, const QueueRequest &queue)
     try {
         ensureOpen();
         Q_EMIT busy(tr("Rolling back"));
-        m_service->rollbackTo(modelVersion);
-        std::optional<std::int64_t> version;
-        m_classifier = m_service->loadLatest(&version);
-        m_version = version ? std::optional<qint64>(*version) : std::nullopt;
+        QElapsedTimer timer;
+        timer.start();
+        m_service->rollbackTo(m_live, modelVersion);
         RoundSummary summary;
-        summary.modelVersion = m_version;
+        summary.modelVersion = m_live.version;
         summary.mode = QStringLiteral("rollback to v%1").arg(modelVersion);
+        summary.seconds = double(timer.elapsed()) / 1000.0;
+        summary.note = tr("Rolled back to v%1: read its checkpoint and rescored %2 images in %3")
+                           .arg(modelVersion)
+                           .arg(m_service->images().size())
+                           .arg(ProgressReport::formatDuration(summary.seconds));
         finishRound(std::move(summary));
         buildQueue(queue);
         return;
@@ -285,6 +275,23 @@ void TrainingWorker::rollback(qint64 modelVersion, const QueueRequest &queue)
         Q_EMIT failed(tr("Rollback failed: %1").arg(QString::fromUtf8(e.what())));
         Q_EMIT idle();
     }
+}
+
+void TrainingWorker::exportModel(const QString &path)
+{
+    ExportResult result;
+    try {
+        ensureOpen();
+        Q_EMIT busy(tr("Exporting the model"));
+        const std::int64_t version = m_service->exportModel(m_live, path);
+        result.ok = true;
+        result.message = tr("Exported model v%1 to %2 (+ .json sidecar)").arg(version).arg(path);
+    } catch (const std::exception &e) {
+        result.message = QString::fromUtf8(e.what());
+    }
+    m_exports.post(std::move(result));
+    Q_EMIT exportFinished();
+    Q_EMIT idle();
 }
 
 } // namespace activelabel

@@ -1,17 +1,18 @@
 #pragma once
 
+#include "app/mailbox.h"
 #include "app/modelservice.h"
+#include "app/progressreport.h"
 #include "app/queuebuilder.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 
 #include <atomic>
-#include <deque>
 #include <filesystem>
-#include <unordered_map>
 #include <memory>
-#include <mutex>
 #include <optional>
+#include <unordered_map>
 
 namespace activelabel {
 
@@ -31,6 +32,16 @@ struct RoundSummary
     std::optional<double> testAccuracy;
     double seconds = 0;
     bool cancelled = false;
+    QString note; // what the round cost beyond the usual (a new backbone's first feature pass, ...)
+    std::size_t imagesThroughBackbone = 0; // TrainOutcome's
+    std::size_t featuresFromDisk = 0;
+};
+
+// The outcome of an export the UI asked for.
+struct ExportResult
+{
+    bool ok = false;
+    QString message; // what was written, or why not
 };
 
 // A fresh queue for the annotator, computed by the worker after each round (or on demand).
@@ -51,9 +62,11 @@ struct QueueSnapshot
 // frames, not so much that training starves on a busy machine).
 constexpr int kWorkerNiceIncrement = 5;
 
-// Everything that touches the model for the GUI, on its own thread with its own connection: a
-// training round (warm start, cancellable between batches), then rescoring the pool and building
-// the next queue. The UI thread only sends requests and receives results.
+// Everything that touches the model for the GUI, on its own thread with its own connection. The
+// worker owns the session's one live model (LiveModel): rounds train it in place (cancellable
+// between steps and between scoring batches, restored when cancelled), rollbacks replace it,
+// queues are scored with it and exports write it. No other thread ever sees a Classifier. The UI
+// thread only posts requests and takes results, both through Mailboxes (app/mailbox.h).
 class TrainingWorker : public QObject
 {
     Q_OBJECT
@@ -61,26 +74,26 @@ public:
     TrainingWorker(const Project &project, std::atomic<bool> &cancel);
     ~TrainingWorker() override;
 
-    // Thread-safe requests from the UI thread. Each is run on the worker thread, in the order
-    // asked. Their arguments wait in m_jobs under m_mailboxMutex and the worker is woken by a
-    // queued call without arguments: a request passed as a queued argument would be copied in one
-    // thread and read in the other, ordered only by the lock of Qt's event queue, which
-    // ThreadSanitizer cannot see (Debian's Qt is not instrumented); a std::mutex it does see.
+    // Thread-safe requests from the UI thread, run on the worker thread in the order asked.
     void requestTraining(const TrainRequest &request, const QueueRequest &queue);
     // Queue requests asked one after another before the worker gets to them build one queue, from
     // the newest: the older ones describe images the annotator has moved past since.
     void requestQueue(const QueueRequest &queue);
     void requestRollback(qint64 modelVersion, const QueueRequest &queue);
+    // Exports the live model (TorchScript + sidecar) to `path`; exportFinished announces it.
+    void requestExport(const QString &path);
 
     // Thread-safe: asks for a queue while a round is running (the annotator is about to run out).
-    // The worker builds it between two training steps with the model that is current (not the one
-    // being trained), so the annotator keeps labelling however long the round takes.
+    // The live model is mid-training then, so the worker builds it between two steps from the
+    // predictions the last round stored (app/queuebuilder.h), and the annotator keeps labelling
+    // however long the round takes.
     void requestQueueDuringRound(const QueueRequest &queue);
 
-    // Thread-safe, for the UI thread: the results that roundFinished and queueReady announce, one
-    // per signal, oldest first. They wait here under m_mailboxMutex for the same reason requests do.
-    std::optional<RoundSummary> takeRoundSummary();
-    std::optional<QueueSnapshot> takeQueueSnapshot();
+    // Thread-safe, for the UI thread: the results that roundFinished, queueReady and
+    // exportFinished announce, one per signal, oldest first.
+    std::optional<RoundSummary> takeRoundSummary() { return m_summaries.take(); }
+    std::optional<QueueSnapshot> takeQueueSnapshot() { return m_snapshots.take(); }
+    std::optional<ExportResult> takeExportResult() { return m_exports.take(); }
 
 private Q_SLOTS:
     // Runs the oldest job; queued once per job by post().
@@ -88,9 +101,12 @@ private Q_SLOTS:
 
 Q_SIGNALS:
     void busy(const QString &what); // "Training", "Rescoring", "Building queue"
-    void progress(int step, int total, double loss);
-    void roundFinished(); // takeRoundSummary() has one more
-    void queueReady();    // takeQueueSnapshot() has one more
+    // A long step's progress with its time left, e.g. "Scoring images: 4096 of 23000 images
+    // (17%), 40 s left"; value of maximum for a progress bar.
+    void progress(const QString &text, int value, int maximum);
+    void roundFinished();  // takeRoundSummary() has one more
+    void queueReady();     // takeQueueSnapshot() has one more
+    void exportFinished(); // takeExportResult() has one more
     void failed(const QString &message);
     void idle();
 
@@ -98,34 +114,40 @@ private:
     // One request from the UI thread.
     struct Job
     {
-        enum class Kind { Train, Queue, Rollback };
+        enum class Kind { Train, Queue, Rollback, Export };
         Kind kind = Kind::Queue;
         TrainRequest train;      // Kind::Train
         qint64 modelVersion = 0; // Kind::Rollback
-        QueueRequest queue;      // every kind ends with a queue
+        QString path;            // Kind::Export
+        QueueRequest queue;      // every kind but Export ends with a queue
     };
 
     void post(Job job);
     void finishRound(RoundSummary summary); // hands it over and emits roundFinished
     void train(const TrainRequest &request, const QueueRequest &queue);
+    void reportRoundProgress(const RoundProgress &progress);
     void buildQueue(const QueueRequest &queue);
     void rollback(qint64 modelVersion, const QueueRequest &queue);
+    void exportModel(const QString &path);
     void ensureOpen();
-    // Builds a queue with the current model, hands it over and emits queueReady (no busy/idle
-    // signals).
-    void emitQueue(const QueueRequest &queue, bool refreshImages);
+    // Builds a queue (with the live model, or from stored predictions while a round trains it),
+    // hands it over and emits queueReady (no busy/idle signals).
+    void emitQueue(const QueueRequest &queue, bool refreshImages, bool duringRound = false);
 
     const Project &m_project;
     std::atomic<bool> &m_cancel;
     std::unique_ptr<Database> m_db; // opened on the worker thread, used only there
     std::unique_ptr<ModelService> m_service;
-    std::unique_ptr<Classifier> m_classifier;
-    std::optional<qint64> m_version;
-    std::mutex m_mailboxMutex; // guards the requests and results below
-    std::deque<Job> m_jobs;    // asked for, not started yet, oldest first
-    std::optional<QueueRequest> m_pendingQueue; // asked for during a round
-    std::deque<RoundSummary> m_summaries;       // announced, not taken yet, oldest first
-    std::deque<QueueSnapshot> m_snapshots;      // likewise
+    LiveModel m_live; // the session's model: only this thread touches it
+    ProgressReport m_report;
+    std::optional<RoundProgress::Phase> m_reportPhase;
+    QElapsedTimer m_progressClock;
+    qint64 m_lastProgressMs = -1;
+    Mailbox<Job> m_jobs;                     // asked for, not started yet
+    Mailbox<QueueRequest> m_pendingQueue;    // asked for during a round (only the newest counts)
+    Mailbox<RoundSummary> m_summaries;       // announced, not taken yet
+    Mailbox<QueueSnapshot> m_snapshots;      // likewise
+    Mailbox<ExportResult> m_exports;         // likewise
 };
 
 } // namespace activelabel

@@ -38,6 +38,11 @@ struct Classifier::Impl
     std::vector<std::uint64_t> stageVersions;
     int cacheBoundary = 0; // leading stages frozen (unchanged) in the last round
     detail::FeatureCache cache;
+    std::size_t backboneImages = 0; // see FeatureCacheStats::backboneImages
+    // The persistent key of the frozen stages, computed once per (boundary, versions).
+    int keyBoundary = -1;
+    std::vector<std::uint64_t> keyVersions;
+    std::string key;
     torch::jit::Module optimized;
     bool hasOptimized = false;
     std::vector<std::uint64_t> optimizedVersions;
@@ -54,6 +59,10 @@ struct Classifier::Impl
     void resetVersions();
     void bumpStages(int from, int to);
     std::vector<std::uint64_t> versionsBelow(int boundary) const;
+    // A content hash of what the features at `boundary` depend on: the backbone's kind, the input
+    // spec, and every parameter and buffer of the stages below it. Same weights, same key, in any
+    // session or process: what the on-disk feature store is addressed by.
+    const std::string &persistentKey(int boundary);
 
     void initHead(int classCount, std::uint64_t headSeed);
 
@@ -69,8 +78,11 @@ struct Classifier::Impl
                                  bool useCache, int batchSize, std::vector<std::size_t> *failed,
                                  QStringList *reasons);
     // N x D features for all indices (eval mode), using the cache at cacheBoundary when allowed.
+    // `progress` after each batch; throws Cancelled when `cancel` is set between batches.
     torch::Tensor features(const ImageProvider &images, const std::vector<std::size_t> &indices, bool useCache,
-                           int batchSize, std::vector<std::size_t> *failed, QStringList *reasons);
+                           int batchSize, std::vector<std::size_t> *failed, QStringList *reasons,
+                           const std::function<void(std::size_t, std::size_t)> &progress = {},
+                           const std::atomic<bool> *cancel = nullptr);
     torch::Tensor logits(const torch::Tensor &features) const;
 
     // Eval-mode frozen + optimize_for_inference clone of the backbone (stage methods preserved),
