@@ -32,20 +32,16 @@ struct TrainingOptions
     int epochs = 30;    // upper bound; early stopping usually ends sooner
     // Upper bound for a warm-started round (the backbone trained before, mode not scratch; 0 =
     // epochs): continuing from the last version needs fewer epochs than a fresh start, which is
-    // what makes a round after every batch of labels affordable. On the simulate protocol (margin,
-    // 3 seeds, cosine schedule and label smoothing below, no step floor) 8 -> 16 -> 20 -> 24 warm
-    // epochs gave 85.3% -> 86.7% -> 87.2% -> 87.4% at 1,000 labels. With the floor below, 12 keeps
-    // 87.0% and puts every protocol round at the floor's 180 steps (15% more steps in all than 20
-    // warm epochs without a floor, most of them in the early rounds).
+    // what makes a round after every batch of labels affordable. 12: with the step floor below
+    // training the early rounds enough, 20 did no better on the simulate protocol, and the time
+    // saved pays for the floor's extra steps (docs/benchmarks.md).
     int warmEpochs = 12;
     int maxSteps = 0;   // > 0: exact number of steps instead of epochs x steps-per-epoch
     // Lower bound on a round's steps when the epochs decide (maxSteps = 0). A small label set
-    // gets few steps per epoch (2 at 100 labels), so epochs alone left the first rounds of a
-    // session under-trained, and an under-trained model's uncertainty picks poor batches. On the
-    // simulate protocol (3 seeds, 20 warm epochs) a floor of 200 steps took entropy's AUBC from
-    // 0.808 to 0.829 and random's from 0.815 to 0.822; 180 with 12 warm epochs and 2,000
-    // candidates: entropy 0.830, random 0.822, margin 0.839 (from 0.828). 0 = none; callers that
-    // ask for an explicit epoch count set 0, so that count holds.
+    // gets few steps per epoch (2 at 100 labels), so epochs alone leave the first rounds of a
+    // session under-trained, and an under-trained model's uncertainty picks poor batches. 180:
+    // shorter floors left entropy below random on the simulate protocol (docs/benchmarks.md).
+    // 0 = none; callers that ask for an explicit epoch count set 0, so that count holds.
     int minSteps = 180;
     int batchSize = 64;
     double learningRate = 1e-3; // Adam, head and freshly initialised layers
@@ -61,9 +57,9 @@ struct TrainingOptions
     int minLabelsForHeldOut = 20;  // below this, no held-out slice (T = 1, no early stopping)
     // Early stopping: stop after this many held-out evaluations without improvement (0 = off),
     // and/or end with the weights that scored best there. Both are off by default: selecting on a
-    // slice of ~150 images is too noisy — on 1,000 Fashion-MNIST labels, keeping the best-scoring
-    // weights gave 80.6% on the test split, the last weights 83.7% (tests/bench/
-    // bench_training_recipe); the slice still fits the temperature and reports accuracy and ECE.
+    // slice of ~150 images is noise, and the best-on-slice weights score below the last ones on
+    // the test split (tests/bench/bench_training_recipe); the slice still fits the temperature and
+    // reports accuracy and ECE.
     int patience = 0;
     bool keepBestOnHeldOut = false;
     int evalEverySteps = 0;        // 0 = once per epoch
@@ -121,7 +117,7 @@ using ProgressCallback = std::function<void(int step, int totalSteps, double los
 //   1. A backbone never trained (fresh built-in): full.
 //   2. A backbone trained in this project (on these same labels): full, warm-started, at most
 //      warmEpochs. Its features came from fewer labels than the round has now; freezing them
-//      locks in a weak representation (measured on the simulate protocol, see README).
+//      locks in a weak representation (docs/benchmarks.md, "What the defaults rest on").
 //   3. A pretrained/imported backbone: unfreeze the last k blocks, k the largest with
 //      L >= autoLabelsPerParameter x (head + last k blocks' parameters); k = 0 is frozen,
 //      k = all blocks is full, else finetune:k.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds ActiveLabel with a sanitizer and runs its tests (not part of run-tests.sh: see the README's
-# "Sanitizer builds" for timings).
+# Builds ActiveLabel with a sanitizer and runs its tests (not part of run-tests.sh: see
+# docs/testing.md, "Sanitizer builds", for timings).
 #   packaging/run-sanitizers.sh asan [ctest args]   ASan+UBSan build (build/asan), the whole suite
 #   packaging/run-sanitizers.sh tsan [ctest args]   TSan build (build/tsan), the threaded tests
 # Debian's Qt, OpenCV, OpenMP and LibTorch are not instrumented; reports that come from inside

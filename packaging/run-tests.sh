@@ -10,7 +10,7 @@ cd "$root/build/release"
 export QT_QPA_PLATFORM=offscreen
 ctest --output-on-failure --timeout 1500 "$@"
 # Then a short libFuzzer run over the parsers (about a minute; clang 14, ASan+UBSan). A longer
-# run: packaging/run-fuzzers.sh 1800 (see the README). ACTIVELABEL_SKIP_FUZZ=1 leaves it out.
+# run: packaging/run-fuzzers.sh 1800 (see docs/testing.md). ACTIVELABEL_SKIP_FUZZ=1 leaves it out.
 if [ "${ACTIVELABEL_SKIP_FUZZ:-0}" != 1 ]; then
   "$root/packaging/run-fuzzers.sh" "${ACTIVELABEL_FUZZ_SECONDS:-15}"
 fi

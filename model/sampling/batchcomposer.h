@@ -13,10 +13,9 @@ namespace activelabel {
 // fresh uniform subset each round still reaches the whole pool over rounds and, being uniform,
 // leaves audit draws taken from it uniform over the whole pool. A smaller subset costs less to
 // score (~0.07 s a round per 1,000 candidates for smallcnn on two cores) and, being a fresh random
-// draw, keeps top-k picks from piling onto one rare kind of image. On the simulate protocol (3
-// seeds) margin gave AUBC 0.8320 +- 0.0068 with 5,000 against 0.8280 +- 0.0052 with 10,000, and
-// entropy 0.811 with 2,000 against 0.810 with 5,000; 2,000 pays for part of the trainer's step
-// floor (TrainingOptions::minSteps) within the 90 s.
+// draw, keeps top-k picks from piling onto one rare kind of image. 2,000: larger subsets gave no
+// better label efficiency on the simulate protocol (docs/benchmarks.md), and the time saved pays
+// for the trainer's step floor (TrainingOptions::minSteps).
 constexpr std::size_t kDefaultCandidateLimit = 2000;
 constexpr double kDefaultAuditFraction = 0.1;
 

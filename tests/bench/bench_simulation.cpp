@@ -8,8 +8,9 @@
 // every core, as activelabel-cli.
 //   bench_simulation --merge OUT_DIR IN_DIR...
 // joins the rounds.csv/summary.csv of runs made in parallel (e.g. one process per group of
-// strategies) into one rounds.csv, summary.csv and plot. Both forms print the README table:
-// test accuracy at 200/500/1,000 labels (mean ± std over seeds), AUBC and wall time.
+// strategies) into one rounds.csv, summary.csv and plot. Both forms print the table of
+// docs/benchmarks.md: test accuracy at 200/500/1,000 labels (mean ± std over seeds), AUBC and wall
+// time.
 #include "app/runtimeenvironment.h"
 #include "app/simulation/simulation.h"
 #include "app/simulation/simulationreport.h"
@@ -51,7 +52,7 @@ double stdOf(const std::vector<double> &v)
     return v.empty() ? std::nan("") : std::sqrt(sq / double(v.size()));
 }
 
-// Markdown table rows as the README shows them.
+// Markdown table rows as docs/benchmarks.md shows them.
 void printTable(const std::vector<RoundRecord> &rounds, const std::map<Strategy, double> &wall)
 {
     std::printf("\n| Strategy | Acc. @200 | Acc. @500 | Acc. @1000 | AUBC | Wall time (all seeds) |\n"
