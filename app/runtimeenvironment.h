@@ -5,7 +5,7 @@ namespace activelabel {
 // Settings that LibTorch's libraries read from the environment once, when they are loaded, before
 // main() runs; so when any is unset this sets it and re-executes the program once. Call it first
 // thing in main(); it returns normally when nothing needs doing (or the re-exec is impossible).
-// A value the user set is always kept. Measured on a two-core machine (bench_model):
+// A value the user set is always kept. Why each (bench_model on two cores; docs/benchmarks.md):
 //  - OMP_WAIT_POLICY=PASSIVE: spinning OpenMP waits steal the CPU from the UI thread and from each
 //    other on a loaded machine (a training round measured 5x slower).
 //  - OPENBLAS_NUM_THREADS=1: torch already splits its work across its own OpenMP threads and calls
@@ -16,7 +16,7 @@ namespace activelabel {
 //    few-MB activation buffers every step; glibc's defaults give them back to the kernel and
 //    page-fault them in again each time. Blocks up to 32 MiB now come from the heap, which is
 //    trimmed only past 512 MiB spare.
-// Together: smallcnn training 634 -> ~1,070 images/s, inference ~5,500 -> ~7,000.
+// Together they make smallcnn training about 1.7x and inference about 1.3x faster.
 void ensureRuntimeEnvironment(char *argv[]);
 
 } // namespace activelabel

@@ -52,7 +52,7 @@ void Classifier::Impl::useChannelsLast()
     // first conv) already counts as channels_last-contiguous with its NCHW strides, is returned
     // unchanged, and then makes oneDNN run that layer in NCHW; its block's max-pool then took the
     // NCHW kernel (9x slower here) and format conversions followed in both passes. Explicit NHWC
-    // strides took smallcnn training from ~1,000 to ~1,350 images/s on 2 threads (bench_model).
+    // strides avoid all of that (docs/benchmarks.md has the training rate).
     for (const auto &p : backbone.module.named_parameters())
         if (p.value.dim() == 4)
             p.value.set_data(torch::empty_like(p.value, p.value.options(), torch::MemoryFormat::ChannelsLast)

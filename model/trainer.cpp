@@ -274,8 +274,8 @@ RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, 
             // Without the graph executor's optimised plan for the step, TorchScript code records
             // eager autograd's nodes instead of differentiable subgraphs with the JIT's own
             // gradient formulas (relu's backward as gt + type_as + mul instead of one fused
-            // kernel, dtype conversions per op): smallcnn training ~1,350 -> ~1,600 images/s on 2
-            // threads. Thread-local and scoped, so inference keeps its optimised plan.
+            // kernel, dtype conversions per op), a sixth slower for smallcnn training on 2 threads.
+            // Thread-local and scoped, so inference keeps its optimised plan.
             torch::jit::GraphOptimizerEnabledGuard eagerAutograd(false);
             loss = state.step(rows, planIndex.narrow(0, std::int64_t(offset), batch), options.augment,
                               options.horizontalFlip, rng);

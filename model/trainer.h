@@ -29,7 +29,7 @@ enum class WarmStart {
 struct TrainingOptions
 {
     TransferMode mode = TransferMode::automatic();
-    int epochs = 30;    // upper bound; early stopping usually ends sooner
+    int epochs = 30;    // upper bound for a fresh round (the step floor below can add steps)
     // Upper bound for a warm-started round (the backbone trained before, mode not scratch; 0 =
     // epochs): continuing from the last version needs fewer epochs than a fresh start, which is
     // what makes a round after every batch of labels affordable. 12: with the step floor below
