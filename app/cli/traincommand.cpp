@@ -3,6 +3,7 @@
 #include "app/modelservice.h"
 #include "app/progressreport.h"
 #include "model/trainer.h"
+#include "storage/settingsrepository.h"
 
 #include <optional>
 
@@ -62,6 +63,10 @@ public:
                           QStringLiteral("C")});
         parser.addOption({QStringLiteral("mean"), QStringLiteral("Per-channel mean for FILE.pt."), QStringLiteral("a,b,c")});
         parser.addOption({QStringLiteral("std"), QStringLiteral("Per-channel std for FILE.pt."), QStringLiteral("a,b,c")});
+        parser.addOption({QStringLiteral("feature-store-mb"),
+                          QStringLiteral("Disk budget of the project's frozen-backbone feature store in MiB (kept "
+                                         "as the project's setting; default 4096; 0 keeps features in memory only)."),
+                          QStringLiteral("N")});
     }
     int run(const QCommandLineParser &parser, Context &context) const override
     {
@@ -92,6 +97,10 @@ public:
             request.std = floatList(parser.value(QStringLiteral("std")), "std");
 
         auto project = context.openProject(args.at(0), Project::Mode::ReadWrite);
+        if (parser.isSet(QStringLiteral("feature-store-mb")))
+            SettingsRepository(project->database())
+                .setValue(QStringLiteral("feature_store_mb"),
+                          QString::number(Context::integerOption(parser, QStringLiteral("feature-store-mb"), 0, 4096)));
         ModelService service(*project, project->database());
         // One progress line a second on stderr, with the time left, per phase of the round.
         ProgressReport report;
