@@ -5,7 +5,7 @@
 #include "model/classifier.h"
 #include "model/detail/diskfeaturestore.h"
 #include "model/modelerror.h"
-#include "model/modelfixtures.h"
+#include "modelfixtures.h"
 #include "model/trainer.h"
 
 #include <QTemporaryDir>
