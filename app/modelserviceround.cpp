@@ -138,6 +138,11 @@ ModelService::RoundModel ModelService::chooseModel(LiveModel &live, const TrainR
         // rows by class id: class management never throws the model away.
         if (live.version)
             alignClasses(*live.classifier, *live.version);
+        const TransferMode last = live.classifier->lastMode();
+        if (request.mode.kind != TransferMode::Kind::Auto && live.version && !(request.mode == last))
+            *note = QStringLiteral("transfer mode %1 after %2: features at the new freeze boundary are computed "
+                                   "once for the images that need them (kept on disk when frozen stages allow)")
+                        .arg(request.mode.toString(), last.toString());
         round.before = live.classifier->snapshot();
         round.model = live.classifier.get();
         round.parent = live.version;
