@@ -149,6 +149,7 @@ public:
             if (m_armed && m_t.modelNs < 0) {
                 m_t.modelNs = now();
                 m_t.version = text.mid(7).section(QLatin1Char(' '), 0, 0).toLongLong();
+                m_stripAtModel = stripOrder();
             }
         });
         m_progress->installEventFilter(this);
@@ -166,9 +167,12 @@ public:
             m_t.lastStepNs = now();
             m_t.steps = m_progress->maximum();
         });
+        // The strip is rebuilt (reset, then its rows) on every advance and decoded image too;
+        // the new queue's rebuild is the first after the round that changes its order (or any
+        // after "Building queue…"), decided once its rows are in: at its paint, or when polled.
         connect(m_strip->model(), &QAbstractItemModel::modelReset, this, [this] {
-            if (m_armed && m_t.buildNs >= 0 && m_t.queueNs < 0)
-                m_t.queueNs = now();
+            if (m_armed && m_t.modelNs >= 0 && m_t.queueNs < 0 && m_pendingResetNs < 0)
+                m_pendingResetNs = now();
         });
         m_strip->viewport()->installEventFilter(this);
     }
@@ -177,6 +181,7 @@ public:
     void arm(int labels)
     {
         m_t = RoundTimes{};
+        m_pendingResetNs = -1;
         m_t.labels = labels;
         m_armed = true;
     }
@@ -184,7 +189,18 @@ public:
     // Waits for the refreshed queue to be painted; false when it did not come in time.
     bool waitShown(int timeoutMs)
     {
-        waitFor([this] { return m_t.queueNs >= 0; }, timeoutMs);
+        QElapsedTimer idleFor;
+        waitFor(
+            [&] {
+                decidePendingReset();
+                // Idle for long after the round without a new order: it will not come.
+                if (m_t.modelNs < 0 || m_session.workerState() != QLatin1String("Idle"))
+                    idleFor.invalidate();
+                else if (!idleFor.isValid())
+                    idleFor.start();
+                return m_t.queueNs >= 0 || (idleFor.isValid() && idleFor.elapsed() > 10000);
+            },
+            timeoutMs);
         if (m_t.queueNs < 0)
             return false;
         waitFor([this] { return m_t.shownNs >= 0; }, 2000); // else the reset's time stands
@@ -199,13 +215,31 @@ protected:
     {
         if (watched == m_progress && event->type() == QEvent::Show)
             workerStateStarted();
-        else if (event->type() == QEvent::Paint && m_armed && m_t.queueNs >= 0 && m_t.shownNs < 0)
-            m_t.shownNs = now();
+        else if (event->type() == QEvent::Paint && m_armed) {
+            decidePendingReset();
+            if (m_t.queueNs >= 0 && m_t.shownNs < 0)
+                m_t.shownNs = now();
+        }
         return false;
     }
 
 private:
     std::int64_t now() const { return m_session.nowNs(); }
+    QStringList stripOrder() const
+    {
+        QStringList ids;
+        for (int row = 0; row < m_strip->model()->rowCount(); ++row)
+            ids << m_strip->model()->index(row, 0).data().toString();
+        return ids;
+    }
+    void decidePendingReset()
+    {
+        if (m_pendingResetNs < 0 || m_t.queueNs >= 0)
+            return;
+        if (m_t.buildNs >= 0 || stripOrder() != m_stripAtModel)
+            m_t.queueNs = m_pendingResetNs;
+        m_pendingResetNs = -1;
+    }
     // The progress bar was shown or made indeterminate: the worker state label says what began.
     void workerStateStarted()
     {
@@ -224,6 +258,8 @@ private:
     QListView *m_strip = nullptr;
     bool m_armed = false;
     RoundTimes m_t;
+    QStringList m_stripAtModel;         // the strip's order when the round's model was announced
+    std::int64_t m_pendingResetNs = -1; // a strip rebuild not decided yet
     int m_models = 0;
 };
 
@@ -707,8 +743,11 @@ int main(int argc, char *argv[])
                        .arg(o.inputSize)
                        .arg(reference.value(QStringLiteral("forward_images_per_second")).toDouble(),
                             0, 'f', 0);
-        const FashionMnistProject project =
-            createFashionMnistProject(root.filePath(QStringLiteral("frozen-resnet18")), o.pool);
+        // The window's project (the CLI protocol makes its own).
+        FashionMnistProject project;
+        if (wants("frozen") || wants("simulate"))
+            project =
+                createFashionMnistProject(root.filePath(QStringLiteral("frozen-resnet18")), o.pool);
         double firstRound = -1;
         if (wants("frozen")) {
             std::printf("\nLabel -> refreshed queue: ResNet-18 (TorchScript, random weights), "
