@@ -154,13 +154,15 @@ public:
         });
         m_progress->installEventFilter(this);
         // A busy state sets an indeterminate range and value 0 (a change after training steps);
-        // a training step sets the range to the step count and the value to the step.
+        // progress sets the range to its total and the value to what is done: training steps
+        // ("Training: step…"), or images scored ("Scoring images…", where the worker says so).
         connect(m_progress, &QProgressBar::valueChanged, this, [this] {
             if (m_progress->maximum() == 0) {
                 workerStateStarted();
                 return;
             }
-            if (!m_armed || m_t.modelNs >= 0)
+            if (!m_armed || m_t.modelNs >= 0 ||
+                !m_session.workerState().startsWith(QLatin1String("Training")))
                 return;
             if (m_t.firstStepNs < 0)
                 m_t.firstStepNs = now();

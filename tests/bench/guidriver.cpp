@@ -174,7 +174,8 @@ QString GuiSession::workerState() const
 bool GuiSession::workerBusy() const
 {
     const QString s = workerState();
-    return s.startsWith(QStringLiteral("Training")) || s.startsWith(QStringLiteral("Rescoring"));
+    return s.startsWith(QStringLiteral("Training")) || s.startsWith(QStringLiteral("Rescoring")) ||
+           s.startsWith(QStringLiteral("Scoring"));
 }
 
 std::optional<KeySample> GuiSession::labelOnce(int pauseMs, int timeoutMs)

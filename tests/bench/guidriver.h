@@ -90,7 +90,7 @@ public:
     ImageView *imageView() const { return m_imageView; }
     // The status bar's worker state ("Idle", "Training…", "Building queue…", "Training: step…").
     QString workerState() const;
-    // Training or rescoring (a queue rebuild alone does not count).
+    // Training or scoring images in a round (a queue rebuild alone does not count).
     bool workerBusy() const;
     // Monotonic nanoseconds since this session was made; every time stamp here is on it.
     std::int64_t nowNs() const { return m_clock.nsecsElapsed(); }
