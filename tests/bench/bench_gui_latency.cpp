@@ -7,8 +7,8 @@
 // frame at 60 Hz). Not a test: it never asserts on time.
 //
 //   cmake --build build/release --target bench_gui_latency
-//   QT_QPA_PLATFORM=offscreen OMP_WAIT_POLICY=PASSIVE \
-//       build/release/tests/bench/bench_gui_latency [POOL] [LABELS] [PAUSE_MS]
+//   export QT_QPA_PLATFORM=offscreen OMP_WAIT_POLICY=PASSIVE
+//   build/release/tests/bench/bench_gui_latency [POOL] [LABELS] [PAUSE_MS]
 #include "guidriver.h"
 
 #include "ui/mainwindow.h"
