@@ -37,6 +37,11 @@ struct Classifier::Impl
     // inference module are only valid for the versions they were built from.
     std::vector<std::uint64_t> stageVersions;
     int cacheBoundary = 0; // leading stages frozen (unchanged) in the last round
+    // The checkpoint file that holds the backbone's weights as they are now (its stage versions
+    // still equal these): a later checkpoint of the same backbone refers to that file instead of
+    // writing the same weights again. Updated by save() and load().
+    mutable QString savedBackboneFile;
+    mutable std::vector<std::uint64_t> savedBackboneVersions;
     detail::FeatureCache cache;
     std::size_t backboneImages = 0; // see FeatureCacheStats::backboneImages
     // The persistent key of the frozen stages, computed once per (boundary, versions).

@@ -48,11 +48,13 @@ public:
 
     RoundSummary train(const TrainRequest &request)
     {
-        QSignalSpy finished(worker, &TrainingWorker::roundFinished);
+        QSignalSpy failed(worker, &TrainingWorker::failed);
         QSignalSpy idle(worker, &TrainingWorker::idle);
         worker->requestTraining(request, QueueRequest{});
         if (!idle.wait(240000))
             return {};
+        for (const QList<QVariant> &message : failed)
+            qWarning() << "worker:" << message.value(0).toString();
         const auto summary = worker->takeRoundSummary();
         return summary ? *summary : RoundSummary{};
     }

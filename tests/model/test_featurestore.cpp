@@ -8,6 +8,7 @@
 #include "modelfixtures.h"
 #include "model/trainer.h"
 
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -179,6 +180,59 @@ private Q_SLOTS:
         other->setFeatureStore(features, 64 << 20);
         Trainer::train(*other, images, labels, options);
         QCOMPARE(other->featureCacheStats().diskHits, std::size_t(0));
+    }
+
+    void aFrozenRoundsCheckpointSharesTheBackbone()
+    {
+        QTemporaryDir dir;
+        const testing::Dataset data = testing::loadFashionMnist("train", 200);
+        auto classifier = Classifier::create(ModelSpec::defaultsFor(QStringLiteral("smallcnn")),
+                                             {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, 4);
+        std::vector<LabelledSample> labels;
+        for (std::size_t i = 0; i < 100; ++i)
+            labels.push_back({i, data.labels[i]});
+        TrainingOptions frozen;
+        frozen.mode = TransferMode::parse(QStringLiteral("frozen")).value();
+        frozen.setExactEpochs(1);
+        Trainer::train(*classifier, data.provider, labels, frozen);
+        const QString first = dir.filePath(QStringLiteral("a.ckpt")), second = dir.filePath(QStringLiteral("b.ckpt"));
+        classifier->save(first);
+        Trainer::train(*classifier, data.provider, labels, frozen); // the head changes, the backbone not
+        classifier->save(second);
+        QVERIFY2(QFileInfo(second).size() * 4 < QFileInfo(first).size(),
+                 qPrintable(QStringLiteral("%1 vs %2 bytes").arg(QFileInfo(second).size()).arg(QFileInfo(first).size())));
+        PredictOptions options;
+        options.embeddings = false;
+        options.logits = true;
+        const Prediction live = classifier->predict(data.provider, allOf(data.provider), options);
+        auto reloaded = Classifier::load(second);
+        const auto liveState = classifier->tensorState(), reloadedState = reloaded->tensorState();
+        QCOMPARE(reloadedState.size(), liveState.size());
+        for (const auto &[name, state] : liveState)
+            QVERIFY2(reloadedState.at(name).bytes == state.bytes, qPrintable(name));
+        QCOMPARE(reloaded->temperature(), classifier->temperature());
+        // Features computed afresh in other batches than the live cache's: equal up to rounding.
+        const Prediction again = reloaded->predict(data.provider, allOf(data.provider), options);
+        QCOMPARE(again.logits.data.size(), live.logits.data.size());
+        for (std::size_t i = 0; i < live.logits.data.size(); ++i)
+            QVERIFY(std::abs(again.logits.data[i] - live.logits.data[i]) < 1e-3f);
+
+        // A round that trains the backbone writes it whole again.
+        TrainingOptions full = frozen;
+        full.mode = TransferMode::parse(QStringLiteral("full")).value();
+        Trainer::train(*classifier, data.provider, labels, full);
+        const QString third = dir.filePath(QStringLiteral("c.ckpt"));
+        classifier->save(third);
+        QVERIFY(QFileInfo(third).size() * 4 > QFileInfo(first).size());
+
+        QVERIFY(QFile::remove(first));
+        try {
+            Classifier::load(second);
+            QFAIL("a checkpoint whose backbone file is gone must be refused");
+        } catch (const ModelError &e) {
+            QVERIFY2(e.message().contains(QStringLiteral("missing")), qPrintable(e.message()));
+        }
+        QVERIFY(Classifier::load(third));
     }
 
     void cancelStopsAPredictionAndKeepsWhatItComputed()
