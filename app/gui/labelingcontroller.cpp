@@ -86,9 +86,8 @@ LabelingController::~LabelingController()
     m_decoders.clear();
     m_decoders.waitForDone();
     // waitForDone's synchronisation is inside Qt, which ThreadSanitizer cannot see; the decoder's
-    // last access to this object is under m_decodeMutex (decodeNext), so taking it here orders
-    // that before the members go.
-    std::lock_guard lock(m_decodeMutex);
+    // last access to this object is inside a mailbox's lock (decodeNext), so taking both here
+    // orders that before the members go.
     m_decodeJobs.clear();
     m_decodedReady.clear();
 }
@@ -315,45 +314,28 @@ void LabelingController::decodeAsync(qint64 imageId)
         m_files.emplace(imageId, file);
     }
     m_decoding.insert(imageId);
-    {
-        std::lock_guard lock(m_decodeMutex);
-        m_decodeJobs.emplace_back(imageId, std::move(file));
-    }
-    // One runnable per image, each decoding the oldest job. The file and the decoded image cross
-    // threads under m_decodeMutex, not as captures of the runnable or of a queued functor: those
-    // are written in one thread and read in the other, ordered only by locks inside Qt (the pool's
-    // queue, the event queue) that ThreadSanitizer cannot see; a std::mutex it does see.
+    // One runnable per image, each decoding the oldest job: the file crosses in a mailbox, not as
+    // a capture of the runnable (app/mailbox.h says why).
+    m_decodeJobs.post({imageId, std::move(file)});
     m_decoders.start([this] { decodeNext(); });
 }
 
 void LabelingController::decodeNext()
 {
-    std::pair<qint64, std::filesystem::path> job;
-    {
-        std::lock_guard lock(m_decodeMutex);
-        if (m_decodeJobs.empty())
-            return;
-        job = std::move(m_decodeJobs.front());
-        m_decodeJobs.pop_front();
-    }
-    QImage image = decodeForDisplay(job.second);
-    // The call is queued under the lock too: the decoder's last touch of this object is then
-    // inside it, and the destructor takes the lock after waiting for the decoder. By name: the
-    // member-pointer form would allocate a slot object here for the UI thread to read. A call
-    // still queued when the controller is destroyed is discarded with it.
-    std::lock_guard lock(m_decodeMutex);
-    m_decodedReady.emplace_back(job.first, std::move(image));
-    QMetaObject::invokeMethod(this, "takeDecoded", Qt::QueuedConnection);
+    const auto job = m_decodeJobs.take();
+    if (!job)
+        return;
+    QImage image = decodeForDisplay(job->second);
+    // By name: the member-pointer form would allocate a slot object here for the UI thread to
+    // read. A call still queued when the controller is destroyed is discarded with it.
+    m_decodedReady.post({job->first, std::move(image)}, [this] {
+        QMetaObject::invokeMethod(this, "takeDecoded", Qt::QueuedConnection);
+    });
 }
 
 void LabelingController::takeDecoded()
 {
-    std::vector<std::pair<qint64, QImage>> ready;
-    {
-        std::lock_guard lock(m_decodeMutex);
-        ready.swap(m_decodedReady);
-    }
-    for (const auto &[imageId, image] : ready)
+    for (const auto &[imageId, image] : m_decodedReady.takeAll())
         imageDecoded(imageId, image);
 }
 

@@ -2,6 +2,7 @@
 
 #include "app/gui/labelwriter.h"
 #include "app/gui/trainingworker.h"
+#include "app/mailbox.h"
 #include "storage/classrepository.h"
 #include "ui/trainingpanel.h"
 
@@ -16,7 +17,6 @@
 #include <atomic>
 #include <deque>
 #include <filesystem>
-#include <mutex>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -70,7 +70,7 @@ Q_SIGNALS:
     void error(const QString &title, const QString &text);
 
 private Q_SLOTS:
-    // Hands what the decoder has finished to imageDecoded; queued by decodeNext.
+    // Hands what the decoder has finished to imageDecoded; m_decodedReady's wake-up.
     void takeDecoded();
 
 private:
@@ -117,10 +117,8 @@ private:
     qint64 m_labelsThisSession = 0;
 
     QThreadPool m_decoders;
-    // The decoder's work and results, both guarded by m_decodeMutex (see decodeAsync).
-    std::mutex m_decodeMutex;
-    std::deque<std::pair<qint64, std::filesystem::path>> m_decodeJobs; // oldest first
-    std::vector<std::pair<qint64, QImage>> m_decodedReady;
+    Mailbox<std::pair<qint64, std::filesystem::path>> m_decodeJobs; // to decode, oldest first
+    Mailbox<std::pair<qint64, QImage>> m_decodedReady;              // decoded, not yet taken
     QHash<qint64, QImage> m_decoded; // prefetched full images by id (bounded by prefetch depth)
     QSet<qint64> m_decoding;
     std::unordered_map<qint64, std::filesystem::path> m_files; // queue images' files, from the worker

@@ -15,8 +15,7 @@ LabelWriter::LabelWriter(const Project &project) : m_project(project) {}
 
 LabelWriter::~LabelWriter()
 {
-    // See ~TrainingWorker: orders the UI thread's last post() before the jobs left go.
-    std::lock_guard lock(m_jobsMutex);
+    // Takes the mailbox's lock: orders the UI thread's last post() before the jobs left go.
     m_jobs.clear();
 }
 
@@ -40,23 +39,15 @@ void LabelWriter::submitFlag(qint64 imageId, const QString &flag)
 
 void LabelWriter::post(std::function<void()> job)
 {
-    // Queued under the lock, like the job, and by name (see TrainingWorker::post).
-    std::lock_guard lock(m_jobsMutex);
-    m_jobs.push_back(std::move(job));
-    QMetaObject::invokeMethod(this, "runNextJob", Qt::QueuedConnection);
+    // By name: the member-pointer form would allocate a slot object here for the writer to read.
+    m_jobs.post(std::move(job),
+                [this] { QMetaObject::invokeMethod(this, "runNextJob", Qt::QueuedConnection); });
 }
 
 void LabelWriter::runNextJob()
 {
-    std::function<void()> job;
-    {
-        std::lock_guard lock(m_jobsMutex);
-        if (m_jobs.empty())
-            return;
-        job = std::move(m_jobs.front());
-        m_jobs.pop_front();
-    }
-    job();
+    if (const auto job = m_jobs.take())
+        (*job)();
 }
 
 Database &LabelWriter::db()

@@ -1,15 +1,14 @@
 #pragma once
 
+#include "app/mailbox.h"
 #include "app/queuebuilder.h"
 
 #include <QMetaType>
 #include <QObject>
 #include <QString>
 
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 namespace activelabel {
@@ -39,11 +38,8 @@ public:
     explicit LabelWriter(const Project &project);
     ~LabelWriter() override;
 
-    // Thread-safe, from the UI thread: each queues one job for the writer thread, and jobs run in
-    // the order queued. A job waits in m_jobs under m_jobsMutex and the writer is woken by a queued
-    // call without arguments, not handed its data as queued arguments: Qt would copy those in one
-    // thread for the other to read, ordered only by its event queue's lock, which ThreadSanitizer
-    // cannot see in an uninstrumented Qt; a std::mutex it does see.
+    // Thread-safe, from the UI thread: each queues one job for the writer thread (through a
+    // Mailbox, app/mailbox.h), and jobs run in the order queued.
     void submit(const LabelOperation &operation);
     // Records why an image was shown (strategy, score, model version, audit draw).
     // modelVersion and predictedClassId < 0: no model yet.
@@ -58,7 +54,7 @@ Q_SIGNALS:
     void flagFailed(qint64 imageId, const QString &reason);
 
 private Q_SLOTS:
-    // Runs the oldest job; queued once per job by post().
+    // Runs the oldest job; the mailbox's wake-up, once per job.
     void runNextJob();
 
 private:
@@ -71,8 +67,7 @@ private:
 
     const Project &m_project;
     std::unique_ptr<Database> m_db;
-    std::mutex m_jobsMutex;
-    std::deque<std::function<void()>> m_jobs; // submitted, not run yet, oldest first
+    Mailbox<std::function<void()>> m_jobs; // submitted, not run yet
 };
 
 } // namespace activelabel
