@@ -56,6 +56,7 @@ public:
     // "Saved", "Saving…" or a failure, for the label just given to image `imageId`.
     void showSaveState(qint64 imageId, const QString &className, const QString &state, bool failed);
     qint64 currentImageId() const { return m_current.imageId; }
+    const QImage &currentImage() const { return m_current.image; }
 
     // (key, action) pairs of every shortcut, for the cheat sheet.
     static QList<QPair<QString, QString>> keyBindings();

@@ -10,6 +10,10 @@ namespace activelabel {
 
 namespace {
 constexpr int kPrefetchDepth = 8;
+// Shown images kept decoded for Backspace: what the decoded-image bound leaves after the current
+// image and the prefetched ones.
+constexpr int kRecentDecoded = LabelingController::kMaxDecodedImages - 1 - kPrefetchDepth;
+static_assert(kRecentDecoded > 0);
 constexpr int kStripLength = kPrefetchDepth; // every strip image is one already decoded
 constexpr int kStripThumbnail = 64;
 constexpr std::size_t kQueueLength = 200;
@@ -64,6 +68,8 @@ LabelingController::LabelingController(Project &project, LabelingView *view, QOb
 
     // Decoding full-size images for the view: one thread is plenty for a few images ahead.
     m_decoders.setMaxThreadCount(1);
+    // Each step holds little, but a session of thousands of labels would keep them all.
+    m_undo.setUndoLimit(kHistoryLength);
 
     connect(view, &LabelingView::labelRequested, this, [this](int position) { label(position); });
     connect(view, &LabelingView::acceptPredictionRequested, this, &LabelingController::acceptPrediction);
@@ -206,8 +212,6 @@ void LabelingController::onQueueReady(const QueueSnapshot &snapshot)
     m_strategyShown = snapshot.strategy;
     m_remaining = snapshot.remaining;
     m_queue.clear();
-    for (const auto &[id, file] : snapshot.files)
-        m_files[id] = file;
     // A queue asked for earlier may hold images labelled or skipped since: leave those out.
     QSet<qint64> shown;
     for (const QueueEntry &entry : m_history)
@@ -217,6 +221,13 @@ void LabelingController::onQueueReady(const QueueSnapshot &snapshot)
     for (const QueueEntry &entry : snapshot.entries)
         if (!shown.contains(entry.imageId))
             m_queue.push_back(entry);
+    // The files of the new queue, plus those of images shown before it; the rest go, or the map
+    // would grow with every queue of a long session.
+    std::unordered_map<qint64, std::filesystem::path> files = snapshot.files;
+    for (const qint64 id : shown)
+        if (const auto known = m_files.find(id); known != m_files.end())
+            files.insert(*known);
+    m_files.swap(files);
     if (!m_current)
         advance();
     else
@@ -281,7 +292,13 @@ void LabelingController::prefetch()
         if (!m_decoded.contains(entry.imageId))
             decodeAsync(entry.imageId);
     }
-    // Keep memory bounded: drop decoded images that are neither current nor coming up soon.
+    dropStaleDecoded();
+}
+
+void LabelingController::dropStaleDecoded()
+{
+    // Kept: the current image, the next kPrefetchDepth and the kRecentDecoded last shown. An
+    // image further back is decoded again if Backspace reaches it.
     QSet<qint64> keep;
     if (m_current)
         keep.insert(m_current->imageId);
@@ -291,10 +308,18 @@ void LabelingController::prefetch()
             break;
         keep.insert(entry.imageId);
     }
-    for (const QueueEntry &entry : m_history)
-        keep.insert(entry.imageId);
+    n = 0;
+    for (auto it = m_history.rbegin(); it != m_history.rend() && n < kRecentDecoded; ++it, ++n)
+        keep.insert(it->imageId);
     for (auto it = m_decoded.begin(); it != m_decoded.end();)
         it = keep.contains(it.key()) ? std::next(it) : m_decoded.erase(it);
+}
+
+void LabelingController::remember(const QueueEntry &shown)
+{
+    m_history.push_back(shown);
+    if (m_history.size() > std::size_t(kHistoryLength))
+        m_history.pop_front();
 }
 
 void LabelingController::decodeAsync(qint64 imageId)
@@ -346,6 +371,7 @@ void LabelingController::imageDecoded(qint64 imageId, const QImage &image)
     if (m_current && m_current->imageId == imageId)
         showCurrent();
     updateStrip();
+    dropStaleDecoded(); // e.g. an image the annotator has gone past (or back from) meanwhile
 }
 
 void LabelingController::updateStrip()
@@ -406,7 +432,7 @@ void LabelingController::label(int classPosition, const QString &source)
     const QueueEntry labelled = *m_current;
     m_undo.push(new LabelCommand(this, labelled.imageId, m_classes[std::size_t(classPosition)].id, source,
                                  m_classes[std::size_t(classPosition)].name));
-    m_history.push_back(labelled);
+    remember(labelled);
     ++m_labelsSinceRound;
     ++m_labelsThisSession;
     advance();
@@ -437,7 +463,7 @@ void LabelingController::skip()
 {
     if (!m_current)
         return;
-    m_history.push_back(*m_current);
+    remember(*m_current);
     advance();
 }
 
@@ -469,6 +495,7 @@ void LabelingController::previous()
     m_history.pop_back();
     showCurrent();
     updateStrip();
+    dropStaleDecoded();
 }
 
 void LabelingController::onSaved(qint64 ticket, qint64 imageId)

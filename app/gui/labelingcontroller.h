@@ -17,6 +17,7 @@
 #include <atomic>
 #include <deque>
 #include <filesystem>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -37,7 +38,14 @@ public:
     LabelingController(Project &project, LabelingView *view, QObject *parent = nullptr);
     ~LabelingController() override;
 
+    // Full-size images kept decoded: the current one, the prefetched ones ahead and the most
+    // recently shown (Backspace re-decodes older ones). What bounds memory in a long session.
+    static constexpr int kMaxDecodedImages = 32;
+    // Images Backspace goes back to (and undo reaches as far): generous, yet bounded.
+    static constexpr int kHistoryLength = 2000;
+
     QUndoStack *undoStack() { return &m_undo; }
+    int decodedImageCount() const { return int(m_decoded.size()); }
     const std::vector<ClassInfo> &classes() const { return m_classes; }
     bool isWorkerBusy() const { return m_workerBusy; }
     qint64 labelsThisSession() const { return m_labelsThisSession; }
@@ -81,6 +89,8 @@ private:
     void advance();
     void showCurrent();
     void prefetch();
+    void dropStaleDecoded();
+    void remember(const QueueEntry &shown);
     void decodeAsync(qint64 imageId);
     void decodeNext(); // on the decoder thread
     void imageDecoded(qint64 imageId, const QImage &image);
@@ -106,7 +116,7 @@ private:
 
     std::deque<QueueEntry> m_queue;
     std::optional<QueueEntry> m_current;
-    std::vector<QueueEntry> m_history; // images shown before the current one (Backspace)
+    std::deque<QueueEntry> m_history; // shown before the current one (Backspace), oldest first
     std::optional<qint64> m_modelVersion;
     QString m_strategyShown;
     qint64 m_remaining = 0;
@@ -119,9 +129,10 @@ private:
     QThreadPool m_decoders;
     Mailbox<std::pair<qint64, std::filesystem::path>> m_decodeJobs; // to decode, oldest first
     Mailbox<std::pair<qint64, QImage>> m_decodedReady;              // decoded, not yet taken
-    QHash<qint64, QImage> m_decoded; // prefetched full images by id (bounded by prefetch depth)
+    QHash<qint64, QImage> m_decoded; // full images by id, at most kMaxDecodedImages
     QSet<qint64> m_decoding;
-    std::unordered_map<qint64, std::filesystem::path> m_files; // queue images' files, from the worker
+    // Files of the images that may be shown (queue, current, history), from the worker.
+    std::unordered_map<qint64, std::filesystem::path> m_files;
     QStandardItemModel m_strip;
 };
 
