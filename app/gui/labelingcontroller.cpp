@@ -29,6 +29,10 @@ LabelingController::LabelingController(Project &project, LabelingView *view, QOb
     connect(&m_writerThread, &QThread::finished, m_writer, &QObject::deleteLater);
     connect(m_writer, &LabelWriter::saved, this, &LabelingController::onSaved);
     connect(m_writer, &LabelWriter::failed, this, &LabelingController::onFailed);
+    connect(m_writer, &LabelWriter::unlabelledCounted, this, [this](qint64 unlabelled) {
+        m_unlabelled = unlabelled;
+        m_view->showRemaining(int(unlabelled));
+    });
     connect(m_writer, &LabelWriter::flagFailed, this, [this](qint64 imageId, const QString &reason) {
         Q_EMIT error(tr("Flag not saved"), tr("Image #%1 could not be flagged: %2").arg(imageId).arg(reason));
     });
@@ -101,6 +105,7 @@ LabelingController::~LabelingController()
 void LabelingController::start()
 {
     reloadClasses();
+    m_writer->submitCount();
     refreshQueue();
 }
 
@@ -211,6 +216,7 @@ void LabelingController::onQueueReady(const QueueSnapshot &snapshot)
     m_modelVersion = snapshot.modelVersion;
     m_strategyShown = snapshot.strategy;
     m_remaining = snapshot.remaining;
+    m_writer->submitCount(); // images may have been imported since the last count
     m_queue.clear();
     // A queue asked for earlier may hold images labelled or skipped since: leave those out.
     QSet<qint64> shown;
@@ -263,7 +269,7 @@ void LabelingController::showCurrent()
         return;
     CurrentItem item;
     item.imageId = m_current->imageId;
-    item.remaining = int(m_remaining);
+    item.remaining = int(m_unlabelled.value_or(m_remaining));
     item.strategy = m_strategyShown;
     item.score = m_current->score;
     if (m_current->predictedClass >= 0 && std::size_t(m_current->predictedClass) < m_classes.size()) {

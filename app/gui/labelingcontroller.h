@@ -119,7 +119,8 @@ private:
     std::deque<QueueEntry> m_history; // shown before the current one (Backspace), oldest first
     std::optional<qint64> m_modelVersion;
     QString m_strategyShown;
-    qint64 m_remaining = 0;
+    qint64 m_remaining = 0;             // unlabelled and not shown yet, when the queue was built
+    std::optional<qint64> m_unlabelled; // the writer's latest count: what the view shows
     QUndoStack m_undo;
     qint64 m_nextTicket = 1;
     QHash<qint64, QString> m_pendingClass; // ticket -> class name being saved

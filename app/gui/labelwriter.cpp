@@ -1,6 +1,7 @@
 #include "app/gui/labelwriter.h"
 
 #include "storage/imageflagrepository.h"
+#include "storage/imagerepository.h"
 #include "storage/labelrepository.h"
 #include "storage/project.h"
 #include "storage/queryrepository.h"
@@ -37,6 +38,11 @@ void LabelWriter::submitFlag(qint64 imageId, const QString &flag)
     post([this, imageId, flag] { this->flag(imageId, flag); });
 }
 
+void LabelWriter::submitCount()
+{
+    post([this] { m_countOwed = true; });
+}
+
 void LabelWriter::post(std::function<void()> job)
 {
     // By name: the member-pointer form would allocate a slot object here for the writer to read.
@@ -48,6 +54,21 @@ void LabelWriter::runNextJob()
 {
     if (const auto job = m_jobs.take())
         (*job)();
+    // Counted when nothing else waits: a burst of labels costs one count, and each count comes
+    // after every change before it, so the last one the UI receives is the current number.
+    if (m_countOwed && m_jobs.size() == 0) {
+        m_countOwed = false;
+        countUnlabelled();
+    }
+}
+
+void LabelWriter::countUnlabelled()
+{
+    try {
+        Q_EMIT unlabelledCounted(ImageRepository(db()).counts().unlabelledPool);
+    } catch (const std::exception &) {
+        // A count is only shown; a storage problem surfaces with the next label's COMMIT.
+    }
 }
 
 Database &LabelWriter::db()
@@ -75,6 +96,7 @@ void LabelWriter::apply(const LabelOperation &operation)
                 throw std::runtime_error("nothing to undo for this image");
             break;
         }
+        m_countOwed = true;
         Q_EMIT saved(operation.ticket, operation.imageId);
     } catch (const std::exception &e) {
         Q_EMIT failed(operation.ticket, operation.imageId, QString::fromUtf8(e.what()));

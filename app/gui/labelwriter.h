@@ -47,11 +47,16 @@ public:
                      qint64 predictedClassId);
     // "unsure" (kept for review) or "bad" (excluded from the pool).
     void submitFlag(qint64 imageId, const QString &flag);
+    // Asks for `unlabelledCounted`, e.g. when images were imported meanwhile.
+    void submitCount();
 
 Q_SIGNALS:
     void saved(qint64 ticket, qint64 imageId);
     void failed(qint64 ticket, qint64 imageId, const QString &reason);
     void flagFailed(qint64 imageId, const QString &reason);
+    // Unlabelled pool images (as `status` counts them), counted after the labels written so far
+    // were committed: once a burst of label changes is written, and when asked.
+    void unlabelledCounted(qint64 unlabelled);
 
 private Q_SLOTS:
     // Runs the oldest job; the mailbox's wake-up, once per job.
@@ -63,11 +68,13 @@ private:
     void recordQuery(qint64 imageId, const QString &strategy, double score, qint64 modelVersion, bool audit,
                      qint64 predictedClassId);
     void flag(qint64 imageId, const QString &flag);
+    void countUnlabelled();
     Database &db();
 
     const Project &m_project;
     std::unique_ptr<Database> m_db;
     Mailbox<std::function<void()>> m_jobs; // submitted, not run yet
+    bool m_countOwed = false;              // writer thread only
 };
 
 } // namespace activelabel

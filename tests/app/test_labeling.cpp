@@ -221,6 +221,26 @@ private Q_SLOTS:
         }
     }
 
+    // "N unlabelled" counts down as labels are saved and back up on undo, without waiting for a
+    // new queue (60 images: the first queue lasts well beyond these labels).
+    void unlabelledCountFollowsSavedLabels()
+    {
+        const QString dir = m_root.path() + QStringLiteral("/count");
+        createProject(dir, 30);
+        LabelingSession session(dir);
+        auto *remaining = session.view.findChild<QLabel *>(QStringLiteral("remainingLabel"));
+        QVERIFY(remaining);
+        QTRY_VERIFY_WITH_TIMEOUT(session.view.currentImageId() != 0, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(remaining->text(), QStringLiteral("60 unlabelled"), 10000);
+        for (int i = 0; i < 3; ++i)
+            session.controller.label(0);
+        QTRY_COMPARE_WITH_TIMEOUT(remaining->text(), QStringLiteral("57 unlabelled"), 10000);
+        QCOMPARE(labelCount(dir), 3);
+        session.controller.undoStack()->undo();
+        QTRY_COMPARE_WITH_TIMEOUT(remaining->text(), QStringLiteral("58 unlabelled"), 10000);
+        QCOMPARE(labelCount(dir), 2);
+    }
+
     void secondWindowOpensReadOnly()
     {
         // The first window's project is closed; hold the lock from here and open in the GUI.
