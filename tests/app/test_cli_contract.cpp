@@ -229,7 +229,13 @@ private Q_SLOTS:
             runCli({QStringLiteral("import-fashion-mnist"), project, QStringLiteral("--limit"),
                     QStringLiteral("200"), QStringLiteral("--seed"), QStringLiteral("3")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        // The dataset's labels are ground truth, kept apart: the import must not call them labelled
+        // when `status` then says 0 labelled.
+        QVERIFY2(r.out.contains(QStringLiteral("10200 with ground truth (kept apart from labels)")),
+                 qPrintable(r.out));
+        QVERIFY2(!r.out.contains(QStringLiteral("labelled")), qPrintable(r.out));
         QJsonObject s = statusJson(project);
+        QCOMPARE(s.value(QStringLiteral("labelled")).toInt(), 0);
         QCOMPARE(s.value(QStringLiteral("images_total")).toInt(), 10200);
         QCOMPARE(s.value(QStringLiteral("test")).toInt(), 10000);
         QCOMPARE(s.value(QStringLiteral("unlabelled")).toInt(), 200);
