@@ -3,6 +3,7 @@
 #include "storage/project.h"
 #include "support/cli.h"
 #include "support/imagecorpus.h"
+#include "support/storage/projectholder.h"
 #include "support/tempproject.h"
 
 #include <QJsonArray>
@@ -33,30 +34,6 @@ QJsonObject statusJson(const QString &project)
 {
     const CliResult r = runCli({QStringLiteral("status"), project, QStringLiteral("--json")});
     return QJsonDocument::fromJson(r.out.toUtf8()).object();
-}
-
-pid_t holdProject(const std::string &dir)
-{
-    int fds[2];
-    if (::pipe(fds) != 0)
-        return -1;
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::close(fds[0]);
-        try {
-            auto project = Project::open(dir, Project::Mode::ReadWrite);
-            (void)!::write(fds[1], "r", 1);
-            for (;;)
-                ::pause();
-        } catch (...) {
-        }
-        ::_exit(1);
-    }
-    ::close(fds[1]);
-    char c = 0;
-    const bool ok = pid > 0 && ::read(fds[0], &c, 1) == 1;
-    ::close(fds[0]);
-    return ok ? pid : -1;
 }
 
 } // namespace
