@@ -43,6 +43,11 @@ void LabelWriter::submitCount()
     post([this] { m_countOwed = true; });
 }
 
+void LabelWriter::lastHandOver()
+{
+    m_jobs.post([] {}); // nothing to run: the lock is the point (no wake-up needed)
+}
+
 void LabelWriter::post(std::function<void()> job)
 {
     // By name: the member-pointer form would allocate a slot object here for the writer to read.

@@ -49,6 +49,11 @@ public:
     void submitFlag(qint64 imageId, const QString &flag);
     // Asks for `unlabelledCounted`, e.g. when images were imported meanwhile.
     void submitCount();
+    // Last, from the UI thread, before the writer thread is stopped. The writer is deleted on its
+    // own thread, and with it the slot objects of its connections, which the UI thread has been
+    // calling; only Qt's event queue, which ThreadSanitizer cannot see, orders those calls before
+    // the deletion. A last hand-over through the mailbox, whose lock ~LabelWriter takes, does.
+    void lastHandOver();
 
 Q_SIGNALS:
     void saved(qint64 ticket, qint64 imageId);
