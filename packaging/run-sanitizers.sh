@@ -32,11 +32,12 @@ case "$kind" in
     cmake --build build/tsan -j "$jobs"
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1$(optional tsan)"
     cd build/tsan
-    # The tests that run our worker threads: the GUI's label writer, training worker, thumbnail
-    # loader and import runner (ui/ and app/ GUI tests), parallel import and decoding (storage),
-    # the decoded-image cache and the live model loop (app) and the parallel decoding of inference
-    # batches (model).
-    default=(-R "${TSAN_TESTS:-ui/|app/test_labeling|app/test_liveloop|app/test_thumbnailcache|app/test_decodedimagecache|model/test_paralleldecode|storage/test_import|storage/test_imagedecoder}")
+    # The tests that run our worker threads: the GUI's label writer, image decoder and training
+    # worker (app/test_labeling), the live model loop (app/test_liveloop), thumbnail loader
+    # (app/test_thumbnailcache), import runner with the whole window (app/test_rescan), the ui/
+    # tests, parallel import and decoding (storage), the decoded-image cache (app) and the parallel
+    # decoding of inference batches (model).
+    default=(-R "${TSAN_TESTS:-ui/|app/test_labeling|app/test_liveloop|app/test_rescan|app/test_thumbnailcache|app/test_decodedimagecache|model/test_paralleldecode|storage/test_import|storage/test_imagedecoder}")
     ;;
   *) echo "run-sanitizers: unknown kind '$kind' (asan or tsan)" >&2; exit 2 ;;
 esac

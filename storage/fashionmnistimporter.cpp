@@ -235,7 +235,7 @@ ImportSummary FashionMnistImporter::run(const ImportProgressCallback &progress)
                 const std::int64_t id = imagesRepo.add(record);
                 truth.set(id, classIds[static_cast<std::size_t>(items[i].label)]);
                 ++summary.added;
-                ++summary.labelled;
+                ++summary.groundTruth;
             }
             tx.commit();
         } catch (...) {

@@ -92,6 +92,8 @@ QString ImportSummary::text() const
     QString s = QStringLiteral("%1 added, %2 duplicates, %3 rejected").arg(added).arg(duplicates).arg(rejected);
     if (labelled)
         s += QStringLiteral(", %1 labelled").arg(labelled);
+    if (groundTruth)
+        s += QStringLiteral(", %1 with ground truth (kept apart from labels)").arg(groundTruth);
     if (classesAdded)
         s += QStringLiteral(", %1 new classes").arg(classesAdded);
     if (cancelled)
@@ -135,7 +137,7 @@ ImportSummary ImageImporter::run(const std::vector<ImportCandidate> &files, cons
                 ++summary.labelled;
         } else if (!truth.get(imageId)) {
             truth.set(imageId, classId);
-            ++summary.labelled;
+            ++summary.groundTruth;
         }
     };
 
@@ -282,6 +284,7 @@ ImportSummary ImageImporter::rescan(const ImportProgressCallback &progress)
         total.duplicates += summary.duplicates;
         total.rejected += summary.rejected;
         total.labelled += summary.labelled;
+        total.groundTruth += summary.groundTruth;
         total.classesAdded += summary.classesAdded;
         for (const auto &[path, reason] : summary.problems)
             keepProblem(total, path, reason);

@@ -34,7 +34,8 @@ struct ImportSummary
     std::int64_t added = 0;
     std::int64_t duplicates = 0; // same content as an image already in the project
     std::int64_t rejected = 0;   // unreadable, unsupported, too large... (reason in the import log)
-    std::int64_t labelled = 0;   // labels or ground truth written
+    std::int64_t labelled = 0;   // labels written (source `import`)
+    std::int64_t groundTruth = 0; // ground truth written: kept apart from labels, never a label
     std::int64_t classesAdded = 0;
     bool cancelled = false;
     // The first rejected/duplicate files with their reasons (all of them are in the import log).

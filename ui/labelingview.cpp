@@ -204,6 +204,12 @@ void LabelingView::showItem(const CurrentItem &item)
     updatePredictionText();
 }
 
+void LabelingView::showRemaining(int unlabelled)
+{
+    m_current.remaining = unlabelled;
+    m_progress->setText(tr("%1 unlabelled").arg(QLocale().toString(unlabelled)));
+}
+
 void LabelingView::showEmpty(const QString &message)
 {
     m_current = CurrentItem{};

@@ -55,7 +55,10 @@ public:
     bool blindMode() const { return m_blind; }
     // "Saved", "Saving…" or a failure, for the label just given to image `imageId`.
     void showSaveState(qint64 imageId, const QString &className, const QString &state, bool failed);
+    // "N unlabelled" alone: the count changes as labels are saved and undone.
+    void showRemaining(int unlabelled);
     qint64 currentImageId() const { return m_current.imageId; }
+    const QImage &currentImage() const { return m_current.image; }
 
     // (key, action) pairs of every shortcut, for the cheat sheet.
     static QList<QPair<QString, QString>> keyBindings();

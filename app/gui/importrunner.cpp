@@ -32,6 +32,16 @@ ImportRunner::~ImportRunner()
     m_cancelled = true;
     m_thread.quit();
     m_thread.wait();
+    // wait()'s synchronisation is inside Qt, which ThreadSanitizer cannot see; the import
+    // thread's last touch of this object is inside the mailbox's lock (run), so taking it here
+    // orders that (and every progress signal before it) before the members go.
+    m_outcome.clear();
+}
+
+void ImportRunner::deliverFinished()
+{
+    if (const auto outcome = m_outcome.take())
+        Q_EMIT finished(outcome->summary, outcome->problems, outcome->ok);
 }
 
 void ImportRunner::start()
@@ -91,8 +101,12 @@ void ImportRunner::run()
         ok = false;
         summary = tr("Import failed: %1").arg(QString::fromUtf8(e.what()));
     }
-    Q_EMIT finished(summary, problems, ok);
-    m_thread.quit();
+    m_thread.quit(); // the thread's event loop ends as soon as it starts, after run() returns
+    // Not emitted from here: the signal reads this object's meta-object on this thread while the
+    // UI thread may already be deleting it. By name, like every wake-up (app/mailbox.h).
+    m_outcome.post({summary, problems, ok}, [this] {
+        QMetaObject::invokeMethod(this, "deliverFinished", Qt::QueuedConnection);
+    });
 }
 
 } // namespace activelabel

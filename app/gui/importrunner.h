@@ -1,8 +1,10 @@
 #pragma once
 
+#include "app/mailbox.h"
 #include "ui/importrequest.h"
 
 #include <QObject>
+#include <QStringList>
 #include <QThread>
 
 #include <atomic>
@@ -29,13 +31,24 @@ Q_SIGNALS:
     // summary: one line; problems: "path: reason" for files not imported (first few hundred).
     void finished(const QString &summary, const QStringList &problems, bool ok);
 
+private Q_SLOTS:
+    // Emits `finished` on the runner's (UI) thread with what run() posted; run()'s wake-up.
+    void deliverFinished();
+
 private:
-    void run();
+    struct Outcome
+    {
+        QString summary;
+        QStringList problems;
+        bool ok = true;
+    };
+    void run(); // on m_thread
 
     std::filesystem::path m_projectDir;
     ImportRequest m_request;
     QThread m_thread;
     std::atomic<bool> m_cancelled{false};
+    Mailbox<Outcome> m_outcome; // run()'s result, for deliverFinished
 };
 
 } // namespace activelabel

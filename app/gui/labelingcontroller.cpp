@@ -10,6 +10,10 @@ namespace activelabel {
 
 namespace {
 constexpr int kPrefetchDepth = 8;
+// Shown images kept decoded for Backspace: what the decoded-image bound leaves after the current
+// image and the prefetched ones.
+constexpr int kRecentDecoded = LabelingController::kMaxDecodedImages - 1 - kPrefetchDepth;
+static_assert(kRecentDecoded > 0);
 constexpr int kStripLength = kPrefetchDepth; // every strip image is one already decoded
 constexpr int kStripThumbnail = 64;
 constexpr std::size_t kQueueLength = 200;
@@ -25,6 +29,10 @@ LabelingController::LabelingController(Project &project, LabelingView *view, QOb
     connect(&m_writerThread, &QThread::finished, m_writer, &QObject::deleteLater);
     connect(m_writer, &LabelWriter::saved, this, &LabelingController::onSaved);
     connect(m_writer, &LabelWriter::failed, this, &LabelingController::onFailed);
+    connect(m_writer, &LabelWriter::unlabelledCounted, this, [this](qint64 unlabelled) {
+        m_unlabelled = unlabelled;
+        m_view->showRemaining(int(unlabelled));
+    });
     connect(m_writer, &LabelWriter::flagFailed, this, [this](qint64 imageId, const QString &reason) {
         Q_EMIT error(tr("Flag not saved"), tr("Image #%1 could not be flagged: %2").arg(imageId).arg(reason));
     });
@@ -68,6 +76,8 @@ LabelingController::LabelingController(Project &project, LabelingView *view, QOb
 
     // Decoding full-size images for the view: one thread is plenty for a few images ahead.
     m_decoders.setMaxThreadCount(1);
+    // Each step holds little, but a session of thousands of labels would keep them all.
+    m_undo.setUndoLimit(kHistoryLength);
 
     connect(view, &LabelingView::labelRequested, this, [this](int position) { label(position); });
     connect(view, &LabelingView::acceptPredictionRequested, this, &LabelingController::acceptPrediction);
@@ -80,6 +90,7 @@ LabelingController::LabelingController(Project &project, LabelingView *view, QOb
 
 LabelingController::~LabelingController()
 {
+    m_writer->lastHandOver(); // before the writer, deleted on its thread, takes its slot objects
     // Stop training between batches, let the writer finish its queue (no label is dropped), and
     // only then let the project go.
     m_cancel = true;
@@ -90,9 +101,8 @@ LabelingController::~LabelingController()
     m_decoders.clear();
     m_decoders.waitForDone();
     // waitForDone's synchronisation is inside Qt, which ThreadSanitizer cannot see; the decoder's
-    // last access to this object is under m_decodeMutex (decodeNext), so taking it here orders
-    // that before the members go.
-    std::lock_guard lock(m_decodeMutex);
+    // last access to this object is inside a mailbox's lock (decodeNext), so taking both here
+    // orders that before the members go.
     m_decodeJobs.clear();
     m_decodedReady.clear();
 }
@@ -100,6 +110,7 @@ LabelingController::~LabelingController()
 void LabelingController::start()
 {
     reloadClasses();
+    m_writer->submitCount();
     refreshQueue();
 }
 
@@ -217,9 +228,8 @@ void LabelingController::onQueueReady(const QueueSnapshot &snapshot)
     m_modelVersion = snapshot.modelVersion;
     m_strategyShown = snapshot.strategy;
     m_remaining = snapshot.remaining;
+    m_writer->submitCount(); // images may have been imported since the last count
     m_queue.clear();
-    for (const auto &[id, file] : snapshot.files)
-        m_files[id] = file;
     // A queue asked for earlier may hold images labelled or skipped since: leave those out.
     QSet<qint64> shown;
     for (const QueueEntry &entry : m_history)
@@ -229,6 +239,13 @@ void LabelingController::onQueueReady(const QueueSnapshot &snapshot)
     for (const QueueEntry &entry : snapshot.entries)
         if (!shown.contains(entry.imageId))
             m_queue.push_back(entry);
+    // The files of the new queue, plus those of images shown before it; the rest go, or the map
+    // would grow with every queue of a long session.
+    std::unordered_map<qint64, std::filesystem::path> files = snapshot.files;
+    for (const qint64 id : shown)
+        if (const auto known = m_files.find(id); known != m_files.end())
+            files.insert(*known);
+    m_files.swap(files);
     if (!m_current)
         advance();
     else
@@ -264,7 +281,7 @@ void LabelingController::showCurrent()
         return;
     CurrentItem item;
     item.imageId = m_current->imageId;
-    item.remaining = int(m_remaining);
+    item.remaining = int(m_unlabelled.value_or(m_remaining));
     item.strategy = m_strategyShown;
     item.score = m_current->score;
     if (m_current->predictedClass >= 0 && std::size_t(m_current->predictedClass) < m_classes.size()) {
@@ -293,7 +310,13 @@ void LabelingController::prefetch()
         if (!m_decoded.contains(entry.imageId))
             decodeAsync(entry.imageId);
     }
-    // Keep memory bounded: drop decoded images that are neither current nor coming up soon.
+    dropStaleDecoded();
+}
+
+void LabelingController::dropStaleDecoded()
+{
+    // Kept: the current image, the next kPrefetchDepth and the kRecentDecoded last shown. An
+    // image further back is decoded again if Backspace reaches it.
     QSet<qint64> keep;
     if (m_current)
         keep.insert(m_current->imageId);
@@ -303,10 +326,18 @@ void LabelingController::prefetch()
             break;
         keep.insert(entry.imageId);
     }
-    for (const QueueEntry &entry : m_history)
-        keep.insert(entry.imageId);
+    n = 0;
+    for (auto it = m_history.rbegin(); it != m_history.rend() && n < kRecentDecoded; ++it, ++n)
+        keep.insert(it->imageId);
     for (auto it = m_decoded.begin(); it != m_decoded.end();)
         it = keep.contains(it.key()) ? std::next(it) : m_decoded.erase(it);
+}
+
+void LabelingController::remember(const QueueEntry &shown)
+{
+    m_history.push_back(shown);
+    if (m_history.size() > std::size_t(kHistoryLength))
+        m_history.pop_front();
 }
 
 void LabelingController::decodeAsync(qint64 imageId)
@@ -326,45 +357,28 @@ void LabelingController::decodeAsync(qint64 imageId)
         m_files.emplace(imageId, file);
     }
     m_decoding.insert(imageId);
-    {
-        std::lock_guard lock(m_decodeMutex);
-        m_decodeJobs.emplace_back(imageId, std::move(file));
-    }
-    // One runnable per image, each decoding the oldest job. The file and the decoded image cross
-    // threads under m_decodeMutex, not as captures of the runnable or of a queued functor: those
-    // are written in one thread and read in the other, ordered only by locks inside Qt (the pool's
-    // queue, the event queue) that ThreadSanitizer cannot see; a std::mutex it does see.
+    // One runnable per image, each decoding the oldest job: the file crosses in a mailbox, not as
+    // a capture of the runnable (app/mailbox.h says why).
+    m_decodeJobs.post({imageId, std::move(file)});
     m_decoders.start([this] { decodeNext(); });
 }
 
 void LabelingController::decodeNext()
 {
-    std::pair<qint64, std::filesystem::path> job;
-    {
-        std::lock_guard lock(m_decodeMutex);
-        if (m_decodeJobs.empty())
-            return;
-        job = std::move(m_decodeJobs.front());
-        m_decodeJobs.pop_front();
-    }
-    QImage image = decodeForDisplay(job.second);
-    // The call is queued under the lock too: the decoder's last touch of this object is then
-    // inside it, and the destructor takes the lock after waiting for the decoder. By name: the
-    // member-pointer form would allocate a slot object here for the UI thread to read. A call
-    // still queued when the controller is destroyed is discarded with it.
-    std::lock_guard lock(m_decodeMutex);
-    m_decodedReady.emplace_back(job.first, std::move(image));
-    QMetaObject::invokeMethod(this, "takeDecoded", Qt::QueuedConnection);
+    const auto job = m_decodeJobs.take();
+    if (!job)
+        return;
+    QImage image = decodeForDisplay(job->second);
+    // By name: the member-pointer form would allocate a slot object here for the UI thread to
+    // read. A call still queued when the controller is destroyed is discarded with it.
+    m_decodedReady.post({job->first, std::move(image)}, [this] {
+        QMetaObject::invokeMethod(this, "takeDecoded", Qt::QueuedConnection);
+    });
 }
 
 void LabelingController::takeDecoded()
 {
-    std::vector<std::pair<qint64, QImage>> ready;
-    {
-        std::lock_guard lock(m_decodeMutex);
-        ready.swap(m_decodedReady);
-    }
-    for (const auto &[imageId, image] : ready)
+    for (const auto &[imageId, image] : m_decodedReady.takeAll())
         imageDecoded(imageId, image);
 }
 
@@ -375,6 +389,7 @@ void LabelingController::imageDecoded(qint64 imageId, const QImage &image)
     if (m_current && m_current->imageId == imageId)
         showCurrent();
     updateStrip();
+    dropStaleDecoded(); // e.g. an image the annotator has gone past (or back from) meanwhile
 }
 
 void LabelingController::updateStrip()
@@ -435,7 +450,7 @@ void LabelingController::label(int classPosition, const QString &source)
     const QueueEntry labelled = *m_current;
     m_undo.push(new LabelCommand(this, labelled.imageId, m_classes[std::size_t(classPosition)].id, source,
                                  m_classes[std::size_t(classPosition)].name));
-    m_history.push_back(labelled);
+    remember(labelled);
     ++m_labelsSinceRound;
     ++m_labelsThisSession;
     advance();
@@ -466,7 +481,7 @@ void LabelingController::skip()
 {
     if (!m_current)
         return;
-    m_history.push_back(*m_current);
+    remember(*m_current);
     advance();
 }
 
@@ -498,6 +513,7 @@ void LabelingController::previous()
     m_history.pop_back();
     showCurrent();
     updateStrip();
+    dropStaleDecoded();
 }
 
 void LabelingController::onSaved(qint64 ticket, qint64 imageId)

@@ -2,6 +2,7 @@
 
 #include "app/gui/labelwriter.h"
 #include "app/gui/trainingworker.h"
+#include "app/mailbox.h"
 #include "storage/classrepository.h"
 #include "ui/trainingpanel.h"
 
@@ -16,7 +17,7 @@
 #include <atomic>
 #include <deque>
 #include <filesystem>
-#include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -37,7 +38,14 @@ public:
     LabelingController(Project &project, LabelingView *view, QObject *parent = nullptr);
     ~LabelingController() override;
 
+    // Full-size images kept decoded: the current one, the prefetched ones ahead and the most
+    // recently shown (Backspace re-decodes older ones). What bounds memory in a long session.
+    static constexpr int kMaxDecodedImages = 32;
+    // Images Backspace goes back to (and undo reaches as far): generous, yet bounded.
+    static constexpr int kHistoryLength = 2000;
+
     QUndoStack *undoStack() { return &m_undo; }
+    int decodedImageCount() const { return int(m_decoded.size()); }
     const std::vector<ClassInfo> &classes() const { return m_classes; }
     bool isWorkerBusy() const { return m_workerBusy; }
     qint64 labelsThisSession() const { return m_labelsThisSession; }
@@ -73,7 +81,7 @@ Q_SIGNALS:
     void error(const QString &title, const QString &text);
 
 private Q_SLOTS:
-    // Hands what the decoder has finished to imageDecoded; queued by decodeNext.
+    // Hands what the decoder has finished to imageDecoded; m_decodedReady's wake-up.
     void takeDecoded();
 
 private:
@@ -84,6 +92,8 @@ private:
     void advance();
     void showCurrent();
     void prefetch();
+    void dropStaleDecoded();
+    void remember(const QueueEntry &shown);
     void decodeAsync(qint64 imageId);
     void decodeNext(); // on the decoder thread
     void imageDecoded(qint64 imageId, const QImage &image);
@@ -109,10 +119,11 @@ private:
 
     std::deque<QueueEntry> m_queue;
     std::optional<QueueEntry> m_current;
-    std::vector<QueueEntry> m_history; // images shown before the current one (Backspace)
+    std::deque<QueueEntry> m_history; // shown before the current one (Backspace), oldest first
     std::optional<qint64> m_modelVersion;
     QString m_strategyShown;
-    qint64 m_remaining = 0;
+    qint64 m_remaining = 0;             // unlabelled and not shown yet, when the queue was built
+    std::optional<qint64> m_unlabelled; // the writer's latest count: what the view shows
     QUndoStack m_undo;
     qint64 m_nextTicket = 1;
     QHash<qint64, QString> m_pendingClass; // ticket -> class name being saved
@@ -120,13 +131,12 @@ private:
     qint64 m_labelsThisSession = 0;
 
     QThreadPool m_decoders;
-    // The decoder's work and results, both guarded by m_decodeMutex (see decodeAsync).
-    std::mutex m_decodeMutex;
-    std::deque<std::pair<qint64, std::filesystem::path>> m_decodeJobs; // oldest first
-    std::vector<std::pair<qint64, QImage>> m_decodedReady;
-    QHash<qint64, QImage> m_decoded; // prefetched full images by id (bounded by prefetch depth)
+    Mailbox<std::pair<qint64, std::filesystem::path>> m_decodeJobs; // to decode, oldest first
+    Mailbox<std::pair<qint64, QImage>> m_decodedReady;              // decoded, not yet taken
+    QHash<qint64, QImage> m_decoded; // full images by id, at most kMaxDecodedImages
     QSet<qint64> m_decoding;
-    std::unordered_map<qint64, std::filesystem::path> m_files; // queue images' files, from the worker
+    // Files of the images that may be shown (queue, current, history), from the worker.
+    std::unordered_map<qint64, std::filesystem::path> m_files;
     QStandardItemModel m_strip;
 };
 

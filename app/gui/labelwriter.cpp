@@ -1,6 +1,7 @@
 #include "app/gui/labelwriter.h"
 
 #include "storage/imageflagrepository.h"
+#include "storage/imagerepository.h"
 #include "storage/labelrepository.h"
 #include "storage/project.h"
 #include "storage/queryrepository.h"
@@ -15,8 +16,7 @@ LabelWriter::LabelWriter(const Project &project) : m_project(project) {}
 
 LabelWriter::~LabelWriter()
 {
-    // See ~TrainingWorker: orders the UI thread's last post() before the jobs left go.
-    std::lock_guard lock(m_jobsMutex);
+    // Takes the mailbox's lock: orders the UI thread's last post() before the jobs left go.
     m_jobs.clear();
 }
 
@@ -38,25 +38,42 @@ void LabelWriter::submitFlag(qint64 imageId, const QString &flag)
     post([this, imageId, flag] { this->flag(imageId, flag); });
 }
 
+void LabelWriter::submitCount()
+{
+    post([this] { m_countOwed = true; });
+}
+
+void LabelWriter::lastHandOver()
+{
+    m_jobs.post([] {}); // nothing to run: the lock is the point (no wake-up needed)
+}
+
 void LabelWriter::post(std::function<void()> job)
 {
-    // Queued under the lock, like the job, and by name (see TrainingWorker::post).
-    std::lock_guard lock(m_jobsMutex);
-    m_jobs.push_back(std::move(job));
-    QMetaObject::invokeMethod(this, "runNextJob", Qt::QueuedConnection);
+    // By name: the member-pointer form would allocate a slot object here for the writer to read.
+    m_jobs.post(std::move(job),
+                [this] { QMetaObject::invokeMethod(this, "runNextJob", Qt::QueuedConnection); });
 }
 
 void LabelWriter::runNextJob()
 {
-    std::function<void()> job;
-    {
-        std::lock_guard lock(m_jobsMutex);
-        if (m_jobs.empty())
-            return;
-        job = std::move(m_jobs.front());
-        m_jobs.pop_front();
+    if (const auto job = m_jobs.take())
+        (*job)();
+    // Counted when nothing else waits: a burst of labels costs one count, and each count comes
+    // after every change before it, so the last one the UI receives is the current number.
+    if (m_countOwed && m_jobs.size() == 0) {
+        m_countOwed = false;
+        countUnlabelled();
     }
-    job();
+}
+
+void LabelWriter::countUnlabelled()
+{
+    try {
+        Q_EMIT unlabelledCounted(ImageRepository(db()).counts().unlabelledPool);
+    } catch (const std::exception &) {
+        // A count is only shown; a storage problem surfaces with the next label's COMMIT.
+    }
 }
 
 Database &LabelWriter::db()
@@ -84,6 +101,7 @@ void LabelWriter::apply(const LabelOperation &operation)
                 throw std::runtime_error("nothing to undo for this image");
             break;
         }
+        m_countOwed = true;
         Q_EMIT saved(operation.ticket, operation.imageId);
     } catch (const std::exception &e) {
         Q_EMIT failed(operation.ticket, operation.imageId, QString::fromUtf8(e.what()));

@@ -1,15 +1,14 @@
 #pragma once
 
+#include "app/mailbox.h"
 #include "app/queuebuilder.h"
 
 #include <QMetaType>
 #include <QObject>
 #include <QString>
 
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 namespace activelabel {
@@ -39,11 +38,8 @@ public:
     explicit LabelWriter(const Project &project);
     ~LabelWriter() override;
 
-    // Thread-safe, from the UI thread: each queues one job for the writer thread, and jobs run in
-    // the order queued. A job waits in m_jobs under m_jobsMutex and the writer is woken by a queued
-    // call without arguments, not handed its data as queued arguments: Qt would copy those in one
-    // thread for the other to read, ordered only by its event queue's lock, which ThreadSanitizer
-    // cannot see in an uninstrumented Qt; a std::mutex it does see.
+    // Thread-safe, from the UI thread: each queues one job for the writer thread (through a
+    // Mailbox, app/mailbox.h), and jobs run in the order queued.
     void submit(const LabelOperation &operation);
     // Records why an image was shown (strategy, score, model version, audit draw).
     // modelVersion and predictedClassId < 0: no model yet.
@@ -51,14 +47,24 @@ public:
                      qint64 predictedClassId);
     // "unsure" (kept for review) or "bad" (excluded from the pool).
     void submitFlag(qint64 imageId, const QString &flag);
+    // Asks for `unlabelledCounted`, e.g. when images were imported meanwhile.
+    void submitCount();
+    // Last, from the UI thread, before the writer thread is stopped. The writer is deleted on its
+    // own thread, and with it the slot objects of its connections, which the UI thread has been
+    // calling; only Qt's event queue, which ThreadSanitizer cannot see, orders those calls before
+    // the deletion. A last hand-over through the mailbox, whose lock ~LabelWriter takes, does.
+    void lastHandOver();
 
 Q_SIGNALS:
     void saved(qint64 ticket, qint64 imageId);
     void failed(qint64 ticket, qint64 imageId, const QString &reason);
     void flagFailed(qint64 imageId, const QString &reason);
+    // Unlabelled pool images (as `status` counts them), counted after the labels written so far
+    // were committed: once a burst of label changes is written, and when asked.
+    void unlabelledCounted(qint64 unlabelled);
 
 private Q_SLOTS:
-    // Runs the oldest job; queued once per job by post().
+    // Runs the oldest job; the mailbox's wake-up, once per job.
     void runNextJob();
 
 private:
@@ -67,12 +73,13 @@ private:
     void recordQuery(qint64 imageId, const QString &strategy, double score, qint64 modelVersion, bool audit,
                      qint64 predictedClassId);
     void flag(qint64 imageId, const QString &flag);
+    void countUnlabelled();
     Database &db();
 
     const Project &m_project;
     std::unique_ptr<Database> m_db;
-    std::mutex m_jobsMutex;
-    std::deque<std::function<void()>> m_jobs; // submitted, not run yet, oldest first
+    Mailbox<std::function<void()>> m_jobs; // submitted, not run yet
+    bool m_countOwed = false;              // writer thread only
 };
 
 } // namespace activelabel

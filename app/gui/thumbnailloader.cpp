@@ -14,8 +14,7 @@ ThumbnailLoader::~ThumbnailLoader()
     m_pool.clear();
     m_pool.waitForDone();
     // waitForDone's synchronisation is inside Qt, which ThreadSanitizer cannot see; the pool's
-    // last access to this object is under m_mutex (work), so taking it orders that first.
-    std::lock_guard lock(m_mutex);
+    // last access to this object is inside a mailbox's lock (work): taking both orders it first.
     m_jobs.clear();
     m_done.clear();
 }
@@ -27,17 +26,9 @@ void ThumbnailLoader::setCacheDirectory(const std::filesystem::path &directory)
 
 void ThumbnailLoader::request(qint64 imageId, const std::filesystem::path &file, int size)
 {
-    std::optional<qint64> droppedId;
-    {
-        std::lock_guard lock(m_mutex);
-        m_jobs.push_front({imageId, file, size});
-        if (m_jobs.size() > kMaxQueued) {
-            droppedId = m_jobs.back().imageId;
-            m_jobs.pop_back();
-        }
-    }
-    if (droppedId)
-        Q_EMIT dropped(*droppedId);
+    m_jobs.post({imageId, file, size});
+    for (const Job &stale : m_jobs.trimOldest(kMaxQueued))
+        Q_EMIT dropped(stale.imageId);
     // One runnable per request; each serves whichever job is newest when it runs.
     m_pool.start([this] { work(); });
 }
@@ -46,36 +37,21 @@ void ThumbnailLoader::work()
 {
     if (m_stopping)
         return;
-    Job job;
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_jobs.empty())
-            return; // its job was dropped
-        job = std::move(m_jobs.front());
-        m_jobs.pop_front();
-    }
-    const QImage thumbnail =
-        m_cache ? m_cache->thumbnail(job.imageId, job.file, job.size) : makeThumbnail(job.file, job.size);
-    if (m_stopping)
-        return;
-    // Handed back under m_mutex, with a queued call by name and without arguments to the loader's
-    // (UI) thread, not as the captures of a queued functor: those would be written here and read
-    // there, ordered only by Qt's event queue lock, which ThreadSanitizer cannot see. The call is
-    // queued under the lock too, so this thread's last touch of the loader is inside it (see the
-    // destructor); a call still queued when the loader is destroyed is discarded with it.
-    std::lock_guard lock(m_mutex);
-    m_done.emplace_back(job.imageId, thumbnail);
-    QMetaObject::invokeMethod(this, "deliver", Qt::QueuedConnection);
+    const std::optional<Job> job = m_jobs.takeNewest();
+    if (!job)
+        return; // its job was dropped
+    QImage thumbnail = m_cache ? m_cache->thumbnail(job->imageId, job->file, job->size)
+                               : makeThumbnail(job->file, job->size);
+    // Posted even when the loader is stopping: this thread's last touch of the loader is then
+    // inside m_done's lock, which the destructor takes. A call still queued when the loader is
+    // destroyed is discarded with it.
+    m_done.post({job->imageId, std::move(thumbnail)},
+                [this] { QMetaObject::invokeMethod(this, "deliver", Qt::QueuedConnection); });
 }
 
 void ThumbnailLoader::deliver()
 {
-    std::vector<std::pair<qint64, QImage>> done;
-    {
-        std::lock_guard lock(m_mutex);
-        done.swap(m_done);
-    }
-    for (const auto &[imageId, thumbnail] : done)
+    for (const auto &[imageId, thumbnail] : m_done.takeAll())
         Q_EMIT ready(imageId, thumbnail);
 }
 

@@ -1,18 +1,16 @@
 #pragma once
 
 #include "app/gui/thumbnailcache.h"
+#include "app/mailbox.h"
 
 #include <QImage>
 #include <QObject>
 #include <QThreadPool>
 
 #include <atomic>
-#include <deque>
 #include <filesystem>
-#include <mutex>
 #include <optional>
 #include <utility>
-#include <vector>
 
 namespace activelabel {
 
@@ -44,7 +42,7 @@ Q_SIGNALS:
     void dropped(qint64 imageId);
 
 private Q_SLOTS:
-    // Emits `ready` for the thumbnails the pool has finished; queued by work().
+    // Emits `ready` for the thumbnails the pool has finished; m_done's wake-up.
     void deliver();
 
 private:
@@ -58,9 +56,8 @@ private:
 
     QThreadPool m_pool;
     std::optional<ThumbnailCache> m_cache;
-    std::mutex m_mutex;     // guards m_jobs and m_done
-    std::deque<Job> m_jobs; // newest first
-    std::vector<std::pair<qint64, QImage>> m_done; // made, not yet delivered
+    Mailbox<Job> m_jobs;                       // asked for, not started; served newest first
+    Mailbox<std::pair<qint64, QImage>> m_done; // made, not yet delivered
     std::atomic<bool> m_stopping{false};
 };
 

@@ -3,12 +3,12 @@
 #include "storage/project.h"
 #include "support/cli.h"
 #include "support/imagecorpus.h"
+#include "support/storage/projectholder.h"
 #include "support/tempproject.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -23,70 +23,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Result cli(const QStringList &args, int timeoutMs = 300000)
-{
-    QProcess p;
-    p.start(cliPath(), args);
-    Result r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = QStringLiteral("timed out");
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2; // -2: crashed
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
 // The contract for errors: non-zero exit, exactly one line on stderr with the fixed prefix.
-bool isOneLineError(const Result &r)
+bool isOneLineError(const CliResult &r)
 {
     return r.exitCode > 0 && r.err.startsWith(QStringLiteral("activelabel-cli: error: ")) &&
            r.err.count(QLatin1Char('\n')) == 1 && r.err.endsWith(QLatin1Char('\n'));
 }
 
-QString describe(const Result &r)
-{
-    return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(r.out, r.err);
-}
-
 QJsonObject statusJson(const QString &project)
 {
-    const Result r = cli({QStringLiteral("status"), project, QStringLiteral("--json")});
+    const CliResult r = runCli({QStringLiteral("status"), project, QStringLiteral("--json")});
     return QJsonDocument::fromJson(r.out.toUtf8()).object();
-}
-
-pid_t holdProject(const std::string &dir)
-{
-    int fds[2];
-    if (::pipe(fds) != 0)
-        return -1;
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::close(fds[0]);
-        try {
-            auto project = Project::open(dir, Project::Mode::ReadWrite);
-            (void)!::write(fds[1], "r", 1);
-            for (;;)
-                ::pause();
-        } catch (...) {
-        }
-        ::_exit(1);
-    }
-    ::close(fds[1]);
-    char c = 0;
-    const bool ok = pid > 0 && ::read(fds[0], &c, 1) == 1;
-    ::close(fds[0]);
-    return ok ? pid : -1;
 }
 
 } // namespace
@@ -100,14 +47,14 @@ private Q_SLOTS:
 
     void version()
     {
-        const Result r = cli({QStringLiteral("--version")});
+        const CliResult r = runCli({QStringLiteral("--version")});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.out.trimmed(), QStringLiteral("activelabel-cli " ACTIVELABEL_VERSION));
     }
 
     void everyCommandHasHelp()
     {
-        const Result overview = cli({QStringLiteral("--help")});
+        const CliResult overview = runCli({QStringLiteral("--help")});
         QCOMPARE(overview.exitCode, 0);
         // Commands are listed as "  NAME ARGS"; every one must answer --help.
         QStringList names;
@@ -117,8 +64,8 @@ private Q_SLOTS:
         for (const char *required : {"init", "import", "import-fashion-mnist", "status", "label", "oracle", "export"})
             QVERIFY2(names.contains(QLatin1String(required)), required);
         for (const QString &name : names) {
-            const Result r = cli({name, QStringLiteral("--help")});
-            QVERIFY2(r.exitCode == 0, qPrintable(name + ": " + describe(r)));
+            const CliResult r = runCli({name, QStringLiteral("--help")});
+            QVERIFY2(r.exitCode == 0, qPrintable(name + ": " + r.describe()));
             QVERIFY2(r.out.startsWith(QStringLiteral("Usage: activelabel-cli ") + name + ' '), qPrintable(r.out));
             QVERIFY2(r.out.contains(QStringLiteral("--help")), qPrintable(r.out));
         }
@@ -140,13 +87,13 @@ private Q_SLOTS:
             {QStringLiteral("export"), missing, QStringLiteral("--labels"), QStringLiteral("out.txt")},
         };
         for (const QStringList &args : bad) {
-            const Result r = cli(args);
-            QVERIFY2(isOneLineError(r), qPrintable(args.join(' ') + "\n" + describe(r)));
+            const CliResult r = runCli(args);
+            QVERIFY2(isOneLineError(r), qPrintable(args.join(' ') + "\n" + r.describe()));
         }
         // init refuses an existing project.
         const QString project = QString::fromStdString(tmp.file("p"));
-        QCOMPARE(cli({QStringLiteral("init"), project}).exitCode, 0);
-        QVERIFY(isOneLineError(cli({QStringLiteral("init"), project})));
+        QCOMPARE(runCli({QStringLiteral("init"), project}).exitCode, 0);
+        QVERIFY(isOneLineError(runCli({QStringLiteral("init"), project})));
     }
 
     void importLabelStatusExport()
@@ -166,12 +113,13 @@ private Q_SLOTS:
             QVERIFY(writeImage(plain + "/p" + std::to_string(i) + ".png", 16, 16, 10 + i));
         const QString project = QString::fromStdString(tmp.file("mein projekt ✓"));
 
-        QCOMPARE(cli({QStringLiteral("init"), project}).exitCode, 0);
-        Result r = cli({QStringLiteral("import"), project, QString::fromStdString(tree), QStringLiteral("--image-folder")});
-        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        QCOMPARE(runCli({QStringLiteral("init"), project}).exitCode, 0);
+        CliResult r = runCli({QStringLiteral("import"), project, QString::fromStdString(tree),
+                              QStringLiteral("--image-folder")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QVERIFY(r.err.contains(QStringLiteral("broken.jpg"))); // the reason is shown
-        r = cli({QStringLiteral("import"), project, QString::fromStdString(plain)});
-        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        r = runCli({QStringLiteral("import"), project, QString::fromStdString(plain)});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
 
         QJsonObject s = statusJson(project);
         for (const char *key : {"images_total", "unlabelled", "labelled", "test", "classes", "model_version", "rejected_files"})
@@ -185,17 +133,20 @@ private Q_SLOTS:
         QCOMPARE(s.value(QStringLiteral("rejected_files")).toInt(), 1);
 
         // Label an unlabelled image (ids 4..7 are the plain images).
-        r = cli({QStringLiteral("label"), project, QStringLiteral("5"), QStringLiteral("dog"), QStringLiteral("--annotator"), QStringLiteral("zoë")});
-        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        r = runCli({QStringLiteral("label"), project, QStringLiteral("5"), QStringLiteral("dog"),
+                    QStringLiteral("--annotator"), QStringLiteral("zoë")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QCOMPARE(r.out.trimmed(), QStringLiteral("saved"));
         QCOMPARE(statusJson(project).value(QStringLiteral("labelled")).toInt(), 4);
-        QVERIFY(isOneLineError(cli({QStringLiteral("label"), project, QStringLiteral("5"), QStringLiteral("horse")})));
-        QVERIFY(isOneLineError(cli({QStringLiteral("label"), project, QStringLiteral("999"), QStringLiteral("dog")})));
+        QVERIFY(isOneLineError(runCli(
+            {QStringLiteral("label"), project, QStringLiteral("5"), QStringLiteral("horse")})));
+        QVERIFY(isOneLineError(runCli(
+            {QStringLiteral("label"), project, QStringLiteral("999"), QStringLiteral("dog")})));
 
         const QString csv = QString::fromStdString(tmp.file("out dir ü/labels.csv"));
         fs::create_directories(tmp.file("out dir ü"));
-        r = cli({QStringLiteral("export"), project, QStringLiteral("--labels"), csv});
-        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        r = runCli({QStringLiteral("export"), project, QStringLiteral("--labels"), csv});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QFile f(csv);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QStringList lines = QString::fromUtf8(f.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
@@ -206,7 +157,9 @@ private Q_SLOTS:
         QVERIFY(lines.filter(QStringLiteral(",import,")).size() == 3);
 
         const QString json = QString::fromStdString(tmp.file("labels.json"));
-        QCOMPARE(cli({QStringLiteral("export"), project, QStringLiteral("--labels"), json}).exitCode, 0);
+        QCOMPARE(
+            runCli({QStringLiteral("export"), project, QStringLiteral("--labels"), json}).exitCode,
+            0);
         QFile jf(json);
         QVERIFY(jf.open(QIODevice::ReadOnly));
         const QJsonArray rows = QJsonDocument::fromJson(jf.readAll()).array();
@@ -219,22 +172,27 @@ private Q_SLOTS:
     {
         TempDir tmp;
         const QString project = QString::fromStdString(tmp.file("p"));
-        QCOMPARE(cli({QStringLiteral("init"), project}).exitCode, 0);
+        QCOMPARE(runCli({QStringLiteral("init"), project}).exitCode, 0);
         const pid_t holder = holdProject(tmp.file("p"));
         QVERIFY(holder > 0);
-        const Result refused = cli({QStringLiteral("oracle"), project, QStringLiteral("--count"), QStringLiteral("1")});
-        const Result status = cli({QStringLiteral("status"), project, QStringLiteral("--json")});
-        const Result exported = cli({QStringLiteral("export"), project, QStringLiteral("--labels"),
-                                     QString::fromStdString(tmp.file("l.csv"))});
+        const CliResult refused = runCli(
+            {QStringLiteral("oracle"), project, QStringLiteral("--count"), QStringLiteral("1")});
+        const CliResult status =
+            runCli({QStringLiteral("status"), project, QStringLiteral("--json")});
+        const CliResult exported =
+            runCli({QStringLiteral("export"), project, QStringLiteral("--labels"),
+                    QString::fromStdString(tmp.file("l.csv"))});
         ::kill(holder, SIGKILL);
         ::waitpid(holder, nullptr, 0);
-        QVERIFY2(isOneLineError(refused), qPrintable(describe(refused)));
+        QVERIFY2(isOneLineError(refused), qPrintable(refused.describe()));
         QVERIFY2(refused.err.contains(QStringLiteral("pid %1").arg(holder)), qPrintable(refused.err));
-        QVERIFY2(status.exitCode == 0, qPrintable(describe(status))); // read-only commands work meanwhile
-        QVERIFY2(exported.exitCode == 0, qPrintable(describe(exported)));
+        QVERIFY2(status.exitCode == 0,
+                 qPrintable(status.describe())); // read-only commands work meanwhile
+        QVERIFY2(exported.exitCode == 0, qPrintable(exported.describe()));
         // After kill -9 the project opens for writing at once.
-        const Result after = cli({QStringLiteral("import"), project, QString::fromStdString(tmp.file("p/images"))});
-        QVERIFY2(after.exitCode == 0, qPrintable(describe(after)));
+        const CliResult after = runCli(
+            {QStringLiteral("import"), project, QString::fromStdString(tmp.file("p/images"))});
+        QVERIFY2(after.exitCode == 0, qPrintable(after.describe()));
     }
 
     void fashionMnistAndOracle()
@@ -243,25 +201,36 @@ private Q_SLOTS:
             QSKIP("dataset-fashion-mnist is not installed");
         TempDir tmp;
         const QString project = QString::fromStdString(tmp.file("fm"));
-        QCOMPARE(cli({QStringLiteral("init"), project}).exitCode, 0);
-        Result r = cli({QStringLiteral("import-fashion-mnist"), project, QStringLiteral("--limit"), QStringLiteral("200"),
-                        QStringLiteral("--seed"), QStringLiteral("3")});
-        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        QCOMPARE(runCli({QStringLiteral("init"), project}).exitCode, 0);
+        CliResult r =
+            runCli({QStringLiteral("import-fashion-mnist"), project, QStringLiteral("--limit"),
+                    QStringLiteral("200"), QStringLiteral("--seed"), QStringLiteral("3")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        // The dataset's labels are ground truth, kept apart: the import must not call them labelled
+        // when `status` then says 0 labelled.
+        QVERIFY2(r.out.contains(QStringLiteral("10200 with ground truth (kept apart from labels)")),
+                 qPrintable(r.out));
+        QVERIFY2(!r.out.contains(QStringLiteral("labelled")), qPrintable(r.out));
         QJsonObject s = statusJson(project);
+        QCOMPARE(s.value(QStringLiteral("labelled")).toInt(), 0);
         QCOMPARE(s.value(QStringLiteral("images_total")).toInt(), 10200);
         QCOMPARE(s.value(QStringLiteral("test")).toInt(), 10000);
         QCOMPARE(s.value(QStringLiteral("unlabelled")).toInt(), 200);
         QCOMPARE(s.value(QStringLiteral("classes")).toArray().size(), 10);
         QCOMPARE(s.value(QStringLiteral("classes")).toArray().at(0).toString(), QStringLiteral("T-shirt/top"));
-        QVERIFY(isOneLineError(cli({QStringLiteral("import-fashion-mnist"), project}))); // already imported
+        QVERIFY(isOneLineError(
+            runCli({QStringLiteral("import-fashion-mnist"), project}))); // already imported
 
-        r = cli({QStringLiteral("oracle"), project, QStringLiteral("--count"), QStringLiteral("15"), QStringLiteral("--seed"), QStringLiteral("1")});
-        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        r = runCli({QStringLiteral("oracle"), project, QStringLiteral("--count"),
+                    QStringLiteral("15"), QStringLiteral("--seed"), QStringLiteral("1")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         s = statusJson(project);
         QCOMPARE(s.value(QStringLiteral("labelled")).toInt(), 15);
         QCOMPARE(s.value(QStringLiteral("unlabelled")).toInt(), 185);
         const QString csv = QString::fromStdString(tmp.file("l.csv"));
-        QCOMPARE(cli({QStringLiteral("export"), project, QStringLiteral("--labels"), csv}).exitCode, 0);
+        QCOMPARE(
+            runCli({QStringLiteral("export"), project, QStringLiteral("--labels"), csv}).exitCode,
+            0);
         QFile f(csv);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QStringList lines = QString::fromUtf8(f.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);

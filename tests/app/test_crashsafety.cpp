@@ -12,15 +12,14 @@
 #include "model/classifier.h"
 #include "storage/classrepository.h"
 #include "storage/imageimporter.h"
-#include "storage/imagerepository.h"
 #include "storage/labelrepository.h"
 #include "storage/modelversionrepository.h"
 #include "storage/project.h"
 #include "storage/projectlock.h"
 #include "storage/sqlitedatabase.h"
-#include "storage/transaction.h"
 #include "support/cli.h"
 #include "support/imagecorpus.h"
+#include "support/storage/imagerows.h"
 #include "support/tempproject.h"
 
 #include <QCoreApplication>
@@ -52,7 +51,6 @@ int envInt(const char *name, int fallback)
     return ok && value > 0 ? value : fallback;
 }
 
-// Single quotes for bash; our temp paths have no single quote, but be safe.
 // Starts `command` under `setsid bash -c` so that bash and every child share one new process
 // group (QProcess's child is no group leader, so setsid execs in place: pgid == pid).
 void startGroup(QProcess &process, const QString &command)
@@ -168,16 +166,7 @@ void TestCrashSafety::killWhileLabelling()
         ClassRepository classRepo(project->database());
         for (const QString &name : classes)
             classRepo.add(name);
-        ImageRepository images(project->database());
-        Transaction tx(project->database());
-        for (int i = 0; i < 300; ++i) {
-            ImageRecord record; // never decoded: labelling reads no pixels
-            record.path = "/nonexistent/crash/" + std::to_string(i) + ".png";
-            record.contentHash = QByteArray::number(i).rightJustified(32, '0');
-            record.width = record.height = 28;
-            imageIds.push_back(images.add(record));
-        }
-        tx.commit();
+        imageIds = addImages(project->database(), 300); // never decoded: labelling reads no pixels
     }
 
     // Per image, the classes its current label may have: the last reported one, plus the one in
@@ -253,12 +242,7 @@ void TestCrashSafety::killWhileTraining()
     const fs::path dir = tmp.file("train project");
     const std::string imagesDir = tmp.file("images");
     const std::vector<std::string> classes = {"circle", "square", "stripe"};
-    int seed = 1;
-    for (const std::string &cls : classes) {
-        fs::create_directories(imagesDir + "/" + cls);
-        for (int i = 0; i < 20; ++i)
-            QVERIFY(writeImage(imagesDir + "/" + cls + "/" + std::to_string(i) + ".png", 28, 28, seed++, 1));
-    }
+    QVERIFY(writeImageFolder(imagesDir, classes, 20));
     {
         auto project = Project::create(dir);
         ImageImporter::Options options;
@@ -272,10 +256,10 @@ void TestCrashSafety::killWhileTraining()
     // would often come after the end).
     QElapsedTimer roundTimer;
     roundTimer.start();
-    QProcess first;
-    first.start(cliPath(), {QStringLiteral("train"), QString::fromStdString(dir.string()), QStringLiteral("--epochs"), QStringLiteral("50")});
-    QVERIFY(first.waitForFinished(600000));
-    QVERIFY2(first.exitCode() == 0, first.readAllStandardError().constData());
+    const CliResult first = runCli({QStringLiteral("train"), QString::fromStdString(dir.string()),
+                                    QStringLiteral("--epochs"), QStringLiteral("50")},
+                                   600000);
+    QVERIFY2(first.exitCode == 0, qPrintable(first.describe()));
     int roundMs = int(roundTimer.elapsed());
 
     // Kills spread over the round: start-up, training, the checkpoint write and the version insert.

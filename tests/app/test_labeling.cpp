@@ -25,6 +25,8 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <atomic>
+#include <memory>
+#include <vector>
 
 using namespace activelabel;
 
@@ -46,6 +48,39 @@ void writeDataset(const QString &dir, int perClass)
     }
 }
 
+// A project at `dir` with the two classes and `perClass` images of each (in dir + "-images"),
+// nothing labelled.
+void createProject(const QString &dir, int perClass)
+{
+    const QString images = dir + QStringLiteral("-images");
+    QVERIFY(QDir().mkpath(images));
+    writeDataset(images, perClass);
+    auto project = Project::create(dir.toStdString());
+    ClassRepository classes(project->database());
+    classes.add(QStringLiteral("dark"));
+    classes.add(QStringLiteral("bright"));
+    const ImportSummary summary =
+        ImageImporter(project->database(), {}).importPaths({images.toStdString()}, false);
+    QCOMPARE(summary.added, 2 * perClass);
+}
+
+// The labelling page without the rest of the window: the controller is the unit here.
+struct LabelingSession
+{
+    explicit LabelingSession(const QString &dir)
+        : project(Project::open(dir.toStdString(), Project::Mode::ReadWrite)),
+          controller(*project, &view)
+    {
+        TrainingSettings settings;
+        settings.retrainEvery = 0; // no rounds: nothing but labelling runs
+        controller.setTrainingSettings(settings);
+        controller.start();
+    }
+    std::unique_ptr<Project> project;
+    LabelingView view;
+    LabelingController controller;
+};
+
 qint64 labelCount(const QString &projectDir)
 {
     Database db(std::filesystem::path(projectDir.toStdString()) / "project.sqlite", Database::Access::ReadOnly);
@@ -63,17 +98,8 @@ private Q_SLOTS:
         QCoreApplication::setOrganizationName(QStringLiteral("ActiveLabelTests"));
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_root.isValid());
-        const QString images = m_root.path() + QStringLiteral("/images");
-        QVERIFY(QDir().mkpath(images));
-        writeDataset(images, 40);
         m_project = m_root.path() + QStringLiteral("/project");
-        auto project = Project::create(m_project.toStdString());
-        ClassRepository classes(project->database());
-        classes.add(QStringLiteral("dark"));
-        classes.add(QStringLiteral("bright"));
-        const ImportSummary summary =
-            ImageImporter(project->database(), {}).importPaths({images.toStdString()}, false);
-        QCOMPARE(summary.added, 80);
+        createProject(m_project, 40);
     }
 
     void keysLabelUndoRedoAndTrain()
@@ -159,6 +185,60 @@ private Q_SLOTS:
         const auto accepted = LabelRepository(reader).all();
         QVERIFY(std::any_of(accepted.begin(), accepted.end(),
                             [](const Label &l) { return l.source == LabelSource::Accepted; }));
+    }
+
+    // A long session keeps a bounded number of images decoded, and Backspace still shows every
+    // image it goes back to (decoding again those it no longer holds).
+    void decodedImagesStayBoundedAndBackspaceShowsEachImage()
+    {
+        const QString dir = m_root.path() + QStringLiteral("/long");
+        createProject(dir, 50);
+        LabelingSession session(dir);
+        const int labels = LabelingController::kMaxDecodedImages + 20;
+        std::vector<qint64> ids;
+        std::vector<QImage> shown;
+        for (int i = 0; i < labels; ++i) {
+            // An id is shown only with its pixels (before they are decoded the view says
+            // "Loading").
+            QTRY_VERIFY_WITH_TIMEOUT(session.view.currentImageId() != 0, 30000);
+            ids.push_back(session.view.currentImageId());
+            shown.push_back(session.view.currentImage());
+            QVERIFY(!shown.back().isNull());
+            session.controller.label(i % 2);
+            QVERIFY2(session.controller.decodedImageCount() <=
+                         LabelingController::kMaxDecodedImages,
+                     qPrintable(QString::number(session.controller.decodedImageCount())));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(labelCount(dir), qint64(labels), 10000);
+
+        for (int i = labels - 1; i >= 0; --i) {
+            session.controller.previous();
+            QTRY_COMPARE_WITH_TIMEOUT(session.view.currentImageId(), ids[std::size_t(i)], 10000);
+            QCOMPARE(session.view.currentImage(), shown[std::size_t(i)]);
+            QVERIFY2(session.controller.decodedImageCount() <=
+                         LabelingController::kMaxDecodedImages,
+                     qPrintable(QString::number(session.controller.decodedImageCount())));
+        }
+    }
+
+    // "N unlabelled" counts down as labels are saved and back up on undo, without waiting for a
+    // new queue (60 images: the first queue lasts well beyond these labels).
+    void unlabelledCountFollowsSavedLabels()
+    {
+        const QString dir = m_root.path() + QStringLiteral("/count");
+        createProject(dir, 30);
+        LabelingSession session(dir);
+        auto *remaining = session.view.findChild<QLabel *>(QStringLiteral("remainingLabel"));
+        QVERIFY(remaining);
+        QTRY_VERIFY_WITH_TIMEOUT(session.view.currentImageId() != 0, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(remaining->text(), QStringLiteral("60 unlabelled"), 10000);
+        for (int i = 0; i < 3; ++i)
+            session.controller.label(0);
+        QTRY_COMPARE_WITH_TIMEOUT(remaining->text(), QStringLiteral("57 unlabelled"), 10000);
+        QCOMPARE(labelCount(dir), 3);
+        session.controller.undoStack()->undo();
+        QTRY_COMPARE_WITH_TIMEOUT(remaining->text(), QStringLiteral("58 unlabelled"), 10000);
+        QCOMPARE(labelCount(dir), 2);
     }
 
     void secondWindowOpensReadOnly()

@@ -12,17 +12,15 @@
 #include "model/classifier.h"
 #include "storage/classrepository.h"
 #include "storage/imageimporter.h"
-#include "storage/imagerepository.h"
 #include "storage/labelrepository.h"
 #include "storage/modelversionrepository.h"
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
-#include "storage/transaction.h"
 #include "support/cli.h"
 #include "support/imagecorpus.h"
+#include "support/storage/imagerows.h"
 #include "support/tempproject.h"
 
-#include <QProcess>
 #include <QTest>
 
 #include <filesystem>
@@ -36,33 +34,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result
+// The CLI in a bash script, its output trimmed: these checks compare whole lines.
+CliResult runBash(const QString &script)
 {
-    int exitCode = -1;
-    bool crashed = false;
-    QString out;
-    QString err;
-};
-
-// Runs a bash snippet; `cli` in it is the quoted CLI path.
-Result runBash(const QString &script, int timeoutMs = 600000)
-{
-    QProcess process;
-    process.start(QStringLiteral("bash"), {QStringLiteral("-c"), QStringLiteral("cli=%1; %2").arg(shellQuote(cliPath()), script)});
-    Result r;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-    }
-    r.crashed = process.exitStatus() == QProcess::CrashExit;
-    r.exitCode = process.exitCode();
-    r.out = QString::fromUtf8(process.readAllStandardOutput()).trimmed();
-    r.err = QString::fromUtf8(process.readAllStandardError()).trimmed();
+    CliResult r = runCliScript(script);
+    r.out = r.out.trimmed();
+    r.err = r.err.trimmed();
     return r;
 }
 
 // The CLI with its writes limited to `kib` KiB per file, as a full disk would stop them.
-Result runLimited(int kib, const QString &args)
+CliResult runLimited(int kib, const QString &args)
 {
     return runBash(QStringLiteral("trap '' XFSZ; ulimit -f %1; exec \"$cli\" %2").arg(kib).arg(args));
 }
@@ -75,21 +57,10 @@ QString q(const fs::path &p)
 // A project whose images are never decoded (labelling reads no pixels): `images` rows, 2 classes.
 std::vector<std::int64_t> makeLabelProject(const fs::path &dir, int images)
 {
-    std::vector<std::int64_t> ids;
     auto project = Project::create(dir);
     ClassRepository(project->database()).add(QStringLiteral("cat"));
     ClassRepository(project->database()).add(QStringLiteral("dog"));
-    ImageRepository repo(project->database());
-    Transaction tx(project->database());
-    for (int i = 0; i < images; ++i) {
-        ImageRecord record;
-        record.path = "/nonexistent/faults/" + std::to_string(i) + ".png";
-        record.contentHash = QByteArray::number(i).rightJustified(32, '0');
-        record.width = record.height = 28;
-        ids.push_back(repo.add(record));
-    }
-    tx.commit();
-    return ids;
+    return addImages(project->database(), images);
 }
 
 // Opens the project afterwards: integrity ok, and returns every current label's class name.
@@ -148,7 +119,8 @@ private Q_SLOTS:
         const std::vector<std::int64_t> ids = makeLabelProject(dir, 40);
         std::map<std::int64_t, QString> saved;
         for (int i = 0; i < 5; ++i) {
-            const Result r = runBash(QStringLiteral("exec \"$cli\" label %1 %2 cat").arg(q(dir)).arg(ids[i]));
+            const CliResult r =
+                runBash(QStringLiteral("exec \"$cli\" label %1 %2 cat").arg(q(dir)).arg(ids[i]));
             QVERIFY2(r.exitCode == 0 && r.out == QLatin1String("saved"), qPrintable(r.err));
             saved[ids[i]] = QStringLiteral("cat");
         }
@@ -160,8 +132,9 @@ private Q_SLOTS:
         std::size_t next = 5;
         for (int kib : {1, 4, 16, 32, 32, 32, 32, 32, 32, 64, 128}) {
             const std::int64_t id = ids[next++];
-            const Result r = runLimited(kib, QStringLiteral("label %1 %2 dog").arg(q(dir)).arg(id));
-            QVERIFY2(!r.crashed && r.exitCode >= 0, qPrintable(r.err));
+            const CliResult r =
+                runLimited(kib, QStringLiteral("label %1 %2 dog").arg(q(dir)).arg(id));
+            QVERIFY2(!r.crashed() && r.exitCode >= 0, qPrintable(r.err));
             if (r.out == QLatin1String("saved")) {
                 QCOMPARE(r.exitCode, 0);
                 saved[id] = QStringLiteral("dog");
@@ -177,7 +150,8 @@ private Q_SLOTS:
         QVERIFY2(refused > 0, "no limit made a label write fail");
         QVERIFY2(refusedAtCommit > 0, "no label commit itself failed");
         // Space again: labelling carries on, and nothing reported saved was lost.
-        const Result after = runBash(QStringLiteral("exec \"$cli\" label %1 %2 cat").arg(q(dir)).arg(ids[next]));
+        const CliResult after =
+            runBash(QStringLiteral("exec \"$cli\" label %1 %2 cat").arg(q(dir)).arg(ids[next]));
         QVERIFY2(after.exitCode == 0 && after.out == QLatin1String("saved"), qPrintable(after.err));
         saved[ids[next]] = QStringLiteral("cat");
         const auto labels = labelsAfterwards(dir);
@@ -237,12 +211,7 @@ private Q_SLOTS:
         TempDir tmp;
         const fs::path dir = tmp.file("project");
         const std::string imagesDir = tmp.file("images");
-        int seed = 1;
-        for (const char *cls : {"circle", "square"}) {
-            fs::create_directories(imagesDir + "/" + cls);
-            for (int i = 0; i < 12; ++i)
-                QVERIFY(writeImage(imagesDir + "/" + cls + "/" + std::to_string(i) + ".png", 28, 28, seed++, 1));
-        }
+        QVERIFY(writeImageFolder(imagesDir, {"circle", "square"}, 12));
         {
             auto project = Project::create(dir);
             ImageImporter::Options options;
@@ -250,7 +219,7 @@ private Q_SLOTS:
             QCOMPARE(ImageImporter(project->database(), options).importPaths({imagesDir}, true).added, 24);
         }
         const QString train = QStringLiteral("train %1 --epochs 2").arg(q(dir));
-        const Result first = runBash(QStringLiteral("exec \"$cli\" ") + train);
+        const CliResult first = runBash(QStringLiteral("exec \"$cli\" ") + train);
         QVERIFY2(first.exitCode == 0, qPrintable(first.err));
         fs::path checkpoint;
         std::int64_t firstVersion = 0;
@@ -272,8 +241,8 @@ private Q_SLOTS:
         const int limitKib = std::max(int(largestDb / 1024) + 128, 256);
         QVERIFY2(limitKib < checkpointKib / 2, "the checkpoint is not larger than the databases: cannot aim the limit");
 
-        const Result full = runLimited(limitKib, train);
-        QVERIFY2(!full.crashed, qPrintable(full.err));
+        const CliResult full = runLimited(limitKib, train);
+        QVERIFY2(!full.crashed(), qPrintable(full.err));
         QVERIFY2(full.exitCode != 0, qPrintable(full.out));
         // stderr carries the round's progress lines; the error is the one last line.
         const QString errorLine = full.err.split(QLatin1Char('\n')).last();
@@ -294,7 +263,7 @@ private Q_SLOTS:
         }
         QCOMPARE(labelsAfterwards(dir).at(-1), QStringLiteral("ok"));
         // With space again the next round saves.
-        const Result again = runBash(QStringLiteral("exec \"$cli\" ") + train);
+        const CliResult again = runBash(QStringLiteral("exec \"$cli\" ") + train);
         QVERIFY2(again.exitCode == 0, qPrintable(again.err));
     }
 
@@ -306,14 +275,16 @@ private Q_SLOTS:
         const fs::path dir = tmp.file("project");
         const std::vector<std::int64_t> ids = makeLabelProject(dir, 10);
         for (int i = 0; i < 3; ++i) {
-            const Result r = runBash(QStringLiteral("exec \"$cli\" label %1 %2 dog").arg(q(dir)).arg(ids[i]));
+            const CliResult r =
+                runBash(QStringLiteral("exec \"$cli\" label %1 %2 dog").arg(q(dir)).arg(ids[i]));
             QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         }
         // A read-only bind mount in a private mount namespace is real EROFS, also for root.
         QString prefix;
-        const Result probe = runBash(QStringLiteral("unshare -rm bash -c 'mount --bind %1 %1 && "
-                                                    "mount -o remount,bind,ro %1 && ! touch %1/probe 2>/dev/null'")
-                                         .arg(q(dir)));
+        const CliResult probe =
+            runBash(QStringLiteral("unshare -rm bash -c 'mount --bind %1 %1 && "
+                                   "mount -o remount,bind,ro %1 && ! touch %1/probe 2>/dev/null'")
+                        .arg(q(dir)));
         bool chmodded = false;
         if (probe.exitCode == 0) {
             prefix = QStringLiteral("unshare -rm bash -c 'mount --bind %1 %1 && mount -o remount,bind,ro %1 && exec \"$0\" \"$@\"' \"$cli\" ")
@@ -330,8 +301,9 @@ private Q_SLOTS:
             QSKIP(qPrintable("neither a read-only bind mount (unshare -rm: " + probe.err +
                              ") nor mode bits (running as root) can make the directory read-only here"));
         }
-        const Result label = runBash(prefix + QStringLiteral("label %1 %2 cat").arg(q(dir)).arg(ids[5]));
-        QVERIFY2(!label.crashed && label.exitCode != 0, qPrintable(label.out));
+        const CliResult label =
+            runBash(prefix + QStringLiteral("label %1 %2 cat").arg(q(dir)).arg(ids[5]));
+        QVERIFY2(!label.crashed() && label.exitCode != 0, qPrintable(label.out));
         QVERIFY2(label.err.contains(QLatin1String("read-only"), Qt::CaseInsensitive) ||
                      label.err.contains(QLatin1String("readonly"), Qt::CaseInsensitive) ||
                      label.err.contains(QLatin1String("Permission denied")),
@@ -340,8 +312,8 @@ private Q_SLOTS:
         qInfo("label on a read-only project: %s", qPrintable(label.err));
         // Reading needs SQLite's WAL index (project.sqlite-shm) next to the database, which it
         // cannot create there: it may refuse too, but with the reason.
-        const Result status = runBash(prefix + QStringLiteral("status %1 --json").arg(q(dir)));
-        QVERIFY(!status.crashed);
+        const CliResult status = runBash(prefix + QStringLiteral("status %1 --json").arg(q(dir)));
+        QVERIFY(!status.crashed());
         if (status.exitCode == 0) {
             QVERIFY2(status.out.contains(QLatin1String("\"labelled\"")), qPrintable(status.out));
         } else {

@@ -2,81 +2,25 @@
 // (when the CLI has the command) `activelabel-cli simulate` end to end on a real project.
 #include "app/simulation/simulation.h"
 #include "app/simulation/simulationreport.h"
+#include "model/modelfixtures.h"
+#include "support/cli.h"
+#include "support/fashionmnist.h"
 
+#include <QApplication>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QImage>
-#include <QProcess>
 #include <QTemporaryDir>
-#include <QApplication>
 #include <QtTest>
 
-#include <opencv2/core.hpp>
-#include <zlib.h>
-
 #include <cmath>
-#include <cstring>
 #include <set>
 
 using namespace activelabel;
+using namespace activelabel::testsupport;
 
 namespace {
-
-class MatImages : public ImageProvider
-{
-public:
-    std::vector<cv::Mat> images;
-    std::size_t size() const override { return images.size(); }
-    cv::Mat load(std::size_t index, std::string *error) const override
-    {
-        if (index >= images.size()) {
-            if (error)
-                *error = "no such image";
-            return {};
-        }
-        return images[index];
-    }
-};
-
-std::vector<unsigned char> readGz(const std::string &path)
-{
-    gzFile f = gzopen(path.c_str(), "rb");
-    if (!f)
-        return {};
-    std::vector<unsigned char> out;
-    unsigned char buffer[1 << 16];
-    int n;
-    while ((n = gzread(f, buffer, sizeof buffer)) > 0)
-        out.insert(out.end(), buffer, buffer + n);
-    gzclose(f);
-    return out;
-}
-
-// Appends the first `count` images of a Fashion-MNIST IDX pair; returns their labels.
-std::vector<int> appendFashionMnist(MatImages &provider, const std::string &prefix,
-                                    std::size_t count)
-{
-    const std::string dir = "/usr/share/datasets/fashion-mnist/";
-    const auto images = readGz(dir + prefix + "-images-idx3-ubyte.gz");
-    const auto labels = readGz(dir + prefix + "-labels-idx1-ubyte.gz");
-    std::vector<int> out;
-    if (images.size() < 16 + count * 784 || labels.size() < 8 + count)
-        return out;
-    for (std::size_t i = 0; i < count; ++i) {
-        cv::Mat m(28, 28, CV_8UC1);
-        std::memcpy(m.data, images.data() + 16 + i * 784, 784);
-        provider.images.push_back(m);
-        out.push_back(labels[8 + i]);
-    }
-    return out;
-}
-
-QStringList fashionClasses()
-{
-    return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-            "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
-}
 
 QByteArray fileHash(const QString &path)
 {
@@ -102,26 +46,27 @@ private Q_SLOTS:
     void cliSimulateWritesFilesAndLeavesProjectUntouched();
 
 private:
-    MatImages m_images;
+    testing::MatProvider m_images;
     SimulationData m_data;
     SimulationOptions m_options;
 };
 
 void TestSimulate::initTestCase()
 {
-    const auto poolTruth = appendFashionMnist(m_images, "train", 400);
-    const std::size_t poolEnd = m_images.size();
-    const auto testTruth = appendFashionMnist(m_images, "t10k", 200);
-    if (poolTruth.empty() || testTruth.empty())
+    if (!hasFashionMnist())
         QSKIP("Fashion-MNIST (dataset-fashion-mnist) is not installed");
+    IdxImages pool = readFashionMnist("train", 400);
+    IdxImages test = readFashionMnist("t10k", 200);
     m_data.images = &m_images;
-    m_data.classNames = fashionClasses();
-    for (std::size_t i = 0; i < poolEnd; ++i)
+    m_data.classNames = fashionMnistClasses();
+    for (std::size_t i = 0; i < pool.images.size(); ++i)
         m_data.pool.push_back(i);
-    m_data.poolTruth = poolTruth;
-    for (std::size_t i = poolEnd; i < m_images.size(); ++i)
-        m_data.test.push_back(i);
-    m_data.testTruth = testTruth;
+    m_data.poolTruth = pool.labels;
+    for (std::size_t i = 0; i < test.images.size(); ++i)
+        m_data.test.push_back(pool.images.size() + i);
+    m_data.testTruth = test.labels;
+    m_images.images = std::move(pool.images);
+    m_images.images.insert(m_images.images.end(), test.images.begin(), test.images.end());
     m_options.init = 40;
     m_options.batch = 40;
     m_options.budget = 120;
@@ -281,52 +226,37 @@ void TestSimulate::rejectsBadOptions()
 
 void TestSimulate::cliSimulateWritesFilesAndLeavesProjectUntouched()
 {
-    const QString cli = qEnvironmentVariable("ACTIVELABEL_BIN_DIR") + "/activelabel-cli";
-    if (!QFile::exists(cli))
+    if (!QFile::exists(cliPath()))
         QSKIP("activelabel-cli is not built");
-    QProcess help;
-    help.start(cli, {"--help"});
-    QVERIFY(help.waitForFinished(60000));
-    if (!QString::fromUtf8(help.readAllStandardOutput() + help.readAllStandardError())
-             .contains("simulate"))
-        QSKIP("activelabel-cli has no simulate command registered yet (app/cli/commandtable.cpp)");
-
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString project = dir.filePath("projé ct");
-    auto run = [&](const QStringList &args, int timeoutMs = 600000) {
-        QProcess p;
-        p.start(cli, args);
-        if (!p.waitForFinished(timeoutMs))
-            return std::make_pair(-1, QString("timeout"));
-        return std::make_pair(
-            p.exitCode(), QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError()));
-    };
-    auto [initCode, initOut] = run({"init", project});
-    QVERIFY2(initCode == 0, qPrintable(initOut));
-    auto [importCode, importOut] =
+    const auto run = [](const QStringList &args) { return runCli(args, 600000); };
+    const CliResult init = run({"init", project});
+    QVERIFY2(init.exitCode == 0, qPrintable(init.describe()));
+    const CliResult import =
         run({"import-fashion-mnist", project, "--limit", "300", "--seed", "1"});
-    QVERIFY2(importCode == 0, qPrintable(importOut));
+    QVERIFY2(import.exitCode == 0, qPrintable(import.describe()));
     const QByteArray before = fileHash(project + "/project.sqlite");
 
     const QString out = dir.filePath("out put");
-    auto [code, output] =
+    const CliResult simulated =
         run({"simulate", project, "--strategy", "margin,random", "--init", "20", "--batch", "20",
              "--budget", "40", "--seeds", "1", "--epochs", "3", "--out", out});
-    QVERIFY2(code == 0, qPrintable(output));
-    QVERIFY(output.contains("round 1"));
+    QVERIFY2(simulated.exitCode == 0, qPrintable(simulated.describe()));
+    QVERIFY(simulated.out.contains("round 1") || simulated.err.contains("round 1"));
     QVERIFY(QFile::exists(out + "/rounds.csv"));
     QVERIFY(QFile::exists(out + "/summary.csv"));
     QImage png;
     QVERIFY(png.load(out + "/learning-curves.png"));
     QCOMPARE(fileHash(project + "/project.sqlite"), before);
 
-    auto [badCode, badOut] = run({"simulate", project, "--strategy", "Margin", "--out", out});
-    QVERIFY(badCode != 0);
-    QVERIFY(badOut.contains("Margin"));
-    auto [insideCode, insideOut] =
+    const CliResult bad = run({"simulate", project, "--strategy", "Margin", "--out", out});
+    QVERIFY(bad.exitCode > 0);
+    QVERIFY2((bad.out + bad.err).contains("Margin"), qPrintable(bad.describe()));
+    const CliResult inside =
         run({"simulate", project, "--strategy", "random", "--out", project + "/sim"});
-    QVERIFY(insideCode != 0);
+    QVERIFY(inside.exitCode > 0);
     QVERIFY(!QDir(project + "/sim").exists());
 }
 

@@ -3,6 +3,7 @@
 # torch (a CUDA build on the GPU machine), with Qt and OpenCV from the bundle that
 # prepare-bundle.sh made on Debian, then runs the suites that use the classifier with the
 # default device (CUDA when the build and machine have it). No CMake: that machine has no Qt.
+# Then tests/bench/bench_device (GPU beside CPU throughput) and Python's reference figures.
 #   tests/cuda/run-cuda-check.sh [BUNDLE] [LOGDIR]     (defaults: .cuda-bundle, /tmp/cuda-check)
 # Environment: PYTHON (default python3), JOBS (default nproc), SUITES (default below),
 # SUITE_TIMEOUT (seconds per suite, default 300).
@@ -29,7 +30,7 @@ torchlibs="-ltorch -ltorch_cpu -lc10"
 [ -e "$torchdir/lib/libtorch_cuda.so" ] && torchlibs="$torchlibs -ltorch_cuda -lc10_cuda"
 
 flags=(-std=c++17 -O2 -fPIC -w -DQT_NO_KEYWORDS '-DACTIVELABEL_VERSION="cuda-check"' "-D_GLIBCXX_USE_CXX11_ABI=$abi"
-       -I. -Itests/model -I"$bundle/moc" -isystem "$sys/include/qt6" -isystem "$sys/include/qt6/QtCore"
+       -I. -Itests -Itests/model -I"$bundle/moc" -isystem "$sys/include/qt6" -isystem "$sys/include/qt6/QtCore"
        -isystem "$sys/include/qt6/QtTest" -isystem "$sys/include/opencv4" -isystem "$sys/include"
        -isystem "$torchdir/include" -isystem "$torchdir/include/torch/csrc/api/include")
 printf '%q\n' "${flags[@]}" > "$work/flags" # a gcc response file: keeps the quoted macro intact
@@ -53,10 +54,16 @@ link=(-Wl,--no-as-needed -L"$torchdir/lib" $torchlibs -Wl,--as-needed
       "$sys/lib/libQt6Test.so.6" "$sys/lib/libQt6Core.so.6" "$sys/lib/libopencv_imgproc.so.406"
       "$sys/lib/libopencv_core.so.406" -l:libz.so.1 -lpthread -Wl,-rpath,"$torchdir/lib" -Wl,-rpath-link,"$sys/lib"
       -Wl,--allow-shlib-undefined)
+# The fixtures' Fashion-MNIST reader (tests/support) is the one piece of the test support library
+# these programs need; the rest wants storage/ or Qt Gui, which this machine does not have.
+build() { # name source
+    ( g++ @"$work/flags" "$2" tests/support/fashionmnist.cpp "$work/libmodel.a" -o "$work/$1" "${link[@]}" \
+        2> "$work/$1.build.log" || { echo "FAILED to build $1"; head -c 6000 "$work/$1.build.log"; } ) &
+}
 for suite in $suites; do
-    ( g++ @"$work/flags" "tests/model/$suite.cpp" "$work/libmodel.a" -o "$work/$suite" "${link[@]}" \
-        2> "$work/$suite.build.log" || { echo "FAILED to build $suite"; head -c 6000 "$work/$suite.build.log"; } ) &
+    build "$suite" "tests/model/$suite.cpp"
 done
+build bench_device tests/bench/bench_device.cpp
 wait
 
 status=0
@@ -73,8 +80,14 @@ for suite in $suites; do
     echo "$suite: exit $rc, $((SECONDS - start)) s"
     [ $rc -eq 0 ] || status=1
 done
+echo "== bench_device"
+if [ -x "$work/bench_device" ]; then
+    timeout "${SUITE_TIMEOUT:-300}" "$work/bench_device" --threads "$OMP_NUM_THREADS" 2>&1 | tee "$logs/bench_device.log"
+else
+    status=1
+fi
 if "$python" -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)'; then
-    echo "== Python reference: smallcnn training on the GPU (compare test_device's throughputFigures)"
+    echo "== Python reference: smallcnn training on the GPU (compare bench_device)"
     "$python" tests/bench/reference_model.py --device cuda --threads "$OMP_NUM_THREADS" > "$logs/reference_cuda.json" 2>&1
     cat "$logs/reference_cuda.json"
 fi

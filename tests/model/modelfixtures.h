@@ -4,6 +4,7 @@
 
 #include "model/imageprovider.h"
 #include "model/trainer.h"
+#include "support/fashionmnist.h"
 
 #include <QFile>
 #include <QProcess>
@@ -14,13 +15,11 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include <zlib.h>
-
 #include <cstdint>
 #include <cstdlib>
 #include <random>
-#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace activelabel::testing {
@@ -48,45 +47,14 @@ struct Dataset
     std::vector<int> labels;
 };
 
-inline std::vector<unsigned char> readGz(const std::string &path)
-{
-    gzFile f = gzopen(path.c_str(), "rb");
-    if (!f)
-        throw std::runtime_error("cannot open " + path);
-    std::vector<unsigned char> out;
-    unsigned char buffer[1 << 16];
-    int n;
-    while ((n = gzread(f, buffer, sizeof buffer)) > 0)
-        out.insert(out.end(), buffer, buffer + n);
-    gzclose(f);
-    return out;
-}
-
-inline std::uint32_t bigEndian(const unsigned char *p)
-{
-    return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
-}
-
-// Fashion-MNIST from Debian's dataset-fashion-mnist (or ACTIVELABEL_FASHION_MNIST_DIR, for
-// machines without the package, such as the GPU check in tests/cuda): prefix "train" or "t10k".
+// Fashion-MNIST (Debian's dataset-fashion-mnist, or ACTIVELABEL_FASHION_MNIST_DIR): prefix
+// "train" or "t10k", the first `limit` images (0: all). Throws when the files are missing.
 inline Dataset loadFashionMnist(const std::string &prefix, std::size_t limit = 0)
 {
-    const char *custom = std::getenv("ACTIVELABEL_FASHION_MNIST_DIR");
-    const std::string dir = custom ? std::string(custom) + "/" : "/usr/share/datasets/fashion-mnist/";
-    const auto images = readGz(dir + prefix + "-images-idx3-ubyte.gz");
-    const auto labels = readGz(dir + prefix + "-labels-idx1-ubyte.gz");
-    if (images.size() < 16 || bigEndian(images.data()) != 2051 || labels.size() < 8 || bigEndian(labels.data()) != 2049)
-        throw std::runtime_error("bad IDX files");
-    std::size_t n = bigEndian(images.data() + 4);
-    if (limit)
-        n = std::min(n, limit);
+    testsupport::IdxImages idx = testsupport::readFashionMnist(prefix, limit);
     Dataset d;
-    for (std::size_t i = 0; i < n; ++i) {
-        cv::Mat m(28, 28, CV_8UC1);
-        std::memcpy(m.data, images.data() + 16 + i * 784, 784);
-        d.provider.images.push_back(m);
-        d.labels.push_back(labels[8 + i]);
-    }
+    d.provider.images = std::move(idx.images);
+    d.labels = std::move(idx.labels);
     return d;
 }
 

@@ -10,7 +10,6 @@
 #include "model/torchthreads.h"
 #include "model/trainer.h"
 
-#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -312,54 +311,6 @@ sys.exit(0 if devices == {"cpu"} else 1)
         const double d = maxAbsDiff(gpu.probabilities, c->predict(rgb.provider, indexRange(64, 96)).probabilities);
         qInfo("resnet18: max |p_gpu - p_cpu| = %.3g", d);
         QVERIFY2(d <= 1e-4, qPrintable(QString::number(d)));
-    }
-
-    // Informational (never asserted): training and inference throughput of the default model on
-    // each device. A round's time includes preprocessing its images once; the steady-state rate
-    // (the difference between a 6- and a 2-epoch round) is the figure to set beside a Python
-    // loop over tensors already on the device (tests/bench/reference_model.py --device cuda).
-    void throughputFigures()
-    {
-        REQUIRE_GPU();
-        const Dataset data = syntheticShapes(4096, 28, 1, 5);
-        std::vector<LabelledSample> labels;
-        for (std::size_t i = 0; i < data.labels.size(); ++i)
-            labels.push_back({i, data.labels[i]});
-        for (const char *device : {"cuda", "cpu"}) {
-            for (int batch : {64, 128}) {
-                auto c = Classifier::create(ModelSpec::defaultsFor(QStringLiteral("smallcnn")), m_classes, 3);
-                c->setDevice(QString::fromLatin1(device));
-                TrainingOptions o = quickRound(TransferMode::full());
-                o.batchSize = batch;
-                o.heldOutFraction = 0;
-                o.augment = false;
-                o.epochs = 1;
-                Trainer::train(*c, data.provider, labels, o); // warm-up: allocator, cuDNN plans
-                double seconds[2] = {0, 0};
-                int steps[2] = {0, 0};
-                for (int k = 0; k < 2; ++k) {
-                    o.epochs = k == 0 ? 2 : 6;
-                    QElapsedTimer t;
-                    t.start();
-                    steps[k] = Trainer::train(*c, data.provider, labels, o).steps;
-                    seconds[k] = double(t.nsecsElapsed()) / 1e9;
-                }
-                const double roundRate = double(steps[1]) * batch / seconds[1];
-                const double stepRate = double(steps[1] - steps[0]) * batch / (seconds[1] - seconds[0]);
-                qInfo("smallcnn 28x28 training on %s (%d torch threads), batch %d: %.0f img/s steady state, %.0f "
-                      "img/s for a 6-epoch round",
-                      qPrintable(c->device()), torchThreads(), batch, stepRate, roundRate);
-                if (batch != 64)
-                    continue;
-                QElapsedTimer t;
-                t.start();
-                PredictOptions p;
-                p.useFeatureCache = false;
-                c->predict(data.provider, indexRange(0, data.labels.size()), p);
-                qInfo("smallcnn 28x28 inference on %s: %.0f img/s (incl. preprocessing)", qPrintable(c->device()),
-                      double(data.labels.size()) / (double(t.nsecsElapsed()) / 1e9));
-            }
-        }
     }
 };
 

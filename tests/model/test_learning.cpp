@@ -11,32 +11,21 @@
 
 using namespace activelabel;
 using namespace activelabel::testing;
+using activelabel::testsupport::fashionMnistClasses;
 
 namespace {
 
-QStringList fashionClasses()
-{
-    return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
-}
-
-std::vector<LabelledSample> firstLabels(const Dataset &d, std::size_t n)
-{
-    std::vector<LabelledSample> out;
-    for (std::size_t i = 0; i < n; ++i)
-        out.push_back({i, d.labels[i]});
-    return out;
-}
-
 double testAccuracy(Classifier &c, const Dataset &test)
 {
-    std::vector<std::size_t> all(test.provider.size());
-    for (std::size_t i = 0; i < all.size(); ++i)
-        all[i] = i;
-    return evaluate(c.predict(test.provider, all).probabilities, test.labels).accuracy;
+    return evaluate(c.predict(test.provider, indexRange(0, test.provider.size())).probabilities,
+                    test.labels)
+        .accuracy;
 }
 
 } // namespace
 
+// Each case reads what it needs from the fixture initTestCase builds (the thousand-label model and
+// its round), so any one of them runs alone (`test_learning warmStartNeedsFewerStepsThanScratch`).
 class TestLearning : public QObject
 {
     Q_OBJECT
@@ -45,8 +34,9 @@ private:
     Dataset m_train;
     Dataset m_test;
     QTemporaryDir m_dir;
-    QString m_checkpoint;
-    double m_accuracy = 0;
+    QString m_checkpoint;   // smallcnn after a round on the first 1,000 training images
+    RoundResult m_thousand; // that round
+    double m_accuracy = 0;  // its test accuracy
 
 private Q_SLOTS:
     void initTestCase()
@@ -55,35 +45,36 @@ private Q_SLOTS:
         m_train = loadFashionMnist("train", 1100);
         m_test = loadFashionMnist("t10k");
         QCOMPARE(m_test.provider.size(), std::size_t(10000));
-    }
 
-    void smallCnnLearnsFromThousandLabels()
-    {
-        auto c = Classifier::create(ModelSpec::defaultsFor(QStringLiteral("smallcnn")), fashionClasses(), 1);
+        auto c = Classifier::create(ModelSpec::defaultsFor(QStringLiteral("smallcnn")),
+                                    fashionMnistClasses(), 1);
         TrainingOptions o;
         o.seed = 1;
-        const RoundResult r = Trainer::train(*c, m_train.provider, firstLabels(m_train, 1000), o);
-        QCOMPARE(r.modeUsed, TransferMode::full()); // Auto with a fresh backbone
-        QVERIFY(r.ece >= 0.0 && r.ece < 0.2);
+        m_thousand = Trainer::train(*c, m_train.provider, labelledRange(m_train, 0, 1000), o);
         m_accuracy = testAccuracy(*c, m_test);
-        qInfo("1,000 labels: test accuracy %.4f, held-out %.4f, ECE %.4f, T %.3f, %d steps, %.1f s", m_accuracy,
-              r.heldOutAccuracy, r.ece, r.temperature, r.steps, r.seconds);
-        QVERIFY2(m_accuracy >= 0.78, qPrintable(QString::number(m_accuracy)));
         m_checkpoint = m_dir.filePath(QStringLiteral("thousand.ckpt"));
         c->save(m_checkpoint);
     }
 
+    void smallCnnLearnsFromThousandLabels()
+    {
+        const RoundResult &r = m_thousand;
+        QCOMPARE(r.modeUsed, TransferMode::full()); // Auto with a fresh backbone
+        QVERIFY(r.ece >= 0.0 && r.ece < 0.2);
+        qInfo("1,000 labels: test accuracy %.4f, held-out %.4f, ECE %.4f, T %.3f, %d steps, %.1f s", m_accuracy,
+              r.heldOutAccuracy, r.ece, r.temperature, r.steps, r.seconds);
+        QVERIFY2(m_accuracy >= 0.78, qPrintable(QString::number(m_accuracy)));
+    }
+
     void warmStartNeedsFewerStepsThanScratch()
     {
-        if (m_checkpoint.isEmpty())
-            QSKIP("needs the previous test's model");
         TrainingOptions o;
         o.seed = 2;
         o.maxSteps = 1500;
         o.evalEverySteps = 5;
         o.patience = 1000;
         o.stopAtHeldOutAccuracy = 0.9 * m_accuracy;
-        const auto labels = firstLabels(m_train, 1100);
+        const auto labels = labelledRange(m_train, 0, 1100);
 
         auto warm = Classifier::load(m_checkpoint);
         o.mode = TransferMode::full();

@@ -6,23 +6,15 @@
 #include "storage/labelrepository.h"
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
+#include "support/storage/imagerows.h"
 #include "support/tempproject.h"
 
 #include <QTest>
 
 using namespace activelabel;
+using namespace activelabel::testsupport;
 
 namespace {
-
-std::int64_t addImage(Database &db, int n)
-{
-    ImageRecord r;
-    r.path = "/data/img" + std::to_string(n) + ".png";
-    r.contentHash = QByteArray::number(n);
-    r.width = 4;
-    r.height = 4;
-    return ImageRepository(db).add(r);
-}
 
 QStringList names(ClassRepository &classes)
 {

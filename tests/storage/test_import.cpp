@@ -150,6 +150,7 @@ private Q_SLOTS:
         const ImportSummary s = ImageImporter(db, labelsOpt).importPaths({root}, true);
         QCOMPARE(s.added, std::int64_t(5));
         QCOMPARE(s.labelled, std::int64_t(4));
+        QCOMPARE(s.groundTruth, std::int64_t(0));
         QCOMPARE(s.classesAdded, std::int64_t(3));
         ClassRepository classes(db);
         QVERIFY(classes.find(QStringLiteral("bär")));
@@ -167,7 +168,13 @@ private Q_SLOTS:
         auto gtProject = Project::create(tmp.file("q"));
         ImageImporter::Options gtOpt;
         gtOpt.labelMode = ImportLabelMode::GroundTruth;
-        ImageImporter(gtProject->database(), gtOpt).importPaths({root}, true);
+        const ImportSummary gt =
+            ImageImporter(gtProject->database(), gtOpt).importPaths({root}, true);
+        QCOMPARE(gt.labelled, std::int64_t(0));
+        QCOMPARE(gt.groundTruth, std::int64_t(4));
+        // The summary line says what was written: ground truth, not labels.
+        QVERIFY2(!gt.text().contains(QStringLiteral("labelled")), qPrintable(gt.text()));
+        QVERIFY2(gt.text().contains(QStringLiteral("4 with ground truth")), qPrintable(gt.text()));
         QCOMPARE(LabelRepository(gtProject->database()).count(), std::int64_t(0));
         QCOMPARE(GroundTruthRepository(gtProject->database()).count(), std::int64_t(4));
         QCOMPARE(ImageRepository(gtProject->database()).counts().unlabelledPool, std::int64_t(5));

@@ -6,25 +6,13 @@
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
 #include "storage/transaction.h"
+#include "support/storage/imagerows.h"
 #include "support/tempproject.h"
 
 #include <QTest>
 
 using namespace activelabel;
-
-namespace {
-
-std::int64_t addImage(Database &db, int n)
-{
-    ImageRecord r;
-    r.path = "/data/img" + std::to_string(n) + ".png";
-    r.contentHash = QByteArray::number(n);
-    r.width = 10;
-    r.height = 20;
-    return ImageRepository(db).add(r);
-}
-
-} // namespace
+using namespace activelabel::testsupport;
 
 class TestLabels : public QObject
 {

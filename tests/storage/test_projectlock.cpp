@@ -4,6 +4,7 @@
 #include "storage/project.h"
 #include "storage/projectlock.h"
 #include "storage/sqlitedatabase.h"
+#include "support/storage/projectholder.h"
 #include "support/tempproject.h"
 
 #include <QTest>
@@ -13,40 +14,6 @@
 #include <unistd.h>
 
 using namespace activelabel;
-
-namespace {
-
-// Forks a child that opens the project ReadWrite, adds a class, reports readiness through a pipe
-// and then waits to be killed. Returns the child's pid (or -1).
-pid_t startHolder(const std::string &dir)
-{
-    int fds[2];
-    if (::pipe(fds) != 0)
-        return -1;
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::close(fds[0]);
-        char status = 'x';
-        try {
-            auto project = Project::open(dir, Project::Mode::ReadWrite);
-            ClassRepository(project->database()).add(QStringLiteral("from-child"));
-            status = 'r';
-            (void)!::write(fds[1], &status, 1);
-            for (;;)
-                ::pause();
-        } catch (...) {
-            (void)!::write(fds[1], &status, 1);
-        }
-        ::_exit(1);
-    }
-    ::close(fds[1]);
-    char status = 0;
-    const bool ready = pid > 0 && ::read(fds[0], &status, 1) == 1 && status == 'r';
-    ::close(fds[0]);
-    return ready ? pid : -1;
-}
-
-} // namespace
 
 class TestProjectLock : public QObject
 {
@@ -80,7 +47,7 @@ private Q_SLOTS:
     {
         testsupport::TempDir tmp;
         { Project::create(tmp.file("p")); }
-        const pid_t child = startHolder(tmp.file("p"));
+        const pid_t child = testsupport::holdProject(tmp.file("p"), QStringLiteral("from-child"));
         QVERIFY2(child > 0, "child could not open the project");
         try {
             Project::open(tmp.file("p"), Project::Mode::ReadWrite);

@@ -1,23 +1,30 @@
 #pragma once
-// The activelabel-cli the tests run (ctest passes its folder as ACTIVELABEL_BIN_DIR) and quoting
-// for the shell loops some tests build around it.
-#include <QLatin1Char>
+// The activelabel-cli the tests run (ctest passes its folder as ACTIVELABEL_BIN_DIR), run once or
+// inside a bash script, and quoting for the shell loops some tests build around it.
 #include <QString>
-#include <QtGlobal>
+#include <QStringList>
 
 namespace activelabel::testsupport {
 
-inline QString cliPath()
-{
-    return qEnvironmentVariable("ACTIVELABEL_BIN_DIR") + QStringLiteral("/activelabel-cli");
-}
+QString cliPath();
 
 // Single-quoted for sh, with embedded quotes closed, escaped and reopened.
-inline QString shellQuote(const QString &text)
+QString shellQuote(const QString &text);
+
+// What a run printed and how it ended; out and err as printed (not trimmed).
+struct CliResult
 {
-    QString quoted = text;
-    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
-    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
-}
+    int exitCode = -1; // -1: did not finish in time (killed), -2: crashed
+    QString out;
+    QString err;
+
+    bool crashed() const { return exitCode == -2; }
+    QString describe() const; // exit code, stdout and stderr, for a failure message
+};
+
+// activelabel-cli ARGS.
+CliResult runCli(const QStringList &args, int timeoutMs = 300000);
+// `bash -c SCRIPT` with $cli set to the CLI's path: for ulimit, loops and pipes around it.
+CliResult runCliScript(const QString &script, int timeoutMs = 600000);
 
 } // namespace activelabel::testsupport

@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <random>
 
 namespace activelabel::testsupport {
@@ -74,6 +75,20 @@ bool writeImage(const std::string &path, int width, int height, int seed, int ch
         return false;
     const QByteArray bytes = encode(patternImage(width, height, seed, channels), path.substr(dot));
     return !bytes.isEmpty() && writeFile(path, bytes);
+}
+
+bool writeImageFolder(const std::string &root, const std::vector<std::string> &classes,
+                      int perClass)
+{
+    int seed = 1;
+    for (const std::string &cls : classes) {
+        std::error_code error;
+        std::filesystem::create_directories(root + "/" + cls, error);
+        for (int i = 0; i < perClass; ++i)
+            if (!writeImage(root + "/" + cls + "/" + std::to_string(i) + ".png", 28, 28, seed++, 1))
+                return false;
+    }
+    return true;
 }
 
 QByteArray jpegWithOrientation(const cv::Mat &image, int orientation)

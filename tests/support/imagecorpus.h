@@ -22,6 +22,9 @@ QByteArray encode(const cv::Mat &image, const std::string &extension, int jpegQu
 bool writeFile(const std::string &path, const QByteArray &bytes);
 // patternImage + encode + writeFile.
 bool writeImage(const std::string &path, int width, int height, int seed, int channels = 3);
+// An ImageFolder tree: root/<class>/<i>.png, `perClass` distinct 28 x 28 grey images per class.
+bool writeImageFolder(const std::string &root, const std::vector<std::string> &classes,
+                      int perClass);
 
 // A JPEG carrying an EXIF APP1 segment with the given orientation tag (1..8).
 QByteArray jpegWithOrientation(const cv::Mat &image, int orientation);

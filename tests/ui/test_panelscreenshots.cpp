@@ -1,12 +1,14 @@
 // Renders every panel offscreen with realistic data (a Fashion-MNIST project a few rounds in) and
 // checks the images are not blank. With ACTIVELABEL_PANEL_SHOTS=DIR set, the PNGs are kept there
 // for people to look at; otherwise they go to a temporary folder.
+#include "support/fashionmnist.h"
 #include "ui/imagebrowser.h"
 #include "ui/panels/cheatsheetdialog.h"
 #include "ui/panels/classmanagerdialog.h"
 #include "ui/panels/exportdialog.h"
 #include "ui/panels/metricspanel.h"
 #include "ui/panels/modelversionsview.h"
+#include "ui/panels/palette.h"
 #include "ui/panels/plateau.h"
 #include "ui/panels/reviewpanel.h"
 
@@ -17,21 +19,14 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <zlib.h>
-
 #include <cmath>
 
-#include "ui/panels/palette.h"
-
 using namespace activelabel;
+using namespace activelabel::testsupport;
 
 namespace {
 
-const QStringList kClasses = {QStringLiteral("T-shirt/top"), QStringLiteral("Trouser"),
-                              QStringLiteral("Pullover"),    QStringLiteral("Dress"),
-                              QStringLiteral("Coat"),        QStringLiteral("Sandal"),
-                              QStringLiteral("Shirt"),       QStringLiteral("Sneaker"),
-                              QStringLiteral("Bag"),         QStringLiteral("Ankle boot")};
+const QStringList kClasses = fashionMnistClasses();
 
 int distinctColours(const QImage &image)
 {
@@ -53,30 +48,17 @@ struct Garment
 QList<Garment> garments(int count)
 {
     QList<Garment> out;
-    const QString dir = QStringLiteral("/usr/share/datasets/fashion-mnist/");
-    gzFile images =
-        gzopen(QString(dir + QStringLiteral("t10k-images-idx3-ubyte.gz")).toLocal8Bit(), "rb");
-    gzFile labels =
-        gzopen(QString(dir + QStringLiteral("t10k-labels-idx1-ubyte.gz")).toLocal8Bit(), "rb");
-    unsigned char header[16];
-    if (images && labels && gzread(images, header, 16) == 16 && gzread(labels, header, 8) == 8) {
-        for (int i = 0; i < count; ++i) {
-            QImage image(28, 28, QImage::Format_Grayscale8);
-            unsigned char pixels[28 * 28];
-            unsigned char label = 0;
-            if (gzread(images, pixels, sizeof pixels) != int(sizeof pixels) ||
-                gzread(labels, &label, 1) != 1)
-                break;
-            for (int y = 0; y < 28; ++y)
-                for (int x = 0; x < 28; ++x) // dark garments on white, as people expect
-                    image.scanLine(y)[x] = uchar(255 - pixels[y * 28 + x]);
-            out.append({image, int(label)});
+    if (hasFashionMnist()) {
+        const IdxImages test = readFashionMnist("t10k", std::size_t(count));
+        for (std::size_t i = 0; i < test.images.size(); ++i) {
+            const cv::Mat &pixels = test.images[i];
+            QImage image(pixels.cols, pixels.rows, QImage::Format_Grayscale8);
+            for (int y = 0; y < pixels.rows; ++y)
+                for (int x = 0; x < pixels.cols; ++x) // dark garments on white, as people expect
+                    image.scanLine(y)[x] = uchar(255 - pixels.at<uchar>(y, x));
+            out.append({image, test.labels[i]});
         }
     }
-    if (images)
-        gzclose(images);
-    if (labels)
-        gzclose(labels);
     for (int i = int(out.size()); i < count; ++i) {
         QImage image(28, 28, QImage::Format_Grayscale8);
         image.fill(60 + (i * 37) % 180);
