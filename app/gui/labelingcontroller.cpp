@@ -91,6 +91,7 @@ LabelingController::LabelingController(Project &project, LabelingView *view, QOb
 LabelingController::~LabelingController()
 {
     m_writer->lastHandOver(); // before the writer, deleted on its thread, takes its slot objects
+    m_worker->lastHandOver(); // likewise for the training worker
     // Stop training between batches, let the writer finish its queue (no label is dropped), and
     // only then let the project go.
     m_cancel = true;

@@ -24,7 +24,15 @@ TrainingWorker::TrainingWorker(const Project &project, std::atomic<bool> &cancel
 {
 }
 
-TrainingWorker::~TrainingWorker() = default;
+TrainingWorker::~TrainingWorker()
+{
+    // Under each mailbox's lock, after the UI thread's last use of it (see lastHandOver).
+    m_jobs.clear();
+    m_pendingQueue.clear();
+    m_summaries.clear();
+    m_snapshots.clear();
+    m_exports.clear();
+}
 
 namespace {
 

@@ -83,6 +83,12 @@ public:
     // Exports the live model (TorchScript + sidecar) to `path`; exportFinished announces it.
     void requestExport(const QString &path);
 
+    // From the UI thread, just before the worker's thread stops: drops the jobs not started yet,
+    // under the mailbox's lock, which the worker's destructor takes again on its own thread. That
+    // orders everything the UI thread did to this object (its connections' slot objects too)
+    // before the worker goes, an order ThreadSanitizer cannot see through Qt's thread end.
+    void lastHandOver() { m_jobs.clear(); }
+
     // Thread-safe: asks for a queue while a round is running (the annotator is about to run out).
     // The live model is mid-training then, so the worker builds it between two steps from the
     // predictions the last round stored (app/queuebuilder.h), and the annotator keeps labelling
