@@ -5,6 +5,7 @@
 #include "app/gui/labelingcontroller.h"
 #include "app/gui/panelscontroller.h"
 #include "app/projectstatus.h"
+#include "storage/modelversionrepository.h"
 #include "storage/project.h"
 #include "storage/projectlock.h"
 #include "ui/imagebrowser.h"
@@ -98,6 +99,13 @@ void ProjectController::adoptProject(std::unique_ptr<Project> project)
     connect(labeling, &LabelingController::error, m_window, &MainWindow::showError);
     connect(labeling, &LabelingController::labelsChanged, this, &ProjectController::scheduleSummaryRefresh);
     connect(labeling, &LabelingController::modelChanged, this, &ProjectController::scheduleSummaryRefresh);
+    // The panel starts on the project's current backbone: pressing Train must continue the model
+    // the project has (a user's ResNet-18, say), not replace it with the panel's default.
+    if (const auto latest = ModelVersionRepository(m_project->database()).latest()) {
+        TrainingSettings settings = m_window->trainingPanel()->settings();
+        settings.backbone = latest->backbone;
+        m_window->trainingPanel()->setSettings(settings);
+    }
     labeling->setTrainingSettings(m_window->trainingPanel()->settings());
     m_panels = std::make_unique<PanelsController>(*m_project, m_window, labeling);
     m_window->setUndoStack(labeling->undoStack());
