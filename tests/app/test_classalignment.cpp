@@ -5,7 +5,6 @@
 // they were, and the next round warm-starts instead of starting a new classifier.
 #include "app/modelservice.h"
 #include "app/projectimages.h"
-#include "model/modelfixtures.h"
 #include "storage/classrepository.h"
 #include "storage/imageimporter.h"
 #include "storage/labelrepository.h"
@@ -13,10 +12,11 @@
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
 
+#include "support/fashionmnist.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <opencv2/imgcodecs.hpp>
 
 #include <cmath>
 
@@ -66,25 +66,14 @@ private Q_SLOTS:
     {
         QVERIFY(m_root.isValid());
         // Trouser (1), Sneaker (7), Bag (8): 60 real Fashion-MNIST images each.
-        const testing::Dataset train = testing::loadFashionMnist("train", 3000);
-        const std::map<int, QString> wanted{{1, QStringLiteral("Trouser")}, {7, QStringLiteral("Sneaker")},
-                                            {8, QStringLiteral("Bag")}};
-        std::map<int, int> written;
         const QString tree = m_root.path() + QStringLiteral("/tree");
-        for (std::size_t i = 0; i < train.labels.size(); ++i) {
-            const auto cls = wanted.find(train.labels[i]);
-            if (cls == wanted.end() || written[cls->first] >= 60)
-                continue;
-            const QString dir = tree + QLatin1Char('/') + cls->second;
-            QVERIFY(QDir().mkpath(dir));
-            QVERIFY(cv::imwrite(QStringLiteral("%1/%2.png").arg(dir).arg(i).toStdString(), train.provider.images[i]));
-            ++written[cls->first];
-        }
+        QVERIFY(testsupport::writeFashionMnistClassTree(tree.toStdString(), {{1, "Trouser"}, {7, "Sneaker"}, {8, "Bag"}},
+                                                        60));
         m_project = m_root.path() + QStringLiteral("/project");
         auto project = Project::create(m_project.toStdString());
         ClassRepository classes(project->database());
         // Class order fixed up front (the import would add them alphabetically).
-        for (const auto &[label, name] : wanted)
+        for (const QString &name : {QStringLiteral("Trouser"), QStringLiteral("Sneaker"), QStringLiteral("Bag")})
             classes.add(name);
         ImageImporter::Options options;
         options.labelMode = ImportLabelMode::Labels;

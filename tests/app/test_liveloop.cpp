@@ -7,7 +7,6 @@
 #include "app/gui/trainingworker.h"
 #include "app/modelservice.h"
 #include "app/projectimages.h"
-#include "model/modelfixtures.h"
 #include "storage/classrepository.h"
 #include "storage/imageimporter.h"
 #include "storage/labelrepository.h"
@@ -15,12 +14,14 @@
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
+#include "support/fashionmnist.h"
+
 #include <QTemporaryDir>
 #include <QThread>
 #include <QtTest>
 
-#include <opencv2/imgcodecs.hpp>
 
 #include <filesystem>
 
@@ -49,10 +50,13 @@ public:
     RoundSummary train(const TrainRequest &request)
     {
         QSignalSpy failed(worker, &TrainingWorker::failed);
-        QSignalSpy idle(worker, &TrainingWorker::idle);
+        QSignalSpy finished(worker, &TrainingWorker::roundFinished);
         worker->requestTraining(request, QueueRequest{});
-        if (!idle.wait(240000))
-            return {};
+        // A round ends with roundFinished, or with failed and no summary.
+        QElapsedTimer timer;
+        timer.start();
+        while (finished.isEmpty() && failed.isEmpty() && timer.elapsed() < 240000)
+            QTest::qWait(20);
         for (const QList<QVariant> &message : failed)
             qWarning() << "worker:" << message.value(0).toString();
         const auto summary = worker->takeRoundSummary();
@@ -84,20 +88,9 @@ private Q_SLOTS:
     {
         QVERIFY(m_root.isValid());
         // Trouser (1), Sneaker (7), Bag (8): 60 real Fashion-MNIST images each, imported with labels.
-        const testing::Dataset train = testing::loadFashionMnist("train", 3000);
-        const std::map<int, QString> wanted{{1, QStringLiteral("Trouser")}, {7, QStringLiteral("Sneaker")},
-                                            {8, QStringLiteral("Bag")}};
-        std::map<int, int> written;
         const QString tree = m_root.path() + QStringLiteral("/tree");
-        for (std::size_t i = 0; i < train.labels.size(); ++i) {
-            const auto cls = wanted.find(train.labels[i]);
-            if (cls == wanted.end() || written[cls->first] >= kPerClass)
-                continue;
-            const QString dir = tree + QLatin1Char('/') + cls->second;
-            QVERIFY(QDir().mkpath(dir));
-            QVERIFY(cv::imwrite(QStringLiteral("%1/%2.png").arg(dir).arg(i).toStdString(), train.provider.images[i]));
-            ++written[cls->first];
-        }
+        QVERIFY(testsupport::writeFashionMnistClassTree(tree.toStdString(), {{1, "Trouser"}, {7, "Sneaker"}, {8, "Bag"}},
+                                                        kPerClass));
         m_project = m_root.path() + QStringLiteral("/project");
         auto project = Project::create(m_project.toStdString());
         ImageImporter::Options options;

@@ -1,5 +1,7 @@
 #include "support/fashionmnist.h"
 
+#include <opencv2/imgcodecs.hpp>
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -7,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 
 namespace activelabel::testsupport {
@@ -93,6 +96,26 @@ QStringList fashionMnistClasses()
             QStringLiteral("Dress"),       QStringLiteral("Coat"),    QStringLiteral("Sandal"),
             QStringLiteral("Shirt"),       QStringLiteral("Sneaker"), QStringLiteral("Bag"),
             QStringLiteral("Ankle boot")};
+}
+
+bool writeFashionMnistClassTree(const std::string &root, const std::vector<std::pair<int, std::string>> &classes,
+                                int perClass)
+{
+    const IdxImages train = readFashionMnist("train", 3000);
+    std::map<int, int> written;
+    for (std::size_t i = 0; i < train.labels.size(); ++i) {
+        const auto cls = std::find_if(classes.begin(), classes.end(),
+                                      [&](const auto &c) { return c.first == train.labels[i]; });
+        if (cls == classes.end() || written[cls->first] >= perClass)
+            continue;
+        const std::filesystem::path dir = std::filesystem::path(root) / cls->second;
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        if (ec || !cv::imwrite((dir / (std::to_string(i) + ".png")).string(), train.images[i]))
+            return false;
+        ++written[cls->first];
+    }
+    return std::all_of(classes.begin(), classes.end(), [&](const auto &c) { return written[c.first] == perClass; });
 }
 
 } // namespace activelabel::testsupport

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace activelabel::testsupport {
@@ -34,5 +35,11 @@ bool hasFashionMnist();
 IdxImages readFashionMnist(const std::string &prefix, std::size_t limit = 0);
 // The ten class names, in label order.
 QStringList fashionMnistClasses();
+
+// A folder-per-class tree of real Fashion-MNIST PNGs under `root`: for each label in `classes`,
+// the first `perClass` training images of that label as root/<name>/<index>.png. Returns false
+// when an image could not be written or the dataset has too few of a class.
+bool writeFashionMnistClassTree(const std::string &root, const std::vector<std::pair<int, std::string>> &classes,
+                                int perClass);
 
 } // namespace activelabel::testsupport
