@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <sstream>
 
 namespace activelabel {
 
@@ -44,6 +45,14 @@ std::atomic<std::uint64_t> g_versionCounter{1};
 } // namespace
 
 // ---- Impl ---------------------------------------------------------------------------------
+
+torch::jit::Module detail::copyInOwnUnit(const torch::jit::Module &module, const torch::Device &device)
+{
+    std::stringstream buffer;
+    module.save(buffer);
+    buffer.seekg(0);
+    return torch::jit::load(buffer, device);
+}
 
 void Classifier::Impl::useChannelsLast()
 {
@@ -123,7 +132,7 @@ const torch::jit::Module &Classifier::Impl::inferenceModule()
 {
     if (hasOptimized && optimizedVersions == stageVersions)
         return optimized;
-    torch::jit::Module clone = backbone.module.clone();
+    torch::jit::Module clone = detail::copyInOwnUnit(backbone.module, device);
     clone.eval();
     std::vector<std::string> methods;
     if (backbone.hasStages())

@@ -128,9 +128,7 @@ void Classifier::save(const QString &path) const
         } else if (d.device.is_cpu()) {
             d.backbone.module.save(out, extra);
         } else {
-            torch::jit::Module copy = d.backbone.module.clone();
-            copy.to(torch::kCPU);
-            copy.save(out, extra);
+            detail::copyInOwnUnit(d.backbone.module, torch::kCPU).save(out, extra);
         }
     } catch (const std::exception &e) {
         throw ModelError(QStringLiteral("cannot serialise the model: %1").arg(firstLine(e.what())));

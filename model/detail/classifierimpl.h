@@ -13,6 +13,14 @@
 
 namespace activelabel {
 
+namespace detail {
+// A copy of `module` (its weights on `device`) with a compilation unit of its own. Module::clone()
+// adds the copy's class type and methods to the original's unit, where they stay as long as the
+// original lives: for the session's live model, which is re-optimised after every round that
+// trains its backbone, that grew the process by megabytes a round. This copy's unit goes with it.
+torch::jit::Module copyInOwnUnit(const torch::jit::Module &module, const torch::Device &device);
+} // namespace detail
+
 // Shared by classifier.cpp, trainer.cpp, importer.cpp and exporter.cpp.
 struct Classifier::Impl
 {
