@@ -55,8 +55,9 @@ LabelingController::LabelingController(Project &project, LabelingView *view, QOb
         m_workerBusy = true;
         Q_EMIT busy(what + QStringLiteral("…"), 0, 0);
     });
-    connect(m_worker, &TrainingWorker::progress, this, [this](const QString &text, int value, int maximum) {
-        Q_EMIT busy(text, value, maximum);
+    connect(m_worker, &TrainingWorker::progress, this, [this] {
+        if (const auto update = m_worker->takeProgress())
+            Q_EMIT busy(update->text, update->value, update->maximum);
     });
     connect(m_worker, &TrainingWorker::exportFinished, this, [this] {
         if (const auto result = m_worker->takeExportResult())

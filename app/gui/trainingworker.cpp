@@ -32,6 +32,7 @@ TrainingWorker::~TrainingWorker()
     m_summaries.clear();
     m_snapshots.clear();
     m_exports.clear();
+    m_progress.clear();
 }
 
 namespace {
@@ -196,10 +197,24 @@ void TrainingWorker::reportRoundProgress(const RoundProgress &p)
     if (m_lastProgressMs >= 0 && now - m_lastProgressMs < 100 && p.done < p.total)
         return;
     m_lastProgressMs = now;
-    QString text = m_report.text();
+    ProgressUpdate update;
+    update.text = m_report.text();
     if (p.phase == RoundProgress::Phase::Training)
-        text += tr(", loss %1").arg(p.loss, 0, 'f', 3);
-    Q_EMIT progress(text, int(p.done), int(p.total));
+        update.text += tr(", loss %1").arg(p.loss, 0, 'f', 3);
+    update.value = int(p.done);
+    update.maximum = int(p.total);
+    // Through the mailbox, not as a signal argument: a QString made here and freed on the UI
+    // thread would be ordered only by Qt's event queue, which ThreadSanitizer cannot see.
+    m_progress.post(std::move(update));
+    Q_EMIT progress();
+}
+
+std::optional<ProgressUpdate> TrainingWorker::takeProgress()
+{
+    std::vector<ProgressUpdate> all = m_progress.takeAll();
+    if (all.empty())
+        return std::nullopt;
+    return std::move(all.back());
 }
 
 void TrainingWorker::requestQueueDuringRound(const QueueRequest &queue)

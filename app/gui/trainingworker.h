@@ -37,6 +37,15 @@ struct RoundSummary
     std::size_t featuresFromDisk = 0;
 };
 
+// A long step's progress for the status bar: e.g. "Scoring images: 4096 of 23000 images (17%),
+// 40 s left"; value of maximum for a progress bar.
+struct ProgressUpdate
+{
+    QString text;
+    int value = 0;
+    int maximum = 0;
+};
+
 // The outcome of an export the UI asked for.
 struct ExportResult
 {
@@ -100,6 +109,8 @@ public:
     std::optional<RoundSummary> takeRoundSummary() { return m_summaries.take(); }
     std::optional<QueueSnapshot> takeQueueSnapshot() { return m_snapshots.take(); }
     std::optional<ExportResult> takeExportResult() { return m_exports.take(); }
+    // The newest progress update (older ones are dropped: only the latest is worth showing).
+    std::optional<ProgressUpdate> takeProgress();
 
 private Q_SLOTS:
     // Runs the oldest job; queued once per job by post().
@@ -107,9 +118,7 @@ private Q_SLOTS:
 
 Q_SIGNALS:
     void busy(const QString &what); // "Training", "Rescoring", "Building queue"
-    // A long step's progress with its time left, e.g. "Scoring images: 4096 of 23000 images
-    // (17%), 40 s left"; value of maximum for a progress bar.
-    void progress(const QString &text, int value, int maximum);
+    void progress();       // takeProgress() has the newest ProgressUpdate
     void roundFinished();  // takeRoundSummary() has one more
     void queueReady();     // takeQueueSnapshot() has one more
     void exportFinished(); // takeExportResult() has one more
@@ -154,6 +163,7 @@ private:
     Mailbox<RoundSummary> m_summaries;       // announced, not taken yet
     Mailbox<QueueSnapshot> m_snapshots;      // likewise
     Mailbox<ExportResult> m_exports;         // likewise
+    Mailbox<ProgressUpdate> m_progress;      // likewise
 };
 
 } // namespace activelabel

@@ -15,7 +15,6 @@
 #include "storage/sqlitedatabase.h"
 
 #include <QElapsedTimer>
-#include <QSignalSpy>
 #include "support/fashionmnist.h"
 
 #include <QTemporaryDir>
@@ -24,6 +23,7 @@
 
 
 #include <filesystem>
+#include <functional>
 
 using namespace activelabel;
 
@@ -49,18 +49,27 @@ public:
 
     RoundSummary train(const TrainRequest &request)
     {
-        QSignalSpy failed(worker, &TrainingWorker::failed);
-        QSignalSpy finished(worker, &TrainingWorker::roundFinished);
-        worker->requestTraining(request, QueueRequest{});
-        // A round ends with roundFinished, or with failed and no summary.
-        QElapsedTimer timer;
-        timer.start();
-        while (finished.isEmpty() && failed.isEmpty() && timer.elapsed() < 240000)
-            QTest::qWait(20);
-        for (const QList<QVariant> &message : failed)
-            qWarning() << "worker:" << message.value(0).toString();
+        if (!waitFor(&TrainingWorker::roundFinished, [&] { worker->requestTraining(request, QueueRequest{}); }))
+            return {};
         const auto summary = worker->takeRoundSummary();
         return summary ? *summary : RoundSummary{};
+    }
+
+    // Calls `start`, then waits on this thread for a signal of the worker without arguments,
+    // through a queued connection made first (a QSignalSpy's direct connection would write from
+    // the worker's thread).
+    template <typename Signal>
+    bool waitFor(Signal signal, const std::function<void()> &start, int timeoutMs = 180000)
+    {
+        bool fired = false;
+        QObject context;
+        QObject::connect(worker, signal, &context, [&fired] { fired = true; }, Qt::QueuedConnection);
+        start();
+        QElapsedTimer timer;
+        timer.start();
+        while (!fired && timer.elapsed() < timeoutMs)
+            QTest::qWait(20);
+        return fired;
     }
 
     std::atomic<bool> cancel{false};
@@ -122,10 +131,9 @@ private Q_SLOTS:
             QCOMPARE(second.featuresFromDisk, std::size_t(0)); // all in memory already
 
             // Export goes through the worker, from the live model.
-            QSignalSpy exported(session.worker, &TrainingWorker::exportFinished);
             const QString path = m_root.path() + QStringLiteral("/live.pt");
-            session.worker->requestExport(path);
-            QVERIFY(exported.wait(60000));
+            QVERIFY(session.waitFor(
+                &TrainingWorker::exportFinished, [&] { session.worker->requestExport(path); }, 60000));
             const auto result = session.worker->takeExportResult();
             QVERIFY(result);
             QVERIFY2(result->ok, qPrintable(result->message));
