@@ -37,12 +37,10 @@
 // The defaults reproduce the figures. activelabel-cli is looked for beside the build's
 // app/ folder (ACTIVELABEL_CLI overrides). Torch threads: every core, as the application.
 #include "guidriver.h"
+#include "guiloopcli.h"
+#include "guiloopsimulate.h"
 #include "pythonreference.h"
 
-#include "app/projectimages.h"
-#include "app/queuebuilder.h"
-#include "app/simulation/simulation.h"
-#include "app/simulation/simulationdata.h"
 #include "model/torchthreads.h"
 #include "storage/project.h"
 #include "ui/labelingview.h"
@@ -55,7 +53,6 @@
 #include <QEvent>
 #include <QFileInfo>
 #include <QListView>
-#include <QProcess>
 #include <QProgressBar>
 #include <QSet>
 #include <QStatusBar>
@@ -88,17 +85,7 @@ struct Options
 };
 
 constexpr int kHumanPauseMs = 100;
-constexpr int kCliFirstLabels = 200; // the CLI protocol's first round (the figure)
 constexpr int kRoundTimeoutMs = 30 * 60 * 1000;
-
-double median(std::vector<double> v)
-{
-    if (v.empty())
-        return -1;
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 double seconds(std::int64_t fromNs, std::int64_t toNs)
 {
@@ -336,206 +323,6 @@ QString refreshSummary(const char *what, const std::vector<RoundTimes> &rounds, 
     return line;
 }
 
-QString cliPath()
-{
-    const QString set = qEnvironmentVariable("ACTIVELABEL_CLI");
-    if (!set.isEmpty())
-        return set;
-    return QDir(QCoreApplication::applicationDirPath())
-        .absoluteFilePath(QStringLiteral("../../app/activelabel-cli"));
-}
-
-struct CliRun
-{
-    bool ok = false;
-    double wallSeconds = 0;
-    QString trainerSeconds; // its "seconds:" line (the trainer's round)
-    QString version;
-    QString error;
-};
-
-CliRun runCli(const QStringList &args)
-{
-    CliRun run;
-    QProcess p;
-    QElapsedTimer t;
-    t.start();
-    p.start(cliPath(), args);
-    p.waitForFinished(-1);
-    run.wallSeconds = double(t.nsecsElapsed()) / 1e9;
-    run.ok = p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
-    for (const QString &line :
-         QString::fromUtf8(p.readAllStandardOutput()).split(QLatin1Char('\n'))) {
-        if (line.startsWith(QLatin1String("seconds: ")))
-            run.trainerSeconds = line.mid(9).trimmed();
-        if (line.startsWith(QLatin1String("model version: ")))
-            run.version = line.mid(15).trimmed();
-    }
-    if (!run.ok)
-        run.error =
-            (p.errorString() + QStringLiteral("; ") + QString::fromUtf8(p.readAllStandardError()))
-                .simplified()
-                .right(400);
-    return run;
-}
-
-// Runs activelabel-cli and prints its line; nullopt (with the reason printed) when it failed.
-std::optional<CliRun> cliStep(const char *what, const QStringList &args)
-{
-    const CliRun run = runCli(args);
-    if (!run.ok) {
-        std::printf("  %-50s failed: %s\n", what, qPrintable(run.error));
-        return std::nullopt;
-    }
-    if (run.version.isEmpty())
-        std::printf("  %-50s wall %7.2f s\n", what, run.wallSeconds);
-    else
-        std::printf("  %-50s wall %7.2f s (trainer %s s), model v%s\n", what, run.wallSeconds,
-                    qPrintable(run.trainerSeconds), qPrintable(run.version));
-    std::fflush(stdout);
-    return run;
-}
-
-bool cliBuilt()
-{
-    if (QFileInfo(cliPath()).isExecutable())
-        return true;
-    std::printf("\n%s not built (cmake --build build/release --target activelabel-cli): CLI path "
-                "skipped\n",
-                qPrintable(cliPath()));
-    return false;
-}
-
-// The window's frozen project reopened by the CLI: features the window computed exist (once they
-// are kept on disk), so neither run should need a backbone pass.
-QStringList cliReopened(const QString &projectDir, const QString &model, double firstRoundSeconds)
-{
-    QStringList summary;
-    if (!cliBuilt())
-        return summary;
-    std::printf("\nCLI path: activelabel-cli train on the window's frozen project, reopened\n");
-    const QStringList base{QStringLiteral("train"), projectDir, QStringLiteral("--transfer"),
-                           QStringLiteral("frozen")};
-    const struct
-    {
-        const char *what;
-        QStringList args;
-    } runs[] = {{"train P --transfer frozen --backbone FILE.pt",
-                 base + QStringList{QStringLiteral("--backbone"), model}},
-                {"train P --transfer frozen (backbone not named)", base}};
-    std::vector<double> walls;
-    for (const auto &r : runs) {
-        const auto run = cliStep(r.what, r.args);
-        if (!run)
-            return summary;
-        walls.push_back(run->wallSeconds);
-    }
-    summary << QStringLiteral(
-                   "CLI train on the window's project reopened: %1 s with --backbone, "
-                   "%2 s without = %3x the window's first round (its first feature pass)")
-                   .arg(walls[0], 0, 'f', 2)
-                   .arg(walls[1], 0, 'f', 2)
-                   .arg(walls[1] / firstRoundSeconds, 0, 'f', 2);
-    return summary;
-}
-
-// The CLI measurement on a project of its own: --cli-pool pool images + the 10,000 test
-// images, the oracle's 200 labels, a first frozen round naming the backbone (the first feature
-// pass), K more labels, and a second round on the reopened project without naming it.
-QStringList cliProtocol(const QString &projectDir, const QString &model, const Options &o)
-{
-    QStringList summary;
-    if (!cliBuilt())
-        return summary;
-    std::printf(
-        "\nCLI path, the issue's protocol: %zu pool + 10,000 test images, frozen ResNet-18\n",
-        o.cliPool);
-    createFashionMnistProject(projectDir, o.cliPool); // closed again on return
-    const QStringList train{QStringLiteral("train"), projectDir, QStringLiteral("--transfer"),
-                            QStringLiteral("frozen")};
-    const auto oracle = [&](int count) {
-        return QStringList{QStringLiteral("oracle"), projectDir, QStringLiteral("--count"),
-                           QString::number(count)};
-    };
-    const QByteArray firstLabels = QByteArray::number(kCliFirstLabels);
-    const QByteArray moreLabels = QByteArray::number(o.k);
-    if (!cliStep(("oracle P --count " + firstLabels).constData(), oracle(kCliFirstLabels)))
-        return summary;
-    const auto first = cliStep("train P --transfer frozen --backbone FILE.pt",
-                               train + QStringList{QStringLiteral("--backbone"), model});
-    if (!first || !cliStep(("oracle P --count " + moreLabels).constData(), oracle(o.k)))
-        return summary;
-    const auto second = cliStep("train P --transfer frozen (backbone not named)", train);
-    if (!second)
-        return summary;
-    summary << QStringLiteral("CLI protocol (%1 pool + 10,000 test, %2 then %3 labels): round 1 "
-                              "%4 s, round 2 on the reopened project %5 s = %6x (goal: <= 0.3x, no "
-                              "backbone pass)")
-                   .arg(o.cliPool)
-                   .arg(kCliFirstLabels)
-                   .arg(kCliFirstLabels + o.k)
-                   .arg(first->wallSeconds, 0, 'f', 2)
-                   .arg(second->wallSeconds, 0, 'f', 2)
-                   .arg(second->wallSeconds / first->wallSeconds, 0, 'f', 2);
-    return summary;
-}
-
-// The same rounds through simulate's loop: one classifier kept in memory, K labels a round from
-// the ground truth, hybrid over the window's candidate limit. Returns its summary line.
-QString simulatePhase(const QString &projectDir, const char *what, const QString &backbone,
-                      TransferMode mode, const Options &o)
-{
-    std::printf(
-        "\nsimulate's path (%s): one live classifier, %d labels a round, hybrid, %zu candidates\n",
-        what, o.k, QueueRequest{}.candidateLimit);
-    auto project = Project::open(projectDir.toStdString(), Project::Mode::ReadOnly);
-    ProjectImages images(*project, project->database());
-    const SimulationData data = loadSimulationData(images, project->database());
-    SimulationOptions options;
-    options.strategies = {Strategy::Hybrid};
-    options.init = std::size_t(o.k);
-    options.batch = std::size_t(o.k);
-    // One round more than timed: simulate's last round scores no candidates (no next batch).
-    options.budget = std::size_t(o.k) * std::size_t(o.rounds + 1);
-    options.backbone = backbone;
-    options.mode = mode;
-    options.candidateLimit = QueueRequest{}.candidateLimit;
-    std::vector<double> walls;
-    std::atomic<bool> stop{false};
-    QElapsedTimer t;
-    t.start();
-    std::printf("round  labels   wall s =  train    score   test etc.  mode\n");
-    try {
-        Simulation(data, options)
-            .run(
-                Strategy::Hybrid, 0,
-                [&](const RoundRecord &r) {
-                    walls.push_back(double(t.nsecsElapsed()) / 1e9);
-                    stop = int(walls.size()) >= o.rounds;
-                    t.restart();
-                    std::printf("%5d  %6zu  %7.2f = %6.2f   %6.2f      %6.2f  %s\n", r.round + 1,
-                                r.labels, walls.back(), r.trainSeconds, r.scoreSeconds,
-                                walls.back() - r.trainSeconds - r.scoreSeconds, qPrintable(r.mode));
-                    std::fflush(stdout);
-                },
-                &stop);
-    } catch (const std::exception &e) {
-        std::printf("simulate's path failed: %s\n", e.what());
-        return QStringLiteral("simulate's path (%1): failed").arg(QLatin1String(what));
-    }
-    std::vector<double> later(
-        walls.begin() + std::min<std::ptrdiff_t>(1, std::ptrdiff_t(walls.size())), walls.end());
-    const bool frozen = mode.kind == TransferMode::Kind::Frozen;
-    return QStringLiteral("simulate's path (%1): rounds 2-%2 median %3 s; round 1%4: %5 s")
-        .arg(QLatin1String(what))
-        .arg(walls.size())
-        .arg(later.empty() ? QStringLiteral("-") : QString::number(median(later), 'f', 2))
-        .arg(frozen ? QStringLiteral(" (the first feature pass)") : QString())
-        .arg(walls.empty() ? 0.0 : walls.front(), 0, 'f', 2);
-}
-
-// Labels fast until `target` labels were given in this session; keys that came back are added to
-// `samples`.
 void labelUntil(GuiSession &session, int target, int pauseMs, std::vector<KeySample> *samples)
 {
     // A long wait is allowed: when the annotator outruns a round, the queue runs dry until the
@@ -717,7 +504,7 @@ int main(int argc, char *argv[])
         }
         if (wants("simulate"))
             summary << simulatePhase(project.directory, "smallcnn auto", QStringLiteral("smallcnn"),
-                                     TransferMode::automatic(), o);
+                                     TransferMode::automatic(), o.k, o.rounds);
     }
 
     if (wants("frozen") || wants("cli") || wants("simulate")) {
@@ -779,9 +566,9 @@ int main(int argc, char *argv[])
         }
         if (wants("simulate"))
             summary << simulatePhase(project.directory, "frozen ResNet-18", model,
-                                     TransferMode::frozen(), o);
+                                     TransferMode::frozen(), o.k, o.rounds);
         if (wants("cli"))
-            summary << cliProtocol(root.filePath(QStringLiteral("cli-resnet18")), model, o);
+            summary << cliProtocol(root.filePath(QStringLiteral("cli-resnet18")), model, o.cliPool, o.k);
     }
 
     std::printf("\nSummary\n");

@@ -47,6 +47,8 @@ struct FashionMnistProject
 FashionMnistProject createFashionMnistProject(const QString &directory, std::size_t pool);
 
 double percentile(std::vector<double> values, double p);
+// The true median (the mean of the middle two for an even count); -1 for none.
+double median(std::vector<double> values);
 // Serves the event loop (20 ms at a time) until `done` or the timeout.
 void waitFor(const std::function<bool()> &done, int timeoutMs);
 // Resident memory of this process (VmRSS), in MiB; -1 when /proc is unreadable.
