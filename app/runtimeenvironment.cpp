@@ -1,6 +1,7 @@
 #include "app/runtimeenvironment.h"
 
 #include <cstdlib>
+#include <malloc.h>
 #include <unistd.h>
 
 namespace activelabel {
@@ -24,6 +25,11 @@ void ensureRuntimeEnvironment(char *argv[])
     if (changed)
         execv("/proc/self/exe", argv);
     // Reached when nothing changed, or when exec failed: carry on with the libraries' defaults.
+}
+
+void releaseFreedHeap()
+{
+    malloc_trim(0);
 }
 
 } // namespace activelabel

@@ -19,4 +19,10 @@ namespace activelabel {
 // Together they make smallcnn training about 1.7x and inference about 1.3x faster.
 void ensureRuntimeEnvironment(char *argv[]);
 
+// Gives the heap's free pages back to the kernel (every malloc arena). The 512 MiB trim threshold
+// above keeps freed buffers for the next step within a round, but between rounds in a long session
+// it lets resident memory ratchet up by the largest round's spare heap (measured: +172 MiB held
+// free, +13 MiB in use between 500 and 5,000 labels). Call it when a thread's burst of work ends.
+void releaseFreedHeap();
+
 } // namespace activelabel

@@ -1,6 +1,7 @@
 #include "app/gui/trainingworker.h"
 
 #include "app/projectimages.h"
+#include "app/runtimeenvironment.h"
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
 
@@ -128,6 +129,8 @@ void TrainingWorker::runNextJob()
         exportModel(job->path);
         break;
     }
+    if (m_jobs.size() == 0)
+        releaseFreedHeap(); // the session may sit idle for minutes: keep its memory flat
 }
 
 void TrainingWorker::train(const TrainRequest &request, const QueueRequest &queue)

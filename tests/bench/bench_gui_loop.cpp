@@ -343,6 +343,16 @@ double settledRss(GuiSession &session)
     return residentMiB();
 }
 
+void printHeap(const HeapFigures &now, const HeapFigures *before)
+{
+    std::printf("    malloc heap: %.1f MiB in use, %.1f MiB free but held, %.1f MiB mmapped", now.inUseMiB,
+                now.freeHeldMiB, now.mmappedMiB);
+    if (before)
+        std::printf(" (%+.1f / %+.1f / %+.1f)", now.inUseMiB - before->inUseMiB,
+                    now.freeHeldMiB - before->freeHeldMiB, now.mmappedMiB - before->mmappedMiB);
+    std::printf("\n");
+}
+
 QStringList memoryPhase(GuiSession &session, const Options &o)
 {
     QStringList summary;
@@ -359,6 +369,8 @@ QStringList memoryPhase(GuiSession &session, const Options &o)
     const int firstAt = session.labelsGiven();
     const double first = settledRss(session);
     std::printf("  resident memory after %5d labels: %7.1f MiB\n", firstAt, first);
+    const HeapFigures heapFirst = heapFigures();
+    printHeap(heapFirst, nullptr);
     std::fflush(stdout);
     for (int i = 0; i < o.latencyLabels; ++i)
         if (const auto sample = session.labelOnce(kHumanPauseMs, 120000))
@@ -369,6 +381,7 @@ QStringList memoryPhase(GuiSession &session, const Options &o)
     const double second = settledRss(session);
     std::printf("  resident memory after %5d labels: %7.1f MiB (%+.1f MiB; goal: within 50 MiB)\n",
                 secondAt, second, second - first);
+    printHeap(heapFigures(), &heapFirst);
     std::printf("  %d labels in %.0f s, %d rounds finished meanwhile, %d key timeouts\n",
                 secondAt - startAt, labelSeconds, rounds.modelsSeen() - roundsBefore,
                 session.timeouts());

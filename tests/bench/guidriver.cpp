@@ -21,6 +21,8 @@
 #include <QTest>
 #include <QThread>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -102,6 +104,13 @@ double residentMiB()
         if (line.startsWith("VmRSS:"))
             return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0; // kB
     return -1;
+}
+
+HeapFigures heapFigures()
+{
+    const struct mallinfo2 info = mallinfo2();
+    constexpr double mib = 1024.0 * 1024.0;
+    return {double(info.uordblks) / mib, double(info.fordblks) / mib, double(info.hblkhd) / mib};
 }
 
 void reportLatency(const char *phase, const std::vector<KeySample> &samples, bool busy)

@@ -53,6 +53,15 @@ double median(std::vector<double> values);
 void waitFor(const std::function<bool()> &done, int timeoutMs);
 // Resident memory of this process (VmRSS), in MiB; -1 when /proc is unreadable.
 double residentMiB();
+// The heap as glibc's malloc sees it (all arenas), in MiB: what is in use, and what is free but
+// still held (resident until trimmed). Tells real growth from memory the allocator keeps.
+struct HeapFigures
+{
+    double inUseMiB = 0;
+    double freeHeldMiB = 0;
+    double mmappedMiB = 0;
+};
+HeapFigures heapFigures();
 
 // One label key, from the moment it was posted until the next image was painted.
 struct KeySample
