@@ -3,6 +3,7 @@
 // imported TorchScript backbone converts when its operations can be expressed, and is refused
 // with the operation's name otherwise.
 #include "modelfixtures.h"
+#include "onnxfixtures.h"
 
 #include "model/classifier.h"
 #include "model/modelerror.h"
@@ -66,44 +67,12 @@ onnx.checker.check_model(m, full_check=True)
 print("ok", m.opset_import[0].version, m.graph.input[0].name, m.graph.output[0].name)
 )PY";
 
-QJsonObject readJson(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(f.readAll()).object();
-}
-
-// The input tensor as a user of the export would build it from the sidecar alone: pixels scaled
-// to [0,1], normalised per channel, NCHW. The fixtures are already at the sidecar's size.
-cv::Mat inputBlob(const QJsonObject &sidecar, const MatProvider &images, const std::vector<std::size_t> &indices)
-{
-    const int h = sidecar.value("input_size").toArray().at(0).toInt();
-    const int w = sidecar.value("input_size").toArray().at(1).toInt();
-    const int c = sidecar.value("channels").toInt();
-    const QJsonArray mean = sidecar.value("mean").toArray(), std = sidecar.value("std").toArray();
-    const int n = int(indices.size());
-    cv::Mat blob(std::vector<int>{n, c, h, w}, CV_32F);
-    for (int i = 0; i < n; ++i) {
-        cv::Mat image = images.images.at(indices[std::size_t(i)]);
-        if (image.channels() != c)
-            cv::cvtColor(image, image, c == 1 ? cv::COLOR_RGB2GRAY : cv::COLOR_GRAY2RGB);
-        for (int k = 0; k < c; ++k)
-            for (int y = 0; y < h; ++y)
-                for (int x = 0; x < w; ++x) {
-                    const float v = image.ptr<unsigned char>(y)[x * c + k] / 255.0f;
-                    blob.ptr<float>(i, k, y)[x] = float((v - mean.at(k).toDouble()) / std.at(k).toDouble());
-                }
-    }
-    return blob;
-}
-
 // Largest |OpenCV - predict| over every probability; also checks the shapes agree.
 double maxDifference(const QString &onnxPath, const MatProvider &images, const std::vector<std::size_t> &indices,
                      const FloatMatrix &expected)
 {
     cv::dnn::Net net = cv::dnn::readNetFromONNX(onnxPath.toStdString());
-    net.setInput(inputBlob(readJson(onnxPath + ".json"), images, indices));
+    net.setInput(onnxInputBlob(readJsonFile(onnxPath + ".json"), images, indices));
     const cv::Mat out = net.forward();
     if (out.dims != 2 || std::size_t(out.rows) != expected.rows || std::size_t(out.cols) != expected.cols)
         return INFINITY;
@@ -158,7 +127,7 @@ private Q_SLOTS:
 
         const QString file = path("smallcnn.onnx");
         c->exportOnnx(file, QJsonObject{{"labels", 400}});
-        const QJsonObject sidecar = readJson(file + ".json");
+        const QJsonObject sidecar = readJsonFile(file + ".json");
         QCOMPARE(sidecar.value("classes").toArray().size(), 10);
         QCOMPARE(sidecar.value("input_size").toArray(), (QJsonArray{28, 28}));
         QCOMPARE(sidecar.value("channels").toInt(), 1);
