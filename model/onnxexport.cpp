@@ -89,6 +89,9 @@ void Classifier::exportOnnx(const QString &path, const QJsonObject &metrics) con
     } catch (const c10::Error &e) {
         throw ModelError(QStringLiteral("cannot export the %1 model as ONNX: %2")
                              .arg(backbone, QString::fromUtf8(e.what_without_backtrace()).section(QLatin1Char('\n'), 0, 0)));
+    } catch (const std::exception &e) {
+        throw ModelError(QStringLiteral("cannot export the %1 model as ONNX: %2")
+                             .arg(backbone, QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
     }
     std::string bytes;
     if (!model.SerializeToString(&bytes))

@@ -16,11 +16,49 @@ namespace {
 using torch::jit::Node;
 using torch::jit::Value;
 
-// Operations a batch-size number may pass through: the casts traced code puts around x.size(0).
-bool passesBatchSize(const std::string &kind)
+bool sameValue(const c10::IValue &a, const c10::IValue &b)
 {
-    return kind == "prim::NumToTensor" || kind == "aten::Int" || kind == "aten::IntImplicit" ||
-           kind == "aten::ScalarImplicit" || kind == "prim::ListConstruct";
+    if (a.isNone() || b.isNone())
+        return a.isNone() && b.isNone();
+    if (a.isInt() && b.isInt())
+        return a.toInt() == b.toInt();
+    if (a.isDouble() && b.isDouble())
+        return a.toDouble() == b.toDouble();
+    if (a.isBool() && b.isBool())
+        return a.toBool() == b.toBool();
+    if (a.isString() && b.isString())
+        return a.toStringRef() == b.toStringRef();
+    if (a.isIntList() && b.isIntList())
+        return a.toIntVector() == b.toIntVector();
+    if (a.isDoubleList() && b.isDoubleList())
+        return a.toDoubleVector() == b.toDoubleVector();
+    if (a.isTensor() && b.isTensor())
+        return a.toTensor().sizes() == b.toTensor().sizes() && a.toTensor().dtype() == b.toTensor().dtype() &&
+               torch::equal(a.toTensor(), b.toTensor());
+    return false;
+}
+
+// The list and tuple nodes have no registered operator (the interpreter builds them itself).
+bool runStructural(const Node *node, torch::jit::Stack &stack)
+{
+    const std::string kind = node->kind().toQualString();
+    if (kind == "prim::ListConstruct") {
+        c10::impl::GenericList list(node->output()->type()->expectRef<c10::ListType>().getElementType());
+        for (const c10::IValue &v : stack)
+            list.push_back(v);
+        stack = {c10::IValue(list)};
+    } else if (kind == "prim::TupleConstruct") {
+        stack = {c10::ivalue::Tuple::create(std::vector<c10::IValue>(stack.begin(), stack.end()))};
+    } else if (kind == "prim::ListUnpack" && stack.size() == 1 && stack[0].isList()) {
+        const auto list = stack[0].toList();
+        stack = torch::jit::Stack(list.begin(), list.end());
+    } else if (kind == "prim::TupleUnpack" && stack.size() == 1 && stack[0].isTuple()) {
+        const auto elements = stack[0].toTupleRef().elements();
+        stack = torch::jit::Stack(elements.begin(), elements.end());
+    } else {
+        return false;
+    }
+    return true;
 }
 
 } // namespace
@@ -43,6 +81,7 @@ std::string TorchToOnnx::convert(const torch::jit::Graph &graph, const torch::Te
     x.value = inputSample;
     x.name = inputName;
     m_entries[inputs[1]] = x;
+    m_batch = inputSample.size(0);
     walk(*graph.block());
     const auto outputs = graph.outputs();
     if (outputs.size() != 1 || !entry(outputs[0]).isTensor())
@@ -85,27 +124,52 @@ void TorchToOnnx::visit(const Node *node)
 
 void TorchToOnnx::evaluateStatic(const Node *node)
 {
-    const std::string kind = node->kind().toQualString();
-    std::vector<std::size_t> batchPositions;
-    bool batchSized = false;
-    for (std::size_t i = 0; i < node->inputs().size(); ++i) {
-        const OnnxEntry &e = entry(node->inputs()[i]);
-        if (!e.batchSized)
-            continue;
-        if (!passesBatchSize(kind) || (kind == "prim::ListConstruct" && !e.batchPositions.empty()))
-            refuse(node, "it computes with the batch size, which the ONNX graph leaves dynamic");
-        batchSized = true;
-        batchPositions.push_back(i);
-    }
+    bool fromBatch = false;
+    for (const Value *v : node->inputs())
+        fromBatch = fromBatch || entry(v).batchSized;
     const std::vector<c10::IValue> outputs = runSample(node);
+    const std::vector<c10::IValue> alternatives = fromBatch ? runSample(node, true) : std::vector<c10::IValue>{};
     for (std::size_t i = 0; i < node->outputs().size(); ++i) {
         OnnxEntry e;
         e.value = outputs.at(i);
-        e.batchSized = batchSized;
-        if (kind == "prim::ListConstruct")
-            e.batchPositions = batchPositions;
+        if (fromBatch)
+            classifyBatchDependence(node, e, alternatives.at(i));
         m_entries[node->outputs()[i]] = e;
     }
+}
+
+// A value computed from the batch size may be the batch size itself (x.size(0) through the casts
+// traced code adds), a list holding it (a shape), or not depend on it at all (len(x.size()));
+// anything else would bake the sample's batch size into the graph.
+void TorchToOnnx::classifyBatchDependence(const Node *node, OnnxEntry &e, const c10::IValue &alternative) const
+{
+    if (sameValue(e.value, alternative))
+        return;
+    const std::string why = "it computes with the batch size, which the ONNX graph leaves dynamic";
+    auto isBatch = [this](double a, double b) { return a == double(m_batch) && b == double(m_batch + 1); };
+    if (e.value.isIntList() && alternative.isIntList()) {
+        const auto a = e.value.toIntVector(), b = alternative.toIntVector();
+        if (a.size() != b.size())
+            refuse(node, why);
+        for (std::size_t k = 0; k < a.size(); ++k) {
+            if (a[k] == b[k])
+                continue;
+            if (!isBatch(double(a[k]), double(b[k])))
+                refuse(node, why);
+            e.batchPositions.push_back(k);
+        }
+    } else if (e.value.isTensor() && alternative.isTensor() && e.value.toTensor().numel() == 1 &&
+               alternative.toTensor().numel() == 1) {
+        if (!isBatch(e.value.toTensor().item<double>(), alternative.toTensor().item<double>()))
+            refuse(node, why);
+    } else if ((e.value.isInt() || e.value.isDouble()) && (alternative.isInt() || alternative.isDouble())) {
+        if (!isBatch(e.value.toScalar().to<double>(), alternative.toScalar().to<double>()))
+            refuse(node, why);
+    } else {
+        refuse(node, why);
+    }
+    e.batchSized = true;
+    e.alternative = alternative;
 }
 
 void TorchToOnnx::visitIf(const Node *node)
@@ -138,13 +202,17 @@ void TorchToOnnx::visitRuntime(const Node *node)
         if (kind == "aten::dim") {
             e.value = x.dim();
         } else if (node->inputs().size() == 1) {
-            e.value = c10::IValue(x.sizes().vec());
+            std::vector<std::int64_t> sizes = x.sizes().vec();
+            e.value = c10::IValue(sizes);
+            sizes[0] = m_batch + 1;
+            e.alternative = c10::IValue(sizes);
             e.batchSized = true;
             e.batchPositions = {0};
         } else {
             const std::int64_t d = staticInt(node, 1);
             e.value = x.size(d);
             e.batchSized = (d < 0 ? d + x.dim() : d) == 0;
+            e.alternative = m_batch + 1;
         }
         m_entries[node->output()] = e;
         return;
@@ -166,12 +234,14 @@ void TorchToOnnx::visitRuntime(const Node *node)
     m_entries[node->output()] = e;
 }
 
-std::vector<c10::IValue> TorchToOnnx::runSample(const Node *node)
+std::vector<c10::IValue> TorchToOnnx::runSample(const Node *node, bool alternative)
 {
     torch::jit::Stack stack;
     for (const Value *v : node->inputs()) {
         const OnnxEntry &e = entry(v);
-        if (e.kind == OnnxEntry::Kind::List) {
+        if (alternative && e.batchSized) {
+            stack.push_back(e.alternative.isTensor() ? c10::IValue(e.alternative.toTensor().clone()) : e.alternative);
+        } else if (e.kind == OnnxEntry::Kind::List) {
             c10::List<at::Tensor> tensors;
             for (const OnnxEntry &element : e.elements)
                 tensors.push_back(element.value.toTensor().clone());
@@ -183,7 +253,8 @@ std::vector<c10::IValue> TorchToOnnx::runSample(const Node *node)
         }
     }
     try {
-        node->getOperation()(stack);
+        if (!runStructural(node, stack))
+            node->getOperation()(stack);
     } catch (const std::exception &e) {
         refuse(node, QString::fromUtf8(e.what()).trimmed().section(QLatin1Char('\n'), 0, 0).toStdString());
     }

@@ -20,7 +20,9 @@ constexpr int kOnnxOpset = 13;
 //  - Static: known while converting (constants, weights, shapes): an IValue, folded into the ONNX
 //    graph as attributes or initializers. `batchSized` marks a number that is (or a list that
 //    holds, at `batchPositions`) the batch size: the ONNX graph keeps the batch dynamic, so such a
-//    value may only size a reshape's first dimension.
+//    value may only size a reshape's first dimension. `alternative` is what the value would be
+//    with a batch one larger: static code is run with both, and a result that differs other than
+//    by carrying the batch size along (x.size(0) * 2, say) is refused.
 //  - Tensor: computed at run time: the ONNX value `name`, with `sample` its value for the sample
 //    batch the converter pushes through (which gives every shape the converters need).
 //  - List: a list of tensors (for cat), each element an Entry.
@@ -31,6 +33,7 @@ struct OnnxEntry
     c10::IValue value; // Static: the value; Tensor: the sample output
     std::string name;  // Tensor: the ONNX value name
     bool batchSized = false;
+    c10::IValue alternative; // batchSized: the value for a batch one larger
     std::vector<std::size_t> batchPositions;
     std::vector<OnnxEntry> elements; // List
 
@@ -83,13 +86,15 @@ private:
     void visitIf(const torch::jit::Node *node);
     void visitList(const torch::jit::Node *node);
     void visitRuntime(const torch::jit::Node *node);
-    std::vector<c10::IValue> runSample(const torch::jit::Node *node);
+    std::vector<c10::IValue> runSample(const torch::jit::Node *node, bool alternative = false);
+    void classifyBatchDependence(const torch::jit::Node *node, OnnxEntry &e, const c10::IValue &alternative) const;
     const OnnxEntry &entry(const torch::jit::Value *value) const;
 
     onnx::GraphProto &m_graph;
     std::map<const torch::jit::Value *, OnnxEntry> m_entries;
     torch::Tensor m_outputSample;
     int m_counter = 0;
+    std::int64_t m_batch = 0; // the sample's batch size
 };
 
 // The converters for run-time operations, keyed by TorchScript kind ("aten::conv2d").

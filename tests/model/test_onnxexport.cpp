@@ -28,7 +28,7 @@ using namespace activelabel::testing;
 namespace {
 
 // Two scripted backbones: one made of operations the export knows (conv, batch norm, relu, a
-// mean over space, linear), one that ends in a cumulative sum, which ONNX opset 13 has no
+// mean over space, a view sized by the batch, linear), one that ends in a cumulative sum, which ONNX opset 13 has no
 // conversion for in our exporter.
 const char *kGenerate = R"PY(
 import json, sys, torch
@@ -41,8 +41,8 @@ class Known(torch.nn.Module):
         self.bn = torch.nn.BatchNorm2d(8)
         self.fc = torch.nn.Linear(8, 5)
     def forward(self, x):
-        y = torch.relu(self.bn(self.conv(x))).mean([2, 3])
-        return self.fc(y)
+        y = torch.relu(self.bn(self.conv(x))).mean([2, 3], keepdim=True)
+        return self.fc(y.view(y.size(0), -1))
 class Unknown(torch.nn.Module):
     def __init__(self):
         super().__init__()
