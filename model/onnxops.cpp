@@ -112,9 +112,15 @@ std::string clip(TorchToOnnx &c, const Node *n)
     const bool relu6 = std::string(n->kind().toQualString()).rfind("aten::relu6", 0) == 0;
     const double low = relu6 ? 0.0 : c.staticDouble(n, 1);
     const double high = relu6 ? 6.0 : c.staticDouble(n, 2);
-    // Clip's bounds are rank-0 tensors (the spec says scalars).
-    return c.emit("Clip", {x(c, n), c.initializer(torch::tensor(float(low))), c.initializer(torch::tensor(float(high)))})
-        .output(0);
+    // clamp(x, lo, hi) = lo + relu(x - lo) - relu(x - hi): opset 13's Clip takes its bounds as
+    // inputs, which OpenCV 4.6's importer refuses (it reads only opset-6 Clip, bounds as attributes).
+    auto scalar = [&c](double v) { return c.initializer(torch::full({1}, v)); };
+    const std::string in = x(c, n);
+    const std::string fromLow = low == 0.0 ? in : c.emit("Sub", {in, scalar(low)}).output(0);
+    const std::string above = c.emit("Relu", {fromLow}).output(0);
+    const std::string over = c.emit("Relu", {c.emit("Sub", {in, scalar(high)}).output(0)}).output(0);
+    const std::string y = c.emit("Sub", {above, over}).output(0);
+    return low == 0.0 ? y : c.emit("Add", {y, scalar(low)}).output(0);
 }
 
 std::string leakyRelu(TorchToOnnx &c, const Node *n)
