@@ -162,12 +162,12 @@ std::unique_ptr<Classifier> ModelService::makeClassifier(const TrainRequest &req
     return classifier;
 }
 
-std::int64_t ModelService::exportLatest(const QString &path)
+std::int64_t ModelService::exportLatest(const QString &path, ModelExportFormat format)
 {
-    return exportModel(loadLive(), path);
+    return exportModel(loadLive(), path, format);
 }
 
-std::int64_t ModelService::exportModel(const LiveModel &live, const QString &path)
+std::int64_t ModelService::exportModel(const LiveModel &live, const QString &path, ModelExportFormat format)
 {
     if (!live.classifier || !live.version)
         throw std::runtime_error("no model yet: train one first (activelabel-cli train)");
@@ -180,7 +180,10 @@ std::int64_t ModelService::exportModel(const LiveModel &live, const QString &pat
         metrics.insert(QStringLiteral("model_version"), qint64(v->id));
         metrics.insert(QStringLiteral("transfer"), v->transfer);
     }
-    live.classifier->exportTorchScript(path, metrics);
+    if (format == ModelExportFormat::Onnx)
+        live.classifier->exportOnnx(path, metrics);
+    else
+        live.classifier->exportTorchScript(path, metrics);
     return *version;
 }
 

@@ -68,6 +68,9 @@ struct TrainOutcome
 // every image into predictions.sqlite, and answers predict/evaluate/export. Runs on the thread
 // that owns the Project's connection (the CLI's main thread, the GUI's worker). Every classifier
 // it hands out keeps its frozen-backbone features in the project's cache/features folder.
+// The file format of a model export: TorchScript (FILE.pt) or ONNX (FILE.onnx), each with FILE.json.
+enum class ModelExportFormat { TorchScript, Onnx };
+
 class ModelService
 {
 public:
@@ -105,10 +108,12 @@ public:
     // Evaluates on the test split; nullopt when it is empty or has no ground truth.
     std::optional<Evaluation> evaluateTest(Classifier &classifier);
 
-    // Exports `live` (the latest version) as TorchScript + JSON sidecar with the version's recorded
-    // metrics. Returns the version exported; throws when there is no model yet.
-    std::int64_t exportModel(const LiveModel &live, const QString &path);
-    std::int64_t exportLatest(const QString &path); // loads the latest version first (CLI)
+    // Exports `live` (the latest version) as TorchScript or ONNX + JSON sidecar with the version's
+    // recorded metrics. Returns the version exported; throws when there is no model yet.
+    std::int64_t exportModel(const LiveModel &live, const QString &path,
+                             ModelExportFormat format = ModelExportFormat::TorchScript);
+    // Loads the latest version first (CLI).
+    std::int64_t exportLatest(const QString &path, ModelExportFormat format = ModelExportFormat::TorchScript);
 
     // Makes an earlier version current again: a new version row that shares its (immutable)
     // checkpoint, so history stays linear and the next round warm-starts from it. `live` becomes

@@ -87,13 +87,13 @@ set(CPACK_DEBIAN_COMPRESSION_TYPE "xz")
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "ActiveLabel shows the annotator the images the current image classifier is least
 certain about, stores every label durably in SQLite, and fine-tunes the model
 incrementally (frozen, last N blocks, full, from scratch, or automatic) as the
-labels arrive, with live accuracy plots and TorchScript export.
+labels arrive, with live accuracy plots and TorchScript and ONNX export.
 .
 This package contains the desktop application (activelabel) and the headless
 command-line tool (activelabel-cli), which also runs active-learning simulations.")
 
 # Libraries the executables link are found by dpkg-shlibdeps (Qt 6, libtorch, OpenCV, SQLite,
-# zlib, libstdc++ ...), with the minimum versions their symbols need.
+# zlib, libonnx1 for the ONNX export, libstdc++ ...), with the minimum versions their symbols need.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # What follows is loaded at run time by name (dlopen, plugins, alternatives), so no linker and
 # no dpkg-shlibdeps sees it. Not listed, on purpose:

@@ -148,6 +148,13 @@ public:
     // TorchScript export (forward = calibrated probabilities, logits, embed) plus FILE.pt.json.
     // Both written atomically. Throws ModelError.
     void exportTorchScript(const QString &path, const QJsonObject &metrics = {}) const;
+    // ONNX export (opset 13, read by OpenCV's dnn module and onnxruntime): one input "input", the
+    // float N x C x H x W tensor the sidecar describes (any N), one output "probabilities", the
+    // calibrated probabilities predict() reports; plus FILE.onnx.json, the same sidecar as
+    // exportTorchScript's. Built-in backbones always convert; an imported TorchScript backbone
+    // when every operation in it has an ONNX equivalent, else ModelError names the first one
+    // that has none. Both files written atomically. Throws ModelError.
+    void exportOnnx(const QString &path, const QJsonObject &metrics = {}) const;
 
     // Where this classifier computes: "cpu" or "cuda:N". New and loaded classifiers start on
     // defaultComputeDevice() (computedevice.h).

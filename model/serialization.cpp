@@ -1,6 +1,7 @@
 // Checkpoints (Classifier::save / load) and TorchScript export (Classifier::exportTorchScript).
 #include "model/detail/atomicfile.h"
 #include "model/detail/classifierimpl.h"
+#include "model/detail/exportmodule.h"
 #include "model/detail/jitbuilder.h"
 #include "model/modelerror.h"
 
@@ -222,24 +223,23 @@ std::unique_ptr<Classifier> Classifier::load(const QString &checkpointPath)
     return std::unique_ptr<Classifier>(new Classifier(std::move(impl)));
 }
 
-void Classifier::exportTorchScript(const QString &path, const QJsonObject &metrics) const
+namespace detail {
+
+torch::jit::Module buildExportModule(const Classifier::Impl &d)
 {
-    const Impl &d = *m_impl;
-    std::ostringstream out;
-    try {
-        torch::NoGradGuard noGrad;
-        detail::JitBuilder builder(0);
-        torch::jit::Module top = builder.newModule("ActiveLabelModel");
-        torch::jit::Module backbone = d.backbone.module.clone();
-        top.register_module("backbone", backbone);
-        torch::jit::Module head = builder.linear(int(d.backbone.featureDim), std::max(1, int(d.classes.size())));
-        head.register_parameter("weight", d.headWeight.detach().clone(), false);
-        head.register_parameter("bias", d.headBias.detach().clone(), false);
-        top.register_module("head", head);
-        top.register_buffer("temperature", torch::tensor(float(d.temperature)));
-        // forward: float NCHW, resized and normalised as the sidecar says -> calibrated
-        // probabilities. logits and embed let the export be imported back as a backbone.
-        top.define(R"JIT(
+    torch::NoGradGuard noGrad;
+    detail::JitBuilder builder(0);
+    torch::jit::Module top = builder.newModule("ActiveLabelModel");
+    torch::jit::Module backbone = d.backbone.module.clone();
+    top.register_module("backbone", backbone);
+    torch::jit::Module head = builder.linear(int(d.backbone.featureDim), std::max(1, int(d.classes.size())));
+    head.register_parameter("weight", d.headWeight.detach().clone(), false);
+    head.register_parameter("bias", d.headBias.detach().clone(), false);
+    top.register_module("head", head);
+    top.register_buffer("temperature", torch::tensor(float(d.temperature)));
+    // forward: float NCHW, resized and normalised as the sidecar says -> calibrated
+    // probabilities. logits and embed let the export be imported back as a backbone.
+    top.define(R"JIT(
 def embed(self, x):
     return self.backbone.forward(x)
 
@@ -249,28 +249,46 @@ def logits(self, x):
 def forward(self, x):
     return torch.softmax(self.logits(x) / self.temperature, 1)
 )JIT");
-        top.to(torch::kCPU); // Python's torch.jit.load opens it on any machine, GPU or not
-        top.eval();
-        for (auto p : top.parameters())
-            p.set_requires_grad(false);
-        top.save(out);
+    top.to(torch::kCPU); // Python's torch.jit.load opens it on any machine, GPU or not
+    top.eval();
+    for (auto p : top.parameters())
+        p.set_requires_grad(false);
+    return top;
+}
+
+QJsonObject exportSidecar(const Classifier::Impl &d, const QJsonObject &metrics)
+{
+    return {{"format", "activelabel-model"},
+            {"version", kExportVersion},
+            {"activelabel_version", ACTIVELABEL_VERSION},
+            {"backbone", QString::fromStdString(d.backbone.kind)},
+            {"classes", QJsonArray::fromStringList(d.classes)},
+            {"input_size", QJsonArray{d.spec.inputHeight, d.spec.inputWidth}},
+            {"channels", d.spec.channels},
+            {"mean", floats(d.spec.mean)},
+            {"std", floats(d.spec.std)},
+            {"temperature", d.temperature},
+            {"metrics", metrics}};
+}
+
+void writeSidecar(const QString &modelPath, const QJsonObject &sidecar)
+{
+    writeFileAtomically(modelPath + QStringLiteral(".json"),
+                        QJsonDocument(sidecar).toJson(QJsonDocument::Indented).toStdString());
+}
+
+} // namespace detail
+
+void Classifier::exportTorchScript(const QString &path, const QJsonObject &metrics) const
+{
+    std::ostringstream out;
+    try {
+        detail::buildExportModule(*m_impl).save(out);
     } catch (const c10::Error &e) {
         throw ModelError(QStringLiteral("cannot build the export: %1").arg(firstLine(e.what())));
     }
-    const QJsonObject sidecar{{"format", "activelabel-model"},
-                              {"version", kExportVersion},
-                              {"activelabel_version", ACTIVELABEL_VERSION},
-                              {"backbone", QString::fromStdString(d.backbone.kind)},
-                              {"classes", QJsonArray::fromStringList(d.classes)},
-                              {"input_size", QJsonArray{d.spec.inputHeight, d.spec.inputWidth}},
-                              {"channels", d.spec.channels},
-                              {"mean", floats(d.spec.mean)},
-                              {"std", floats(d.spec.std)},
-                              {"temperature", d.temperature},
-                              {"metrics", metrics}};
     detail::writeFileAtomically(path, out.str());
-    detail::writeFileAtomically(path + QStringLiteral(".json"),
-                                QJsonDocument(sidecar).toJson(QJsonDocument::Indented).toStdString());
+    detail::writeSidecar(path, detail::exportSidecar(*m_impl, metrics));
 }
 
 } // namespace activelabel

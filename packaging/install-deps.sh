@@ -13,12 +13,17 @@ packages=(
   libqt6svg6
   # model and image stack
   libtorch-dev libopencv-dev libsqlite3-dev zlib1g-dev
+  # the ONNX export builds its ModelProto with libonnx (its CMake config; libtorch links the same
+  # libonnx1); its test reads the file with OpenCV's dnn module (in libopencv-dev already)
+  libonnx-dev libopencv-dnn-dev
   # optimised BLAS: without it LibTorch falls back to reference BLAS (~1.5x slower training)
   libopenblas0-pthread
   # the embedded default dataset
   dataset-fashion-mnist
   # tests: interop reference (Debian's python torch), offscreen/Xvfb GUI runs, sqlite shell
   python3-torch python3-torchvision python3-pil xvfb xauth sqlite3
+  # tests: onnx.checker on the ONNX export
+  python3-onnx
   # tests: fuzzing (libFuzzer needs clang and its runtime), the corpus test's CMYK JPEG (libjpeg)
   clang-14 libclang-rt-14-dev libjpeg-dev
   # tests of the packaging metadata (desktop entry, AppStream) and the .deb test's clean root

@@ -9,7 +9,7 @@ namespace activelabel::cli {
 
 namespace {
 
-// export PROJECT (--model OUT.pt | --labels OUT.csv|OUT.json | --image-folder DIR | --metrics DIR).
+// export PROJECT (--model OUT.pt | --onnx OUT.onnx | --labels OUT.csv|OUT.json | --image-folder DIR | --metrics DIR).
 // Read-only: works while another process holds the project.
 class ExportCommand : public Command
 {
@@ -17,12 +17,13 @@ public:
     QString name() const override { return QStringLiteral("export"); }
     QString synopsis() const override
     {
-        return QStringLiteral("PROJECT (--model OUT.pt | --labels OUT.csv|OUT.json | --image-folder DIR [--symlinks] "
+        return QStringLiteral("PROJECT (--model OUT.pt | --onnx OUT.onnx | --labels OUT.csv|OUT.json | --image-folder DIR [--symlinks] "
                               "| --metrics DIR)");
     }
     QString description() const override
     {
-        return QStringLiteral("Export the latest model (TorchScript + OUT.pt.json sidecar), the current labels as CSV "
+        return QStringLiteral("Export the latest model (TorchScript + OUT.pt.json sidecar, or ONNX opset 13 + "
+                              "OUT.onnx.json), the current labels as CSV "
                               "(image_id,path,class,source,annotator,labelled_at) or JSON, an ImageFolder tree of the "
                               "labelled images, or the metrics as CSV and PNG plots.");
     }
@@ -31,6 +32,9 @@ public:
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project directory."));
         parser.addOption({QStringLiteral("model"), QStringLiteral("Write the latest model to OUT.pt (+ OUT.pt.json)."),
                           QStringLiteral("OUT.pt")});
+        parser.addOption({QStringLiteral("onnx"),
+                          QStringLiteral("Write the latest model as ONNX (opset 13) to OUT.onnx (+ OUT.onnx.json)."),
+                          QStringLiteral("OUT.onnx")});
         parser.addOption({QStringLiteral("labels"), QStringLiteral("Write the labels to OUT (.csv or .json)."),
                           QStringLiteral("OUT")});
         parser.addOption({QStringLiteral("image-folder"),
@@ -44,16 +48,20 @@ public:
     {
         const QStringList args = positionals(parser, 1, 1);
         int chosen = 0;
-        for (const char *option : {"model", "labels", "image-folder", "metrics"})
+        for (const char *option : {"model", "onnx", "labels", "image-folder", "metrics"})
             chosen += parser.isSet(QString::fromLatin1(option)) ? 1 : 0;
         if (chosen != 1)
-            throw UsageError("give exactly one of --model, --labels, --image-folder, --metrics");
+            throw UsageError("give exactly one of --model, --onnx, --labels, --image-folder, --metrics");
         auto project = context.openProject(args.at(0), Project::Mode::ReadOnly);
 
-        if (parser.isSet(QStringLiteral("model"))) {
-            const QString out = parser.value(QStringLiteral("model"));
+        if (parser.isSet(QStringLiteral("model")) || parser.isSet(QStringLiteral("onnx"))) {
+            const bool onnx = parser.isSet(QStringLiteral("onnx"));
+            const QString out = parser.value(QString::fromLatin1(onnx ? "onnx" : "model"));
+            if (out.isEmpty())
+                throw UsageError(onnx ? "--onnx needs a file name" : "--model needs a file name");
             ModelService service(*project, project->database());
-            const std::int64_t version = service.exportLatest(out);
+            const std::int64_t version =
+                service.exportLatest(out, onnx ? ModelExportFormat::Onnx : ModelExportFormat::TorchScript);
             context.out() << "exported model version " << version << " to " << out << " (+ " << out << ".json)"
                           << Qt::endl;
             return 0;

@@ -188,9 +188,9 @@ void LabelingController::cancelTraining()
     m_cancel = true;
 }
 
-void LabelingController::exportModel(const QString &path)
+void LabelingController::exportModel(const QString &path, ModelExportFormat format)
 {
-    m_worker->requestExport(path); // the worker owns the model: no torch on this thread
+    m_worker->requestExport(path, format); // the worker owns the model: no torch on this thread
 }
 
 void LabelingController::rollback(qint64 modelVersion)

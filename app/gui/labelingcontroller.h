@@ -62,7 +62,7 @@ public Q_SLOTS:
     void refreshQueue();
     void rollback(qint64 modelVersion);
     // Exports the session's live model through the worker; modelExported answers.
-    void exportModel(const QString &path);
+    void exportModel(const QString &path, ModelExportFormat format = ModelExportFormat::TorchScript);
     void label(int classPosition, const QString &source = QStringLiteral("human"));
     void relabel(qint64 imageId, int classPosition);
     void acceptPrediction();

@@ -238,8 +238,11 @@ void PanelsController::exportNow(const ExportRequest &request)
         QString done;
         switch (request.kind) {
         case ExportRequest::Kind::Model:
+        case ExportRequest::Kind::OnnxModel:
             // The worker owns the live model; it answers through modelExported.
-            m_labeling->exportModel(request.path);
+            m_labeling->exportModel(request.path, request.kind == ExportRequest::Kind::OnnxModel
+                                                      ? ModelExportFormat::Onnx
+                                                      : ModelExportFormat::TorchScript);
             m_window->showStatus(tr("Exporting the model to %1…").arg(request.path));
             return;
         case ExportRequest::Kind::Labels: {

@@ -95,11 +95,12 @@ void TrainingWorker::requestRollback(qint64 modelVersion, const QueueRequest &qu
     post(std::move(job));
 }
 
-void TrainingWorker::requestExport(const QString &path)
+void TrainingWorker::requestExport(const QString &path, ModelExportFormat format)
 {
     Job job;
     job.kind = Job::Kind::Export;
     job.path = path;
+    job.exportFormat = format;
     post(std::move(job));
 }
 
@@ -126,7 +127,7 @@ void TrainingWorker::runNextJob()
         rollback(job->modelVersion, job->queue);
         break;
     case Job::Kind::Export:
-        exportModel(job->path);
+        exportModel(job->path, job->exportFormat);
         break;
     }
     if (m_jobs.size() == 0)
@@ -303,13 +304,13 @@ void TrainingWorker::rollback(qint64 modelVersion, const QueueRequest &queue)
     }
 }
 
-void TrainingWorker::exportModel(const QString &path)
+void TrainingWorker::exportModel(const QString &path, ModelExportFormat format)
 {
     ExportResult result;
     try {
         ensureOpen();
         Q_EMIT busy(tr("Exporting the model"));
-        const std::int64_t version = m_service->exportModel(m_live, path);
+        const std::int64_t version = m_service->exportModel(m_live, path, format);
         result.ok = true;
         result.message = tr("Exported model v%1 to %2 (+ .json sidecar)").arg(version).arg(path);
     } catch (const std::exception &e) {

@@ -89,8 +89,8 @@ public:
     // the newest: the older ones describe images the annotator has moved past since.
     void requestQueue(const QueueRequest &queue);
     void requestRollback(qint64 modelVersion, const QueueRequest &queue);
-    // Exports the live model (TorchScript + sidecar) to `path`; exportFinished announces it.
-    void requestExport(const QString &path);
+    // Exports the live model (TorchScript or ONNX + sidecar) to `path`; exportFinished announces it.
+    void requestExport(const QString &path, ModelExportFormat format = ModelExportFormat::TorchScript);
 
     // From the UI thread, just before the worker's thread stops: drops the jobs not started yet,
     // under the mailbox's lock, which the worker's destructor takes again on its own thread. That
@@ -134,6 +134,7 @@ private:
         TrainRequest train;      // Kind::Train
         qint64 modelVersion = 0; // Kind::Rollback
         QString path;            // Kind::Export
+        ModelExportFormat exportFormat = ModelExportFormat::TorchScript; // Kind::Export
         QueueRequest queue;      // every kind but Export ends with a queue
     };
 
@@ -143,7 +144,7 @@ private:
     void reportRoundProgress(const RoundProgress &progress);
     void buildQueue(const QueueRequest &queue);
     void rollback(qint64 modelVersion, const QueueRequest &queue);
-    void exportModel(const QString &path);
+    void exportModel(const QString &path, ModelExportFormat format);
     void ensureOpen();
     // Builds a queue (with the live model, or from stored predictions while a round trains it),
     // hands it over and emits queueReady (no busy/idle signals).

@@ -138,6 +138,14 @@ private Q_SLOTS:
             QVERIFY(result);
             QVERIFY2(result->ok, qPrintable(result->message));
             QVERIFY(QFile::exists(path) && QFile::exists(path + QStringLiteral(".json")));
+            const QString onnx = m_root.path() + QStringLiteral("/live.onnx");
+            QVERIFY(session.waitFor(
+                &TrainingWorker::exportFinished,
+                [&] { session.worker->requestExport(onnx, ModelExportFormat::Onnx); }, 60000));
+            const auto onnxResult = session.worker->takeExportResult();
+            QVERIFY(onnxResult);
+            QVERIFY2(onnxResult->ok, qPrintable(onnxResult->message));
+            QVERIFY(QFile::exists(onnx) && QFile::exists(onnx + QStringLiteral(".json")));
         }
         // A new session (the project reopened): the latest checkpoint is its start, and every
         // feature comes back from disk.

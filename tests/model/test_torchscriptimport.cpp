@@ -1,6 +1,8 @@
 // Bring-your-own TorchScript backbones: torchvision models exported by Python (scripted and
-// traced) train in frozen and finetune:1 modes; bad files are refused with a clear reason.
+// traced) train in frozen and finetune:1 modes and export to ONNX (read back by OpenCV); bad files
+// are refused with a clear reason.
 #include "modelfixtures.h"
+#include "onnxfixtures.h"
 
 #include "model/classifier.h"
 #include "model/modelerror.h"
@@ -10,6 +12,8 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <opencv2/dnn.hpp>
 
 using namespace activelabel;
 using namespace activelabel::testing;
@@ -139,6 +143,37 @@ private Q_SLOTS:
         QCOMPARE(m->blockNames(), QStringList{"features"});
         r = Trainer::train(*m, m_data.provider, allLabels(), options(TransferMode::finetune(1)));
         QCOMPARE(r.frozenBlocks, 0);
+    }
+
+    // torchvision's ResNet-18 (scripted and traced: conv, batch norm, add, adaptive pooling, the
+    // neutralised fc) and traced MobileNetV2 (grouped convolutions, ReLU6) convert to ONNX, and
+    // OpenCV's dnn module reproduces predict() on them.
+    void torchvisionModelsExportToOnnx()
+    {
+        const std::vector<std::size_t> indices = indexRange(0, m_data.labels.size());
+        for (const char *name : {"resnet18_scripted", "resnet18_traced", "mobilenet_traced"}) {
+            ModelSpec spec = fileSpec(path(QString::fromLatin1(name) + ".pt"));
+            if (QLatin1String(name) == QLatin1String("mobilenet_traced")) {
+                spec.inputHeight = spec.inputWidth = 32;
+                spec.channels = 3;
+                spec.mean = {0.5f, 0.5f, 0.5f};
+                spec.std = {0.25f, 0.25f, 0.25f};
+            }
+            auto c = Classifier::create(spec, m_classes, 1);
+            const Prediction p = c->predict(m_data.provider, indices);
+            const QString onnx = path(QString::fromLatin1(name) + ".onnx");
+            c->exportOnnx(onnx);
+            cv::dnn::Net net = cv::dnn::readNetFromONNX(onnx.toStdString());
+            net.setInput(onnxInputBlob(readJsonFile(onnx + ".json"), m_data.provider, indices));
+            const cv::Mat out = net.forward();
+            QCOMPARE(out.rows, int(p.probabilities.rows));
+            QCOMPARE(out.cols, int(p.probabilities.cols));
+            double worst = 0;
+            for (int r = 0; r < out.rows; ++r)
+                for (int k = 0; k < out.cols; ++k)
+                    worst = std::max(worst, std::abs(double(out.at<float>(r, k)) - p.probabilities.at(r, k)));
+            QVERIFY2(worst < 1e-4, qPrintable(QStringLiteral("%1: %2").arg(name).arg(worst)));
+        }
     }
 
     void badFilesAreRefusedClearly()

@@ -39,6 +39,24 @@ private Q_SLOTS:
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
     }
 
+    void onnxExportAddsExtension()
+    {
+        QTemporaryDir dir;
+        ExportDialog dialog;
+        dialog.setDefaultDirectory(dir.path());
+        dialog.findChild<QRadioButton *>(QStringLiteral("onnxRadio"))->click();
+        QCOMPARE(dialog.kind(), Kind::OnnxModel);
+        auto *path = dialog.findChild<QLineEdit *>(QStringLiteral("pathEdit"));
+        QCOMPARE(path->text(), dir.filePath(QStringLiteral("model.onnx")));
+        path->setText(dir.filePath(QStringLiteral("fashion-v7")));
+        QSignalSpy spy(&dialog, &ExportDialog::exportRequested);
+        dialog.findChild<QPushButton *>(QStringLiteral("exportButton"))->click();
+        QCOMPARE(spy.size(), 1);
+        const auto request = spy.at(0).at(0).value<ExportRequest>();
+        QCOMPARE(request.kind, Kind::OnnxModel);
+        QCOMPARE(request.path, dir.filePath(QStringLiteral("fashion-v7.onnx")));
+    }
+
     void labelsFormatFollowsComboAndExtension()
     {
         QTemporaryDir dir;

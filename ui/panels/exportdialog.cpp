@@ -34,6 +34,7 @@ QString withExtension(const QString &path, const QString &extension)
 ExportDialog::ExportDialog(QWidget *parent)
     : QDialog(parent), m_kinds(new QButtonGroup(this)),
       m_model(new QRadioButton(tr("&Model (TorchScript + JSON sidecar)"), this)),
+      m_onnx(new QRadioButton(tr("Model as &ONNX (opset 13 + JSON sidecar)"), this)),
       m_labels(new QRadioButton(tr("&Labels (CSV or JSON)"), this)),
       m_imageFolder(new QRadioButton(tr("&ImageFolder tree (one folder per class)"), this)),
       m_metrics(new QRadioButton(tr("M&etrics (CSV and PNG plots)"), this)),
@@ -45,6 +46,7 @@ ExportDialog::ExportDialog(QWidget *parent)
     setWindowTitle(tr("Export"));
     setObjectName(QStringLiteral("exportDialog"));
     m_model->setObjectName(QStringLiteral("modelRadio"));
+    m_onnx->setObjectName(QStringLiteral("onnxRadio"));
     m_labels->setObjectName(QStringLiteral("labelsRadio"));
     m_imageFolder->setObjectName(QStringLiteral("imageFolderRadio"));
     m_metrics->setObjectName(QStringLiteral("metricsRadio"));
@@ -54,6 +56,7 @@ ExportDialog::ExportDialog(QWidget *parent)
     m_message->setObjectName(QStringLiteral("messageLabel"));
 
     m_kinds->addButton(m_model, int(Kind::Model));
+    m_kinds->addButton(m_onnx, int(Kind::OnnxModel));
     m_kinds->addButton(m_labels, int(Kind::Labels));
     m_kinds->addButton(m_imageFolder, int(Kind::ImageFolder));
     m_kinds->addButton(m_metrics, int(Kind::Metrics));
@@ -70,7 +73,7 @@ ExportDialog::ExportDialog(QWidget *parent)
 
     auto *what = new QGroupBox(tr("What to export"), this);
     auto *whatLayout = new QVBoxLayout(what);
-    for (QRadioButton *b : {m_model, m_labels, m_imageFolder, m_metrics})
+    for (QRadioButton *b : {m_model, m_onnx, m_labels, m_imageFolder, m_metrics})
         whatLayout->addWidget(b);
 
     auto *pathRow = new QHBoxLayout;
@@ -139,6 +142,8 @@ QString ExportDialog::suggestedPath(Kind kind) const
     switch (kind) {
     case Kind::Model:
         return dir.filePath(QStringLiteral("model.pt"));
+    case Kind::OnnxModel:
+        return dir.filePath(QStringLiteral("model.onnx"));
     case Kind::Labels:
         return dir.filePath(Format(m_format->currentData().toInt()) == Format::Json
                                 ? QStringLiteral("labels.json")
@@ -165,6 +170,13 @@ void ExportDialog::kindChanged()
         m_description->setText(tr("The current model as TorchScript, loadable with "
                                   "torch.jit.load in Python or C++, and a .json file beside it "
                                   "with the classes, input size, normalisation and metrics."));
+        break;
+    case Kind::OnnxModel:
+        m_description->setText(tr("The current model as ONNX (opset 13), for OpenCV's dnn module, "
+                                  "onnxruntime and other runtimes: its output is the calibrated "
+                                  "class probabilities. The .json file beside it describes the input. "
+                                  "An imported TorchScript model may use layers ONNX cannot express: "
+                                  "the export then says which."));
         break;
     case Kind::Labels:
         m_description->setText(tr("Every human label: image path and class name."));
@@ -204,6 +216,8 @@ ExportRequest ExportDialog::request() const
     QString path = m_path->text().trimmed();
     if (r.kind == Kind::Model) {
         path = withExtension(path, QStringLiteral(".pt"));
+    } else if (r.kind == Kind::OnnxModel) {
+        path = withExtension(path, QStringLiteral(".onnx"));
     } else if (r.kind == Kind::Labels) {
         // A typed extension wins over the combo: "labels.json" means JSON.
         if (path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
@@ -257,6 +271,9 @@ void ExportDialog::browse()
     case Kind::Model:
         chosen = QFileDialog::getSaveFileName(this, tr("Export model"), r.path,
                                               tr("TorchScript model (*.pt)"));
+        break;
+    case Kind::OnnxModel:
+        chosen = QFileDialog::getSaveFileName(this, tr("Export model as ONNX"), r.path, tr("ONNX model (*.onnx)"));
         break;
     case Kind::Labels:
         chosen = QFileDialog::getSaveFileName(this, tr("Export labels"), r.path,

@@ -50,6 +50,7 @@ private:
     QString m_defaultDirectory;
     QButtonGroup *m_kinds = nullptr;
     QRadioButton *m_model = nullptr;
+    QRadioButton *m_onnx = nullptr;
     QRadioButton *m_labels = nullptr;
     QRadioButton *m_imageFolder = nullptr;
     QRadioButton *m_metrics = nullptr;

@@ -9,11 +9,12 @@ namespace activelabel {
 // `export` does) and reports the result.
 struct ExportRequest
 {
-    enum class Kind { Model, Labels, ImageFolder, Metrics };
+    enum class Kind { Model, Labels, ImageFolder, Metrics, OnnxModel };
     enum class LabelFormat { Csv, Json };
 
     Kind kind = Kind::Model;
-    // Model: the .pt file (the JSON sidecar goes next to it); Labels: the .csv/.json file;
+    // Model: the .pt file, OnnxModel: the .onnx file (the JSON sidecar goes next to either);
+    // Labels: the .csv/.json file;
     // ImageFolder and Metrics: the target directory.
     QString path;
     LabelFormat labelFormat = LabelFormat::Csv;
