@@ -25,6 +25,10 @@ struct TrainRequest
     TransferMode mode = TransferMode::automatic();
     int epochs = 0;   // 0: the trainer's defaults (epoch bounds, step floor); else exact
     std::uint64_t seed = 0;
+    // Semi-supervised round: the unlabelled pool images train too, through pseudo-labels derived
+    // in the round and dropped after it (never labels; RoundResult says how many were used).
+    bool semi = false;
+    int semiSteps = -1; // steps on pool images (-1: SemiSupervisedOptions' default)
     // Input overrides for a new classifier (required for a TorchScript file without a sidecar).
     std::optional<int> inputHeight, inputWidth, channels;
     std::optional<std::vector<float>> mean, std;

@@ -71,12 +71,16 @@ TrainOutcome ModelService::train(LiveModel &live, const TrainRequest &request, c
         options.seed = request.seed;
         if (request.epochs > 0)
             options.setExactEpochs(request.epochs);
+        options.semi.enabled = request.semi;
+        if (request.semiSteps >= 0)
+            options.semi.steps = request.semiSteps;
+        const std::vector<std::size_t> pool = request.semi ? unlabelledPoolIndices() : std::vector<std::size_t>{};
         ProgressCallback steps;
         if (progress)
             steps = [&progress](int step, int total, double loss) {
                 progress({RoundProgress::Phase::Training, std::size_t(step), std::size_t(total), loss});
             };
-        outcome.round = Trainer::train(*round.model, *m_images, inputs.samples, options, steps, cancel);
+        outcome.round = Trainer::train(*round.model, *m_images, inputs.samples, pool, options, steps, cancel);
         if (outcome.round.cancelled) {
             countFeatures();
             putBack(); // the trainer put the weights back; this covers everything else too

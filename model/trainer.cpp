@@ -1,6 +1,8 @@
 #include "model/trainer.h"
 
+#include "model/detail/balancedsampler.h"
 #include "model/detail/classifierimpl.h"
+#include "model/detail/semisupervisedphase.h"
 #include "model/detail/trainingstate.h"
 #include "model/evaluation.h"
 #include "model/modelerror.h"
@@ -9,6 +11,7 @@
 
 #include <QElapsedTimer>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <sstream>
@@ -17,6 +20,7 @@ namespace activelabel {
 
 namespace {
 
+using detail::BalancedSampler;
 using detail::TrainingState;
 
 // Stratified, seeded split: each class gives about `fraction` of its labels (at least one when it
@@ -43,56 +47,6 @@ void splitHeldOut(const std::vector<LabelledSample> &labels, const TrainingOptio
             (i < take ? heldOut : train).push_back(members[i]);
     }
 }
-
-// Class-balanced batches: classes are visited in shuffled cycles, and each class walks through its
-// own shuffled samples, so rare classes appear as often as common ones.
-class BalancedSampler
-{
-public:
-    BalancedSampler(const std::vector<int> &classes, std::uint64_t seed) : m_rng(seed)
-    {
-        int maxClass = 0;
-        for (int c : classes)
-            maxClass = std::max(maxClass, c);
-        m_members.resize(std::size_t(maxClass) + 1);
-        for (std::size_t i = 0; i < classes.size(); ++i)
-            m_members[std::size_t(classes[i])].push_back(std::int64_t(i));
-        for (std::size_t c = 0; c < m_members.size(); ++c)
-            if (!m_members[c].empty())
-                m_present.push_back(int(c));
-        m_cursor.assign(m_members.size(), 0);
-        for (auto &m : m_members)
-            std::shuffle(m.begin(), m.end(), m_rng);
-    }
-
-    std::vector<std::int64_t> next(int batchSize)
-    {
-        std::vector<std::int64_t> batch;
-        for (int i = 0; i < batchSize; ++i) {
-            if (m_cycle.empty()) {
-                m_cycle = m_present;
-                std::shuffle(m_cycle.begin(), m_cycle.end(), m_rng);
-            }
-            const int c = m_cycle.back();
-            m_cycle.pop_back();
-            auto &members = m_members[std::size_t(c)];
-            auto &cursor = m_cursor[std::size_t(c)];
-            if (cursor == members.size()) {
-                std::shuffle(members.begin(), members.end(), m_rng);
-                cursor = 0;
-            }
-            batch.push_back(members[cursor++]);
-        }
-        return batch;
-    }
-
-private:
-    std::mt19937_64 m_rng;
-    std::vector<std::vector<std::int64_t>> m_members;
-    std::vector<std::size_t> m_cursor;
-    std::vector<int> m_present;
-    std::vector<int> m_cycle;
-};
 
 // Temperature minimising held-out NLL: golden-section search on log T in [log 0.05, log 20]
 // (NLL is unimodal in T for fixed logits).
@@ -141,7 +95,10 @@ QJsonObject RoundResult::toJson() const
             {"temperature", temperature}, {"steps", steps}, {"train_count", trainCount},
             {"held_out_count", heldOutCount}, {"seconds", seconds}, {"cancelled", cancelled},
             {"early_stopped", earlyStopped}, {"feature_cache", usedFeatureCache}, {"frozen_blocks", frozenBlocks},
-            {"device", device}};
+            {"device", device}, {"pseudo_label_candidates", pseudoLabelCandidates},
+            {"pseudo_labels", pseudoLabels}, {"pseudo_threshold", pseudoThreshold},
+            {"pseudo_min_class_threshold", pseudoMinClassThreshold}, {"unlabelled_steps", unlabelledSteps},
+            {"unlabelled_seconds", unlabelledSeconds}};
 }
 
 TransferMode Trainer::resolveAuto(const Classifier &classifier, std::size_t labelCount,
@@ -187,6 +144,13 @@ RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, 
                            const TrainingOptions &options, const ProgressCallback &progress,
                            const std::atomic<bool> *cancel)
 {
+    return train(classifier, images, labels, {}, options, progress, cancel);
+}
+
+RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, const std::vector<LabelledSample> &labels,
+                           const std::vector<std::size_t> &unlabelled, const TrainingOptions &options,
+                           const ProgressCallback &progress, const std::atomic<bool> *cancel)
+{
     QElapsedTimer timer;
     timer.start();
     auto &d = classifier.impl();
@@ -198,6 +162,17 @@ RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, 
             throw ModelError(QStringLiteral("a label refers to an unknown class or image"));
     if (labels.empty())
         throw ModelError(QStringLiteral("no labelled images to train on"));
+    // The pool a semi-supervised round learns from: valid images that carry no label.
+    std::vector<std::size_t> pool;
+    if (options.semi.enabled) {
+        std::vector<std::size_t> labelled;
+        for (const auto &l : labels)
+            labelled.push_back(l.index);
+        std::sort(labelled.begin(), labelled.end());
+        for (std::size_t i : unlabelled)
+            if (i < images.size() && !std::binary_search(labelled.begin(), labelled.end(), i))
+                pool.push_back(i);
+    }
 
     RoundResult r;
     r.device = classifier.device();
@@ -229,6 +204,8 @@ RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, 
     const int total = options.maxSteps > 0 ? options.maxSteps
                                            : std::max(std::max(1, epochs) * stepsPerEpoch, options.minSteps);
     const int evalEvery = options.evalEverySteps > 0 ? options.evalEverySteps : stepsPerEpoch;
+    const bool semi = !pool.empty() && options.semi.steps > 0;
+    const int progressTotal = total + (semi ? options.semi.steps : 0);
 
     // The whole round's batches, drawn up front (the same draws as batch by batch) and copied to
     // the device once: a copy per step from host memory would make a GPU wait for it each time.
@@ -254,7 +231,7 @@ RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, 
         intervalLoss += loss;
         ++intervalSteps;
         if (progress)
-            progress(pendingStep, total, loss);
+            progress(pendingStep, progressTotal, loss);
     };
     for (int step = 1; step <= total; ++step) {
         if (cancel && cancel->load()) {
@@ -309,6 +286,22 @@ RoundResult Trainer::train(Classifier &classifier, const ImageProvider &images, 
     }
     if (state.heldOutCount() > 0 && options.keepBestOnHeldOut)
         state.restoreBest();
+    if (semi) {
+        // Pseudo-labels are kept by calibrated confidence: the temperature of the weights as they
+        // are now (label smoothing alone caps raw confidences near 0.9).
+        double temperature = 1.0;
+        if (state.heldOutCount() > 0) {
+            torch::NoGradGuard noGrad;
+            temperature = fitTemperature(state.heldOutLogits(), state.heldOutTargets());
+        }
+        if (!detail::runSemiSupervisedPhase(state, pool, options, temperature, r.steps, progressTotal, progress,
+                                            cancel, r)) {
+            state.rollback();
+            r.cancelled = true;
+            r.seconds = double(timer.nsecsElapsed()) / 1e9;
+            return r;
+        }
+    }
 
     // Calibration on the held-out slice with the final weights.
     d.temperature = 1.0;

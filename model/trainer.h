@@ -26,6 +26,27 @@ enum class WarmStart {
     ShrinkAndPerturb, // theta <- shrink * theta + perturb * N(0, init-scale) on the trainable part
 };
 
+// Semi-supervised rounds (FixMatch, Sohn et al. 2020, with FlexMatch's class-wise thresholds,
+// Zhang et al. 2021): after the round's supervised steps the model labels the unlabelled pool, and
+// the pool images whose calibrated confidence clears their class's threshold train on a strongly
+// augmented view towards that pseudo-label, alongside the labelled batches. Pseudo-labels are
+// derived anew every round and live only inside it: never stored, never labels.
+struct SemiSupervisedOptions
+{
+    bool enabled = false;
+    double threshold = 0.95; // tau, on temperature-calibrated confidence
+    // FlexMatch: a class's threshold is tau x M(beta_c), beta_c its share of confident pool images
+    // relative to the best-learnt class (or to the still-unconfident rest, early on), M(x) = x/(2-x):
+    // classes the model is still learning get lower thresholds. Floored at minThreshold.
+    bool classBalanced = true;
+    double minThreshold = 0.9;
+    int steps = 100;           // semi-supervised steps a round, after the supervised ones
+    int unlabelledRatio = 2;   // mu: pool images per labelled image in a semi-supervised step
+    double weight = 1.0;       // lambda_u: weight of the pool images' loss
+    int passes = 2;            // pseudo-labelling passes a round (the steps split between them)
+    std::size_t maxPool = 10000; // pool images pseudo-labelled per pass (a seeded random subset)
+};
+
 struct TrainingOptions
 {
     TransferMode mode = TransferMode::automatic();
@@ -74,6 +95,7 @@ struct TrainingOptions
     // count the steps needed to reach an accuracy.
     double stopAtHeldOutAccuracy = 0.0;
     bool useFeatureCache = true;
+    SemiSupervisedOptions semi;
     std::uint64_t seed = 0;
 
     // What `--epochs N` means: exactly N epochs in every round, fresh or warm, however few steps.
@@ -102,6 +124,16 @@ struct RoundResult
     bool usedFeatureCache = false;
     int frozenBlocks = 0;
     QString device; // where the round ran: "cpu" or "cuda:N"
+    // Semi-supervised rounds only (zero otherwise): the pool images the last pass pseudo-labelled,
+    // how many of them cleared their class's threshold (and trained), the base threshold and the
+    // lowest class threshold of that pass, the steps on pool images, and the seconds those steps
+    // and the pseudo-labelling passes took (included in `seconds`).
+    int pseudoLabelCandidates = 0;
+    int pseudoLabels = 0;
+    double pseudoThreshold = 0.0;
+    double pseudoMinClassThreshold = 0.0;
+    int unlabelledSteps = 0;
+    double unlabelledSeconds = 0.0;
 
     QJsonObject toJson() const;
 };
@@ -127,6 +159,12 @@ public:
     static RoundResult train(Classifier &classifier, const ImageProvider &images,
                              const std::vector<LabelledSample> &labels, const TrainingOptions &options,
                              const ProgressCallback &progress = {}, const std::atomic<bool> *cancel = nullptr);
+    // The same round, semi-supervised when options.semi.enabled: `unlabelled` (provider indices,
+    // none of them labelled) is the pool it pseudo-labels. The progress total covers both phases.
+    static RoundResult train(Classifier &classifier, const ImageProvider &images,
+                             const std::vector<LabelledSample> &labels, const std::vector<std::size_t> &unlabelled,
+                             const TrainingOptions &options, const ProgressCallback &progress = {},
+                             const std::atomic<bool> *cancel = nullptr);
 
     static TransferMode resolveAuto(const Classifier &classifier, std::size_t labelCount,
                                     const TrainingOptions &options, QString *reason = nullptr);

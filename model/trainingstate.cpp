@@ -1,5 +1,6 @@
 #include "model/detail/trainingstate.h"
 
+#include "model/detail/augmentation.h"
 #include "model/detail/device.h"
 #include "model/detail/jitbuilder.h"
 #include "model/modelerror.h"
@@ -10,26 +11,6 @@
 namespace activelabel::detail {
 
 namespace {
-
-// Light augmentation for layers that see pixels: random shifts of up to 1/14 of the size
-// (2 px at 28 px) with edge replication, optionally left-right flips.
-torch::Tensor augmentBatch(const torch::Tensor &x, bool flip, std::mt19937_64 &rng)
-{
-    const std::int64_t h = x.size(2), w = x.size(3);
-    const std::int64_t s = std::max<std::int64_t>(1, std::min(h, w) / 14);
-    const torch::Tensor padded = torch::replication_pad2d(x, {s, s, s, s});
-    torch::Tensor out = torch::empty_like(x);
-    std::uniform_int_distribution<std::int64_t> shift(0, 2 * s);
-    std::bernoulli_distribution coin(0.5);
-    for (std::int64_t i = 0; i < x.size(0); ++i) {
-        const std::int64_t dy = shift(rng), dx = shift(rng);
-        torch::Tensor crop = padded[i].narrow(1, dy, h).narrow(2, dx, w);
-        if (flip && coin(rng))
-            crop = crop.flip({2});
-        out[i].copy_(crop);
-    }
-    return out;
-}
 
 bool contains(const std::vector<std::string> &v, const std::string &s)
 {

@@ -1,5 +1,6 @@
 #include "ui/trainingpanel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -12,7 +13,7 @@
 namespace activelabel {
 
 namespace {
-const QStringList kStrategies = {QStringLiteral("hybrid"), QStringLiteral("margin"), QStringLiteral("entropy"),
+const QStringList kStrategies = {QStringLiteral("margin"), QStringLiteral("hybrid"), QStringLiteral("entropy"),
                                  QStringLiteral("least-confidence"), QStringLiteral("bald"),
                                  QStringLiteral("coreset"), QStringLiteral("badge"), QStringLiteral("random")};
 const QString kChooseFile = QStringLiteral("TorchScript file…");
@@ -24,7 +25,8 @@ TrainingPanel::TrainingPanel(QWidget *parent) : QWidget(parent)
     m_strategy = new QComboBox(this);
     m_strategy->setObjectName(QStringLiteral("strategyCombo"));
     m_strategy->addItems(kStrategies);
-    m_strategy->setToolTip(tr("How the next images are chosen. hybrid: uncertain and diverse (default)."));
+    m_strategy->setToolTip(tr("How the next images are chosen. margin (default): the images whose two likeliest classes are "
+                                  "closest; hybrid: uncertain and diverse."));
 
     m_transfer = new QComboBox(this);
     m_transfer->setObjectName(QStringLiteral("transferCombo"));
@@ -50,6 +52,11 @@ TrainingPanel::TrainingPanel(QWidget *parent) : QWidget(parent)
     m_epochs->setRange(0, 1000);
     m_epochs->setSpecialValueText(tr("automatic"));
 
+    m_semi = new QCheckBox(tr("Learn from unlabelled images"), this);
+    m_semi->setObjectName(QStringLiteral("semiSupervisedCheck"));
+    m_semi->setToolTip(tr("Semi-supervised rounds: the model also trains on unlabelled images it is confident "
+                          "about (pseudo-labels). Pseudo-labels are never saved as labels. Rounds take longer."));
+
     auto *form = new QFormLayout;
     form->addRow(tr("Strategy"), m_strategy);
     form->addRow(tr("Transfer"), m_transfer);
@@ -57,6 +64,7 @@ TrainingPanel::TrainingPanel(QWidget *parent) : QWidget(parent)
     form->addRow(tr("Backbone"), m_backbone);
     form->addRow(tr("Retrain every"), m_retrainEvery);
     form->addRow(tr("Epochs"), m_epochs);
+    form->addRow(QString(), m_semi);
 
     m_train = new QPushButton(tr("Train now (T)"), this);
     m_train->setObjectName(QStringLiteral("trainButton"));
@@ -94,6 +102,7 @@ TrainingPanel::TrainingPanel(QWidget *parent) : QWidget(parent)
     });
     connect(m_retrainEvery, &QSpinBox::valueChanged, this, &TrainingPanel::emitChanged);
     connect(m_epochs, &QSpinBox::valueChanged, this, &TrainingPanel::emitChanged);
+    connect(m_semi, &QCheckBox::toggled, this, &TrainingPanel::emitChanged);
     setSettings(TrainingSettings{});
 }
 
@@ -125,13 +134,14 @@ TrainingSettings TrainingPanel::settings() const
     s.backbone = m_backbone->currentText() == kChooseFile ? QStringLiteral("smallcnn") : m_backbone->currentText();
     s.retrainEvery = m_retrainEvery->value();
     s.epochs = m_epochs->value();
+    s.semiSupervised = m_semi->isChecked();
     return s;
 }
 
 void TrainingPanel::setSettings(const TrainingSettings &s)
 {
     const QSignalBlocker b1(m_strategy), b2(m_transfer), b3(m_finetuneBlocks), b4(m_backbone), b5(m_retrainEvery),
-        b6(m_epochs);
+        b6(m_epochs), b7(m_semi);
     m_strategy->setCurrentText(s.strategy);
     if (s.transfer.startsWith(QLatin1String("finetune:"))) {
         m_transfer->setCurrentIndex(m_transfer->findData(QStringLiteral("finetune")));
@@ -146,6 +156,7 @@ void TrainingPanel::setSettings(const TrainingSettings &s)
     m_backbone->setCurrentText(s.backbone);
     m_retrainEvery->setValue(s.retrainEvery);
     m_epochs->setValue(s.epochs);
+    m_semi->setChecked(s.semiSupervised);
 }
 
 void TrainingPanel::showBusy(const QString &what, int value, int maximum)

@@ -43,7 +43,7 @@ public:
     QString description() const override
     {
         return QStringLiteral(
-            "Print the next images to label, best first, as the strategy (default hybrid) "
+            "Print the next images to label, best first, as the strategy (default margin) "
             "orders the unlabelled pool with the latest model.");
     }
     void configure(QCommandLineParser &parser) const override
@@ -52,9 +52,9 @@ public:
                                      QStringLiteral("Project directory."));
         parser.addOption(
             {QStringLiteral("strategy"),
-             QStringLiteral("random, least-confidence, margin, entropy, bald, coreset, badge or "
-                            "hybrid (default)."),
-             QStringLiteral("S"), QStringLiteral("hybrid")});
+             QStringLiteral("random, least-confidence, margin (default), entropy, bald, coreset, "
+                            "badge or hybrid."),
+             QStringLiteral("S"), QStringLiteral("margin")});
         parser.addOption({QStringLiteral("count"), QStringLiteral("How many images (default 20)."),
                           QStringLiteral("N")});
         parser.addOption({QStringLiteral("seed"), QStringLiteral("Random seed (default 0)."),

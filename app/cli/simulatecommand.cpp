@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 
@@ -29,7 +30,7 @@ public:
     {
         return QStringLiteral(
             "PROJECT --strategy S[,S...] [--init N] [--batch N] [--budget N] [--seeds K] "
-            "[--backbone B] [--transfer MODE] [--out DIR]");
+            "[--backbone B] [--transfer MODE] [--out DIR] [--semi]");
     }
     QString description() const override
     {
@@ -91,6 +92,17 @@ public:
                           QStringLiteral("What a warm round does with the previous weights: continue (default) "
                                          "or shrink-perturb (Ash & Adams 2020)."),
                           QStringLiteral("W")});
+        parser.addOption({QStringLiteral("semi"),
+                          QStringLiteral("Semi-supervised rounds: each round also learns from the unlabelled "
+                                         "pool through pseudo-labels (never written as labels).")});
+        parser.addOption({QStringLiteral("semi-threshold"),
+                          QStringLiteral("With --semi: calibrated confidence a pseudo-label needs (default %1).")
+                              .arg(SemiSupervisedOptions{}.threshold),
+                          QStringLiteral("T")});
+        parser.addOption({QStringLiteral("semi-steps"),
+                          QStringLiteral("With --semi: steps on pool images per round (default %1).")
+                              .arg(SemiSupervisedOptions{}.steps),
+                          QStringLiteral("N")});
         parser.addOption({QStringLiteral("mc-passes"),
                           QStringLiteral("MC-dropout passes for bald (default 10)."),
                           QStringLiteral("T")});
@@ -139,6 +151,19 @@ public:
             if (!ok)
                 throw UsageError("--audit-fraction needs a number between 0 and 1");
         }
+        options.semi.enabled = parser.isSet(QStringLiteral("semi"));
+        if (parser.isSet(QStringLiteral("semi-threshold"))) {
+            bool ok = false;
+            options.semi.threshold = parser.value(QStringLiteral("semi-threshold")).toDouble(&ok);
+            if (!ok || !(options.semi.threshold > 0.0 && options.semi.threshold <= 1.0))
+                throw UsageError("--semi-threshold needs a number in (0, 1]");
+            options.semi.minThreshold = std::min(options.semi.minThreshold, options.semi.threshold);
+        }
+        options.semi.steps = int(Context::integerOption(parser, QStringLiteral("semi-steps"), 0,
+                                                         SemiSupervisedOptions{}.steps));
+        if ((parser.isSet(QStringLiteral("semi-threshold")) || parser.isSet(QStringLiteral("semi-steps"))) &&
+            !options.semi.enabled)
+            throw UsageError("--semi-threshold and --semi-steps need --semi");
         if (const QString problem = options.validate(); !problem.isEmpty())
             throw UsageError(problem.toStdString());
         // QChart needs a QApplication; main() makes one for simulate (makeCliApplication).

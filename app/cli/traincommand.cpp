@@ -31,7 +31,7 @@ public:
     QString name() const override { return QStringLiteral("train"); }
     QString synopsis() const override
     {
-        return QStringLiteral("PROJECT [--backbone smallcnn|resnet18|FILE.pt] [--transfer MODE] [--epochs N] [--seed S] "
+        return QStringLiteral("PROJECT [--backbone smallcnn|resnet18|FILE.pt] [--transfer MODE] [--epochs N] [--seed S] [--semi] "
                               "[--input-size HxW --channels C --mean a,b,c --std a,b,c]");
     }
     QString description() const override
@@ -57,6 +57,13 @@ public:
                               .arg(TrainingOptions{}.minSteps),
                           QStringLiteral("N")});
         parser.addOption({QStringLiteral("seed"), QStringLiteral("Random seed (default 0)."), QStringLiteral("S")});
+        parser.addOption({QStringLiteral("semi"),
+                          QStringLiteral("Semi-supervised round: also learn from the unlabelled pool images through "
+                                         "pseudo-labels (derived for this round only, never stored as labels).")});
+        parser.addOption({QStringLiteral("semi-steps"),
+                          QStringLiteral("With --semi: steps on pool images (default %1).")
+                              .arg(SemiSupervisedOptions{}.steps),
+                          QStringLiteral("N")});
         parser.addOption({QStringLiteral("input-size"), QStringLiteral("Model input size for FILE.pt, e.g. 224x224."),
                           QStringLiteral("HxW")});
         parser.addOption({QStringLiteral("channels"), QStringLiteral("Input channels for FILE.pt: 1 or 3."),
@@ -80,6 +87,12 @@ public:
         request.mode = *mode;
         request.epochs = int(Context::integerOption(parser, QStringLiteral("epochs"), 1, 0));
         request.seed = std::uint64_t(Context::integerOption(parser, QStringLiteral("seed"), 0, 0));
+        request.semi = parser.isSet(QStringLiteral("semi"));
+        if (parser.isSet(QStringLiteral("semi-steps"))) {
+            if (!request.semi)
+                throw UsageError("--semi-steps needs --semi");
+            request.semiSteps = int(Context::integerOption(parser, QStringLiteral("semi-steps"), 0, 0));
+        }
         if (parser.isSet(QStringLiteral("input-size"))) {
             const QStringList hw = parser.value(QStringLiteral("input-size")).toLower().split(QLatin1Char('x'));
             bool okH = false, okW = false;
@@ -140,6 +153,13 @@ public:
                           << "ece: " << QString::number(r.ece, 'f', 4) << "\n";
         if (outcome.test)
             context.out() << "test accuracy: " << QString::number(outcome.test->accuracy, 'f', 4) << "\n";
+        if (request.semi)
+            context.out() << "pseudo-labels: " << r.pseudoLabels << " of " << r.pseudoLabelCandidates
+                          << " unlabelled images (threshold " << QString::number(r.pseudoThreshold, 'f', 2)
+                          << ", lowest class threshold " << QString::number(r.pseudoMinClassThreshold, 'f', 2)
+                          << "; not stored)\n"
+                          << "unlabelled steps: " << r.unlabelledSteps << " ("
+                          << QString::number(r.unlabelledSeconds, 'f', 2) << " s)\n";
         context.out() << "seconds: " << QString::number(r.seconds, 'f', 2) << "\n"
                       << "model version: " << *outcome.modelVersion << Qt::endl;
         return 0;

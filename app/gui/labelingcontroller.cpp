@@ -153,6 +153,7 @@ TrainRequest LabelingController::trainRequest() const
     request.backbone = m_settings.backbone;
     request.mode = TransferMode::parse(m_settings.transfer).value_or(TransferMode::automatic());
     request.epochs = m_settings.epochs;
+    request.semi = m_settings.semiSupervised;
     request.seed = std::uint64_t(m_modelVersion.value_or(0));
     return request;
 }
@@ -218,6 +219,11 @@ void LabelingController::onRoundFinished(const RoundSummary &summary)
         line += tr(" · held-out %1%").arg(summary.heldOutAccuracy * 100, 0, 'f', 1);
     if (summary.testAccuracy)
         line += tr(" · test %1%").arg(*summary.testAccuracy * 100, 0, 'f', 1);
+    if (summary.pseudoLabelCandidates > 0) // derived for the round only, never labels
+        line += tr(" · %1 pseudo-labels of %2 unlabelled (confidence ≥ %3)")
+                    .arg(summary.pseudoLabels)
+                    .arg(summary.pseudoLabelCandidates)
+                    .arg(summary.pseudoMinClassThreshold, 0, 'f', 2);
     Q_EMIT message(line);
     Q_EMIT modelChanged();
 }

@@ -139,7 +139,8 @@ void TrainingWorker::train(const TrainRequest &request, const QueueRequest &queu
     try {
         ensureOpen();
         m_cancel = false;
-        Q_EMIT busy(tr("Training"));
+        m_roundSemi = request.semi;
+        Q_EMIT busy(request.semi ? tr("Training (semi-supervised)") : tr("Training"));
         m_pendingQueue.clear(); // this round ends with a fresh queue anyway
         m_reportPhase.reset();
         const TrainOutcome outcome = m_service->train(
@@ -171,6 +172,9 @@ void TrainingWorker::train(const TrainRequest &request, const QueueRequest &queu
         summary.note = outcome.note;
         summary.imagesThroughBackbone = outcome.imagesThroughBackbone;
         summary.featuresFromDisk = outcome.featuresFromDisk;
+        summary.pseudoLabelCandidates = outcome.round.pseudoLabelCandidates;
+        summary.pseudoLabels = outcome.round.pseudoLabels;
+        summary.pseudoMinClassThreshold = outcome.round.pseudoMinClassThreshold;
         if (outcome.test)
             summary.testAccuracy = outcome.test->accuracy;
         summary.modelVersion = outcome.modelVersion;
@@ -189,7 +193,8 @@ void TrainingWorker::reportRoundProgress(const RoundProgress &p)
         m_reportPhase = p.phase;
         m_lastProgressMs = -1;
         if (p.phase == RoundProgress::Phase::Training)
-            m_report.restart(tr("Training"), tr("steps"));
+            // A semi-supervised round's steps include those on pseudo-labelled pool images.
+            m_report.restart(m_roundSemi ? tr("Training on labels + pseudo-labels") : tr("Training"), tr("steps"));
         else
             m_report.restart(tr("Scoring images"), tr("images"));
     }

@@ -35,6 +35,10 @@ struct RoundSummary
     QString note; // what the round cost beyond the usual (a new backbone's first feature pass, ...)
     std::size_t imagesThroughBackbone = 0; // TrainOutcome's
     std::size_t featuresFromDisk = 0;
+    // Semi-supervised rounds: pool images pseudo-labelled, those used, the lowest class threshold.
+    int pseudoLabelCandidates = 0;
+    int pseudoLabels = 0;
+    double pseudoMinClassThreshold = 0;
 };
 
 // A long step's progress for the status bar: e.g. "Scoring images: 4096 of 23000 images (17%),
@@ -157,6 +161,7 @@ private:
     LiveModel m_live; // the session's model: only this thread touches it
     ProgressReport m_report;
     std::optional<RoundProgress::Phase> m_reportPhase;
+    bool m_roundSemi = false; // the running round is semi-supervised (for its progress text)
     QElapsedTimer m_progressClock;
     qint64 m_lastProgressMs = -1;
     Mailbox<Job> m_jobs;                     // asked for, not started yet

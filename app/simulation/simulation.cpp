@@ -135,11 +135,20 @@ std::vector<RoundRecord> Simulation::run(Strategy strategy, int seed, const Roun
             training.warmEpochs = m_options.warmEpochs;
         if (m_options.minSteps >= 0)
             training.minSteps = m_options.minSteps;
+        training.semi = m_options.semi;
+        std::vector<std::size_t> pool; // provider indices of the unlabelled pool (semi only)
+        if (m_options.semi.enabled)
+            for (std::size_t p = 0; p < poolSize; ++p)
+                if (!isLabelled[p])
+                    pool.push_back(m_data.pool[p]);
         const RoundResult trained =
-            Trainer::train(*classifier, images, samples, training, {}, cancel);
+            Trainer::train(*classifier, images, samples, pool, training, {}, cancel);
         if (trained.cancelled)
             break;
         record.trainSeconds = trained.seconds;
+        record.unlabelledSeconds = trained.unlabelledSeconds;
+        record.pseudoLabels = trained.pseudoLabels;
+        record.pseudoMinClassThreshold = trained.pseudoMinClassThreshold;
         record.trainSteps = trained.steps;
         record.mode = trained.modeUsed.toString();
 

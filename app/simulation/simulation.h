@@ -30,6 +30,7 @@ struct SimulationOptions
     int warmEpochs = 0; // bound for warm rounds only (0: --epochs if given, else the trainer's)
     int minSteps = -1;  // floor on a round's steps (-1: 0 with --epochs, else the trainer's)
     WarmStart warmStart = WarmStart::Continue; // what warm rounds do with the previous weights
+    SemiSupervisedOptions semi; // semi-supervised rounds over the unlabelled pool (off by default)
     double auditFraction = kDefaultAuditFraction;
     std::size_t auditWindow = 100; // audit accuracy over the last this-many draws (0 = all)
     std::size_t candidateLimit = kDefaultCandidateLimit;
@@ -54,6 +55,9 @@ struct RoundRecord
     double trainSeconds = 0.0;
     int trainSteps = 0;
     double scoreSeconds = 0.0; // inference for the strategy + selection
+    double unlabelledSeconds = 0.0; // of trainSeconds: pseudo-labelling + steps on pool images
+    int pseudoLabels = 0;           // pool images above their class threshold (last pass)
+    double pseudoMinClassThreshold = 0.0;
     QString mode;              // transfer mode the trainer used
 };
 

@@ -143,7 +143,7 @@ void writeLearningCurvePlot(const QString &path, const std::vector<RoundRecord> 
         for (const auto &[seed, points] : runs[s])
             perSeed.append(points);
         CurveSeries curve = summariseRuns(QString::fromStdString(strategyName(s)), perSeed);
-        // A strategy keeps its colour across plots; the default (hybrid) gets the strongest one
+        // A strategy keeps its colour across plots; hybrid (the earlier default) keeps the strongest one
         // and yellow, weak on white, goes to a dashed line.
         switch (s) {
         case Strategy::Hybrid: curve.colourIndex = 0; break;
@@ -191,6 +191,11 @@ QString progressLine(const RoundRecord &r, std::size_t budget)
                 .arg(r.mode)
                 .arg(r.trainSeconds, 0, 'f', 1)
                 .arg(r.scoreSeconds, 0, 'f', 1);
+    if (r.pseudoLabels > 0 || r.unlabelledSeconds > 0.0)
+        line += QStringLiteral(" (of training: %1 s on the unlabelled pool, %2 pseudo-labels at >= %3)")
+                    .arg(r.unlabelledSeconds, 0, 'f', 1)
+                    .arg(r.pseudoLabels)
+                    .arg(r.pseudoMinClassThreshold, 0, 'f', 2);
     return line;
 }
 

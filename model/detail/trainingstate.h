@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include <atomic>
 #include <memory>
 #include <random>
 #include <utility>
@@ -36,6 +37,19 @@ public:
     // left to the caller, so a GPU is not made to wait for the host every step.
     torch::Tensor step(const std::vector<std::int64_t> &rows, const torch::Tensor &rowIndex, bool augment, bool flip,
                        std::mt19937_64 &rng);
+    // The pool images of a semi-supervised pass (provider indices): their inputs at the boundary,
+    // like the training rows'. Images that fail to load are left out (unlabelledIndex says which
+    // remain). Replaces the previous pass's.
+    void prepareUnlabelled(const std::vector<std::size_t> &indices);
+    std::size_t unlabelledCount() const { return m_unlabelledIndices.size(); }
+    // Eval-mode logits of every prepared pool image (temperature 1); undefined when `cancel` was
+    // set between batches.
+    torch::Tensor unlabelledLogits(const std::atomic<bool> *cancel);
+    // One FixMatch step: the labelled rows under the weak augmentation, the pool rows `poolRows`
+    // under the strong one towards `poolTargets` (a Long tensor on the device), in one forward;
+    // loss = labelled loss + weight x pool loss. Returns the loss as a device tensor.
+    torch::Tensor semiStep(const std::vector<std::int64_t> &rows, const std::vector<std::int64_t> &poolRows,
+                           const torch::Tensor &poolTargets, double weight, std::mt19937_64 &rng);
     // Every parameter group's learning rate = its rate at the round's start x `factor`.
     void scaleLearningRate(double factor);
     std::pair<double, double> evaluateHeldOut(); // accuracy, NLL (temperature 1)
@@ -66,6 +80,8 @@ private:
     std::vector<std::size_t> m_trainIndices, m_heldOutIndices;
     std::vector<int> m_trainTargets, m_heldOutTargets;
     torch::Tensor m_trainTargetTensor; // m_trainTargets on the device, gathered per batch
+    torch::Tensor m_unlabelledInputs;  // undefined when too large: loaded per batch
+    std::vector<std::size_t> m_unlabelledIndices;
     std::vector<torch::Tensor> m_trainable;
     std::vector<torch::Tensor> m_best;
     std::vector<torch::Tensor> m_snapshot; // all parameters/buffers + head at round start

@@ -2,9 +2,10 @@
 // IDX files (pool = a seeded random subset of the training images, test = the test images), the
 // same Simulation and reports `activelabel-cli simulate` uses. Arguments (all optional):
 //   bench_simulation OUT_DIR [strategies] [pool] [seeds] [init] [batch] [budget] [transfer] [continue|shrink-perturb]
-//                    [candidates] [warm-epochs] [min-steps]
+//                    [candidates] [warm-epochs] [min-steps] [semi|supervised]
 // defaults: ./simulation-bench all 20000 3 100 100 1000 auto continue 2000 (the candidate subset
-// scored each round, kDefaultCandidateLimit) 0 (the trainer's bound) -1 (the trainer's floor); torch threads: OMP_NUM_THREADS, else
+// scored each round, kDefaultCandidateLimit) 0 (the trainer's bound) -1 (the trainer's floor) supervised
+// (semi: semi-supervised rounds with the recommended recipe, as simulate --semi); torch threads: OMP_NUM_THREADS, else
 // every core, as activelabel-cli.
 //   bench_simulation --merge OUT_DIR IN_DIR...
 // joins the rounds.csv/summary.csv of runs made in parallel (e.g. one process per group of
@@ -67,6 +68,30 @@ void printTable(const std::vector<RoundRecord> &rounds, const std::map<Strategy,
             std::printf(" %.3f ± %.3f |", meanOf(acc), stdOf(acc));
         }
         std::printf(" %.4f ± %.4f | %.0f s |\n", s.aubcMean, s.aubcStd, s.wallSeconds);
+    }
+}
+
+// Accuracy at 300 labels and where one strategy-seed's wall time goes: supervised steps, steps on
+// the unlabelled pool (with its pseudo-labelling passes), and the rest (rescoring candidates and
+// the test split, selection).
+void printTimeSplit(const std::vector<RoundRecord> &rounds, const std::map<Strategy, double> &wall, int seeds)
+{
+    std::printf("\n| Strategy | Acc. @300 | Wall per seed | Supervised steps | Unlabelled pool | Rescoring + rest |\n"
+                "|---|---|---|---|---|---|\n");
+    for (const auto &[strategy, seconds] : wall) {
+        std::vector<double> acc;
+        double train = 0, pool = 0;
+        for (const auto &r : rounds) {
+            if (r.strategy != strategy)
+                continue;
+            if (r.labels == 300)
+                acc.push_back(r.testAccuracy);
+            train += r.trainSeconds;
+            pool += r.unlabelledSeconds;
+        }
+        const double n = std::max(1, seeds);
+        std::printf("| %s | %.3f ± %.3f | %.1f s | %.1f s | %.1f s | %.1f s |\n", strategyName(strategy).c_str(),
+                    meanOf(acc), stdOf(acc), seconds / n, (train - pool) / n, pool / n, (seconds - train) / n);
     }
 }
 
@@ -163,8 +188,10 @@ int main(int argc, char **argv)
         options.candidateLimit = args[10].toULong();
     if (args.size() > 11) // bound on warm rounds' epochs, as simulate --warm-epochs
         options.warmEpochs = args[11].toInt();
-    if (args.size() > 12) // floor on a round's steps, as simulate --min-steps
+    if (args.size() > 12 && args[12].toInt() >= 0) // floor on a round's steps, as simulate --min-steps
         options.minSteps = args[12].toInt();
+    if (args.size() > 13)
+        options.semi.enabled = args[13] == QLatin1String("semi");
 
     // The model suites' Fashion-MNIST fixture: one IDX reader for tests and benchmarks.
     const testing::Dataset trainSet = testing::loadFashionMnist("train");
@@ -218,5 +245,6 @@ int main(int argc, char **argv)
         std::printf("%-16s AUBC %.4f ± %.4f  final %.4f ± %.4f  %.1f s\n", strategyName(s.strategy).c_str(),
                     s.aubcMean, s.aubcStd, s.finalMean, s.finalStd, s.wallSeconds);
     printTable(rounds, wall);
+    printTimeSplit(rounds, wall, options.seeds);
     return 0;
 }

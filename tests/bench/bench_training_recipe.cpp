@@ -5,8 +5,9 @@
 // W weight decay 5e-4, P early stopping with keep-best (patience 8), B keep-best without stopping,
 // T a 10% held-out slice, K a constant learning rate (the default decays it, cosine), N no label
 // smoothing (the default smooths by 0.1). "D" alone is the current default. Prints; asserts
-// nothing.
-//   bench_training_recipe D,B,P,H,T [--threads N]
+// nothing. --labels N trains on the first N training images instead (the semi-supervised
+// ceiling: all 20,000 labels), --epochs N sets the fresh round's epochs.
+//   bench_training_recipe D,B,P,H,T [--threads N] [--labels N] [--epochs N]
 #include "app/runtimeenvironment.h"
 #include "model/modelfixtures.h"
 #include "model/classifier.h"
@@ -28,7 +29,13 @@ int main(int argc, char **argv)
     const QStringList args = app.arguments();
     const int t = int(args.indexOf(QStringLiteral("--threads")));
     initTorchThreads(t > 0 && t + 1 < args.size() ? args.at(t + 1).toInt() : 2);
-    const Dataset train = loadFashionMnist("train", 1000);
+    auto intArg = [&](const char *name, int fallback) {
+        const int i = int(args.indexOf(QString::fromLatin1(name)));
+        return i > 0 && i + 1 < args.size() ? args.at(i + 1).toInt() : fallback;
+    };
+    const std::size_t labelCount = std::size_t(std::max(1, intArg("--labels", 1000)));
+    const int epochs = intArg("--epochs", 0);
+    const Dataset train = loadFashionMnist("train", labelCount);
     const Dataset test = loadFashionMnist("t10k");
     std::vector<std::size_t> testIdx(test.provider.size());
     for (std::size_t i = 0; i < testIdx.size(); ++i)
@@ -37,13 +44,15 @@ int main(int argc, char **argv)
     for (int i = 0; i < 10; ++i)
         classes << QString::number(i);
     std::vector<LabelledSample> labels;
-    for (std::size_t i = 0; i < 1000; ++i)
+    for (std::size_t i = 0; i < train.provider.size(); ++i)
         labels.push_back({i, train.labels[i]});
     const QString which = args.value(1, QStringLiteral("D,P,B"));
     for (const QString &v : which.split(',')) {
         auto c = Classifier::create(ModelSpec::defaultsFor(QStringLiteral("smallcnn")), classes, 0);
         TrainingOptions o;
         o.mode = TransferMode::full();
+        if (epochs > 0)
+            o.epochs = epochs;
         if (v.contains('F'))
             o.horizontalFlip = true;
         if (v.contains('H'))
