@@ -13,12 +13,16 @@ packages=(
   libqt6svg6
   # model and image stack
   libtorch-dev libopencv-dev libsqlite3-dev zlib1g-dev
+  # team projects on a PostgreSQL server: the client library (libpq)
+  libpq-dev
   # optimised BLAS: without it LibTorch falls back to reference BLAS (~1.5x slower training)
   libopenblas0-pthread
   # the embedded default dataset
   dataset-fashion-mnist
   # tests: interop reference (Debian's python torch), offscreen/Xvfb GUI runs, sqlite shell
   python3-torch python3-torchvision python3-pil xvfb xauth sqlite3
+  # tests: the storage suites start their own PostgreSQL 15 server (initdb under /tmp)
+  postgresql-15
   # tests: fuzzing (libFuzzer needs clang and its runtime), the corpus test's CMYK JPEG (libjpeg)
   clang-14 libclang-rt-14-dev libjpeg-dev
   # tests of the packaging metadata (desktop entry, AppStream) and the .deb test's clean root
