@@ -16,6 +16,8 @@ packages=(
   # the ONNX export builds its ModelProto with libonnx (its CMake config; libtorch links the same
   # libonnx1); its test reads the file with OpenCV's dnn module (in libopencv-dev already)
   libonnx-dev libopencv-dnn-dev
+  # team projects on a PostgreSQL server: the client library (libpq)
+  libpq-dev
   # optimised BLAS: without it LibTorch falls back to reference BLAS (~1.5x slower training)
   libopenblas0-pthread
   # the embedded default dataset
@@ -24,6 +26,8 @@ packages=(
   python3-torch python3-torchvision python3-pil xvfb xauth sqlite3
   # tests: onnx.checker on the ONNX export
   python3-onnx
+  # tests: the storage suites start their own PostgreSQL 15 server (initdb under /tmp)
+  postgresql-15
   # tests: fuzzing (libFuzzer needs clang and its runtime), the corpus test's CMYK JPEG (libjpeg)
   clang-14 libclang-rt-14-dev libjpeg-dev
   # tests of the packaging metadata (desktop entry, AppStream) and the .deb test's clean root

@@ -63,10 +63,9 @@ std::int64_t ClassRepository::add(const QString &name, const QString &hotkey, co
     if (key.isEmpty() && position < 10)
         key = QString::number((position + 1) % 10);
     const QString col = colour.isEmpty() ? QString::fromLatin1(kPalette[position % 10]) : colour;
-    auto q = m_db.query("INSERT INTO classes (name, hotkey, colour, position) VALUES (?, ?, ?, ?)");
+    auto q = m_db.query("INSERT INTO classes (name, hotkey, colour, position) VALUES (?, ?, ?, ?) RETURNING id");
     q.bind(1, name).bind(2, key).bind(3, col).bind(4, position);
-    q.exec();
-    return m_db.lastInsertRowId();
+    return q.returnedId();
 }
 
 std::int64_t ClassRepository::ensure(const QString &name)

@@ -62,15 +62,15 @@ std::optional<Split> parseSplit(const std::string &name)
 
 std::int64_t ImageRepository::add(const ImageRecord &image)
 {
-    auto q = m_db.query("INSERT INTO images (path, content_hash, width, height, split, added) VALUES (?, ?, ?, ?, ?, ?)");
+    auto q = m_db.query("INSERT INTO images (path, content_hash, width, height, split, added) "
+                        "VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
     q.bindBlob(1, image.path.data(), image.path.size())
         .bindBlob(2, image.contentHash)
         .bind(3, image.width)
         .bind(4, image.height)
         .bind(5, splitName(image.split))
         .bind(6, image.added);
-    q.exec();
-    return m_db.lastInsertRowId();
+    return q.returnedId();
 }
 
 std::optional<std::int64_t> ImageRepository::findByHash(const QByteArray &hash)

@@ -33,11 +33,10 @@ std::vector<Metric> readAll(Query &q)
 std::int64_t MetricRepository::add(const Metric &m)
 {
     auto q = m_db.query("INSERT INTO metrics (model_version, name, split, value, labels, recorded_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?)");
+                        "VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
     m.modelVersion ? q.bind(1, *m.modelVersion) : q.bindNull(1);
     q.bind(2, m.name).bind(3, m.split).bind(4, m.value).bind(5, m.labels).bind(6, m.recordedAt ? m.recordedAt : nowMs());
-    q.exec();
-    return m_db.lastInsertRowId();
+    return q.returnedId();
 }
 
 void MetricRepository::addAll(const std::vector<Metric> &metrics)

@@ -31,7 +31,7 @@ ModelVersion readVersion(const Query &q)
 std::int64_t ModelVersionRepository::add(const ModelVersion &v)
 {
     auto q = m_db.query("INSERT INTO model_versions (parent_id, created_at, backbone, transfer, checkpoint, "
-                        "labels_used, train_seconds, config) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                        "labels_used, train_seconds, config) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
     v.parentId ? q.bind(1, *v.parentId) : q.bindNull(1);
     q.bind(2, v.createdAt ? v.createdAt : nowMs())
         .bind(3, v.backbone)
@@ -40,8 +40,7 @@ std::int64_t ModelVersionRepository::add(const ModelVersion &v)
         .bind(6, v.labelsUsed)
         .bind(7, v.trainSeconds)
         .bind(8, v.config.isEmpty() ? QStringLiteral("{}") : v.config);
-    q.exec();
-    return m_db.lastInsertRowId();
+    return q.returnedId();
 }
 
 std::optional<ModelVersion> ModelVersionRepository::get(std::int64_t id)

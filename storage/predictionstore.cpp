@@ -45,8 +45,10 @@ void PredictionStore::write(std::int64_t modelVersion, const std::vector<StoredP
         Transaction tx(m_db);
         for (std::size_t i = start; i < end; ++i) {
             const StoredPrediction &p = rows[i];
-            m_db.query("INSERT OR REPLACE INTO predictions (model_version, image_id, predicted_class, confidence, "
-                       "uncertainty, probabilities) VALUES (?, ?, ?, ?, ?, ?)")
+            m_db.query("INSERT INTO predictions (model_version, image_id, predicted_class, confidence, uncertainty, "
+                       "probabilities) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (model_version, image_id) DO UPDATE SET "
+                       "predicted_class = excluded.predicted_class, confidence = excluded.confidence, "
+                       "uncertainty = excluded.uncertainty, probabilities = excluded.probabilities")
                 .bind(1, modelVersion)
                 .bind(2, p.imageId)
                 .bind(3, p.predictedClass)

@@ -8,14 +8,13 @@ namespace activelabel {
 std::int64_t QueryRepository::record(const QueryRecord &query)
 {
     auto q = m_db.query("INSERT INTO queries (image_id, strategy, score, model_version, audit, queried_at, "
-                        "predicted_class_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                        "predicted_class_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
     q.bind(1, query.imageId).bind(2, query.strategy);
     query.score ? q.bind(3, *query.score) : q.bindNull(3);
     query.modelVersion ? q.bind(4, *query.modelVersion) : q.bindNull(4);
     q.bind(5, query.audit ? 1 : 0).bind(6, query.queriedAt ? query.queriedAt : nowMs());
     query.predictedClassId ? q.bind(7, *query.predictedClassId) : q.bindNull(7);
-    q.exec();
-    return m_db.lastInsertRowId();
+    return q.returnedId();
 }
 
 std::vector<QueryRecord> QueryRepository::select(const char *sql, std::optional<std::int64_t> imageId)

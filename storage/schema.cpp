@@ -1,6 +1,6 @@
 #include "storage/schema.h"
 
-#include "storage/sqlitedatabase.h"
+#include "storage/database.h"
 #include "storage/transaction.h"
 
 #include <algorithm>
@@ -13,7 +13,7 @@ namespace {
 // first commit). Step 0 -> 1 creates schema v1. Times are milliseconds since the Unix epoch (UTC).
 void projectV0ToV1(Database &db)
 {
-    db.exec(R"sql(
+    db.execSchema(R"sql(
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE images (
     id INTEGER PRIMARY KEY,
@@ -103,7 +103,7 @@ CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 // classes (deleted or merged away: kept, out of the class order, because history refers to them).
 void projectV1ToV2(Database &db)
 {
-    db.exec(R"sql(
+    db.execSchema(R"sql(
 CREATE TABLE image_flags (
     image_id INTEGER PRIMARY KEY REFERENCES images (id) ON DELETE CASCADE,
     flag TEXT NOT NULL CHECK (flag IN ('unsure', 'bad')),
@@ -118,7 +118,7 @@ ALTER TABLE classes ADD COLUMN retired INTEGER NOT NULL DEFAULT 0 CHECK (retired
 
 void predictionsV0ToV1(Database &db)
 {
-    db.exec(R"sql(
+    db.execSchema(R"sql(
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE prediction_runs (
     model_version INTEGER PRIMARY KEY,
@@ -163,7 +163,7 @@ SchemaMigrator SchemaMigrator::upTo(int version) const
 
 int SchemaMigrator::version(Database &db)
 {
-    if (db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='meta'") == 0)
+    if (!db.tableExists("meta"))
         return 0;
     auto q = db.query("SELECT value FROM meta WHERE key='schema_version'");
     if (!q.step())
@@ -171,7 +171,7 @@ int SchemaMigrator::version(Database &db)
     bool ok = false;
     const int v = q.text(0).toInt(&ok);
     if (!ok || v < 0)
-        throw SchemaError("unreadable schema version '" + q.utf8(0) + "' in " + db.file().string());
+        throw SchemaError("unreadable schema version '" + q.utf8(0) + "' in " + db.name());
     return v;
 }
 
@@ -179,11 +179,11 @@ void SchemaMigrator::check(Database &db) const
 {
     const int v = version(db);
     if (v > targetVersion())
-        throw SchemaError("the " + m_what + " database " + db.file().string() + " has schema version " +
+        throw SchemaError("the " + m_what + " database " + db.name() + " has schema version " +
                           std::to_string(v) + ", written by a newer ActiveLabel (this one reads up to " +
                           std::to_string(targetVersion()) + "); please upgrade ActiveLabel");
     if (v < targetVersion())
-        throw SchemaError("the " + m_what + " database " + db.file().string() + " has schema version " +
+        throw SchemaError("the " + m_what + " database " + db.name() + " has schema version " +
                           std::to_string(v) + " and needs an upgrade: open it once for writing");
 }
 
@@ -194,12 +194,13 @@ int SchemaMigrator::migrate(Database &db) const
         check(db); // throws the "newer version" refusal
     for (;;) {
         Transaction tx(db);
+        db.lockSchema();
         // Read the version inside the write lock: another connection may have migrated meanwhile.
         const int v = version(db);
         if (v >= targetVersion())
             break; // the transaction rolls back: nothing was written
         m_steps[static_cast<std::size_t>(v)](db);
-        db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        db.execSchema("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
         db.query("INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
             .bind(1, QString::number(v + 1))

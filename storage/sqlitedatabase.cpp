@@ -39,7 +39,7 @@ std::string withSystemError(sqlite3 *db, int rc, std::string message)
 
 } // namespace
 
-Statement::Statement(sqlite3 *db, std::string_view sql) : m_sql(sql)
+SqliteCursor::SqliteCursor(sqlite3 *db, std::string_view sql) : m_sql(sql)
 {
     const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
                                       SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
@@ -47,146 +47,90 @@ Statement::Statement(sqlite3 *db, std::string_view sql) : m_sql(sql)
         throwError(db, rc, "cannot prepare \"" + m_sql + "\"");
 }
 
-Statement::~Statement()
+SqliteCursor::~SqliteCursor()
 {
     sqlite3_finalize(m_stmt);
 }
 
-Query::Query(Statement &statement) : m_statement(&statement) {}
-
-Query::Query(Query &&other) noexcept : m_statement(other.m_statement)
-{
-    other.m_statement = nullptr;
-}
-
-Query::~Query()
-{
-    if (m_statement) {
-        sqlite3_reset(m_statement->handle());
-        sqlite3_clear_bindings(m_statement->handle());
-    }
-}
-
-void Query::check(int rc) const
+void SqliteCursor::check(int rc) const
 {
     if (rc != SQLITE_OK)
-        throwError(sqlite3_db_handle(m_statement->handle()), rc, "cannot bind for \"" + m_statement->sql() + "\"");
+        throwError(sqlite3_db_handle(m_stmt), rc, "cannot bind for \"" + m_sql + "\"");
 }
 
-Query &Query::bind(int index, std::int64_t value)
+void SqliteCursor::bindInt(int index, std::int64_t value)
 {
-    check(sqlite3_bind_int64(m_statement->handle(), index, value));
-    return *this;
+    check(sqlite3_bind_int64(m_stmt, index, value));
 }
 
-Query &Query::bind(int index, double value)
+void SqliteCursor::bindReal(int index, double value)
 {
-    check(sqlite3_bind_double(m_statement->handle(), index, value));
-    return *this;
+    check(sqlite3_bind_double(m_stmt, index, value));
 }
 
-Query &Query::bind(int index, const QString &text)
+void SqliteCursor::bindText(int index, std::string_view text)
 {
-    const QByteArray utf8 = text.toUtf8();
-    check(sqlite3_bind_text(m_statement->handle(), index, utf8.constData(), static_cast<int>(utf8.size()),
-                            SQLITE_TRANSIENT));
-    return *this;
+    check(sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
 }
 
-Query &Query::bind(int index, std::string_view text)
-{
-    check(sqlite3_bind_text(m_statement->handle(), index, text.data(), static_cast<int>(text.size()),
-                            SQLITE_TRANSIENT));
-    return *this;
-}
-
-Query &Query::bindBlob(int index, const void *data, std::size_t size)
+void SqliteCursor::bindBlob(int index, const void *data, std::size_t size)
 {
     // A zero-length blob must still be a blob, not NULL: pass a non-null pointer.
     static const char empty = 0;
-    check(sqlite3_bind_blob64(m_statement->handle(), index, size ? data : &empty, size, SQLITE_TRANSIENT));
-    return *this;
+    check(sqlite3_bind_blob64(m_stmt, index, size ? data : &empty, size, SQLITE_TRANSIENT));
 }
 
-Query &Query::bindNull(int index)
+void SqliteCursor::bindNull(int index)
 {
-    check(sqlite3_bind_null(m_statement->handle(), index));
-    return *this;
+    check(sqlite3_bind_null(m_stmt, index));
 }
 
-bool Query::step()
+bool SqliteCursor::step()
 {
-    const int rc = sqlite3_step(m_statement->handle());
+    const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW)
         return true;
     if (rc == SQLITE_DONE)
         return false;
-    sqlite3_stmt *stmt = m_statement->handle();
-    sqlite3_reset(stmt);
-    throwError(sqlite3_db_handle(stmt), rc, "cannot run \"" + m_statement->sql() + "\"");
+    sqlite3_reset(m_stmt);
+    throwError(sqlite3_db_handle(m_stmt), rc, "cannot run \"" + m_sql + "\"");
 }
 
-void Query::exec()
+void SqliteCursor::reset()
 {
-    while (step()) {
-    }
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
 }
 
-void Query::reset()
+bool SqliteCursor::isNull(int column) const
 {
-    sqlite3_reset(m_statement->handle());
-    sqlite3_clear_bindings(m_statement->handle());
+    return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
 }
 
-bool Query::isNull(int column) const
+std::int64_t SqliteCursor::int64(int column) const
 {
-    return sqlite3_column_type(m_statement->handle(), column) == SQLITE_NULL;
+    return sqlite3_column_int64(m_stmt, column);
 }
 
-std::int64_t Query::int64(int column) const
+double SqliteCursor::real(int column) const
 {
-    return sqlite3_column_int64(m_statement->handle(), column);
+    return sqlite3_column_double(m_stmt, column);
 }
 
-double Query::real(int column) const
+std::string_view SqliteCursor::bytes(int column) const
 {
-    return sqlite3_column_double(m_statement->handle(), column);
+    // A text column read as a blob gives its UTF-8 bytes; sqlite3_column_bytes after it is exact.
+    const auto *data = static_cast<const char *>(sqlite3_column_blob(m_stmt, column));
+    const int size = sqlite3_column_bytes(m_stmt, column);
+    return data ? std::string_view(data, static_cast<std::size_t>(size)) : std::string_view();
 }
 
-QString Query::text(int column) const
-{
-    const auto *data = reinterpret_cast<const char *>(sqlite3_column_text(m_statement->handle(), column));
-    const int size = sqlite3_column_bytes(m_statement->handle(), column);
-    return data ? QString::fromUtf8(data, size) : QString();
-}
-
-std::string Query::utf8(int column) const
-{
-    const auto *data = reinterpret_cast<const char *>(sqlite3_column_text(m_statement->handle(), column));
-    const int size = sqlite3_column_bytes(m_statement->handle(), column);
-    return data ? std::string(data, static_cast<std::size_t>(size)) : std::string();
-}
-
-QByteArray Query::blob(int column) const
-{
-    const auto *data = static_cast<const char *>(sqlite3_column_blob(m_statement->handle(), column));
-    const int size = sqlite3_column_bytes(m_statement->handle(), column);
-    return data ? QByteArray(data, size) : QByteArray();
-}
-
-std::string Query::blobString(int column) const
-{
-    const auto *data = static_cast<const char *>(sqlite3_column_blob(m_statement->handle(), column));
-    const int size = sqlite3_column_bytes(m_statement->handle(), column);
-    return data ? std::string(data, static_cast<std::size_t>(size)) : std::string();
-}
-
-Database::Database(const std::filesystem::path &file, Access access, int busyTimeoutMs)
-    : m_access(access), m_file(file)
+SqliteConnection::SqliteConnection(const std::filesystem::path &file, bool readOnly, int busyTimeoutMs)
+    : m_readOnly(readOnly), m_file(file)
 {
     // FULLMUTEX is not needed: a connection belongs to one thread. NOMUTEX avoids the locking cost.
     int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-    flags |= access == Access::ReadWrite ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY;
+    flags |= readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     const int rc = sqlite3_open_v2(file.c_str(), &m_db, flags, nullptr);
     if (rc != SQLITE_OK) {
         const std::string message = withSystemError(m_db, rc, m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc));
@@ -202,7 +146,7 @@ Database::Database(const std::filesystem::path &file, Access access, int busyTim
         // Reading a WAL database needs its -shm file, which SQLite creates beside it on first use:
         // in a folder we may not write, that fails with a bare "unable to open database file".
         const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : ".";
-        if (access == Access::ReadOnly && (e.code() & 0xff) == SQLITE_CANTOPEN && ::access(folder.c_str(), W_OK) != 0)
+        if (readOnly && (e.code() & 0xff) == SQLITE_CANTOPEN && ::access(folder.c_str(), W_OK) != 0)
             throw SqliteError(std::string(e.what()) + "; the folder " + folder.string() +
                                   " is read-only, and SQLite must create " + file.filename().string() +
                                   "-shm there to read the database",
@@ -215,44 +159,50 @@ Database::Database(const std::filesystem::path &file, Access access, int busyTim
     }
 }
 
-Database::~Database()
+SqliteConnection::~SqliteConnection()
 {
     m_statements.clear(); // finalize before closing
     if (m_db)
         sqlite3_close_v2(m_db);
 }
 
-void Database::configure(int busyTimeoutMs)
+std::int64_t SqliteConnection::scalarInt(std::string_view sql)
+{
+    SqliteCursor cursor(m_db, sql);
+    return cursor.step() && !cursor.isNull(0) ? cursor.int64(0) : -1;
+}
+
+void SqliteConnection::configure(int busyTimeoutMs)
 {
     // busy_timeout first: the journal_mode change itself may need to wait for another connection.
     exec("PRAGMA busy_timeout=" + std::to_string(busyTimeoutMs));
-    if (scalarInt("PRAGMA busy_timeout", -1) != busyTimeoutMs)
+    if (scalarInt("PRAGMA busy_timeout") != busyTimeoutMs)
         throw SqliteError("busy_timeout did not take effect on " + m_file.string(), SQLITE_ERROR);
 
-    if (m_access == Access::ReadWrite) {
-        const std::string mode = scalarText("PRAGMA journal_mode=WAL");
+    if (!m_readOnly) {
+        const std::string mode = scalar("PRAGMA journal_mode=WAL", nullptr);
         if (mode != "wal")
             throw SqliteError("cannot switch " + m_file.string() + " to WAL (journal_mode is " + mode + ")",
                               SQLITE_ERROR);
     }
     exec("PRAGMA synchronous=FULL");
-    if (scalarInt("PRAGMA synchronous", -1) != 2)
+    if (scalarInt("PRAGMA synchronous") != 2)
         throw SqliteError("synchronous=FULL did not take effect on " + m_file.string(), SQLITE_ERROR);
     exec("PRAGMA foreign_keys=ON");
-    if (scalarInt("PRAGMA foreign_keys", -1) != 1)
+    if (scalarInt("PRAGMA foreign_keys") != 1)
         throw SqliteError("foreign_keys=ON did not take effect on " + m_file.string(), SQLITE_ERROR);
 }
 
-Query Database::query(std::string_view sql)
+Cursor &SqliteConnection::prepare(std::string_view sql)
 {
     std::string key(sql);
     auto it = m_statements.find(key);
     if (it == m_statements.end())
-        it = m_statements.emplace(key, std::make_unique<Statement>(m_db, sql)).first;
-    return Query(*it->second);
+        it = m_statements.emplace(key, std::make_unique<SqliteCursor>(m_db, sql)).first;
+    return *it->second;
 }
 
-void Database::exec(std::string_view sql)
+void SqliteConnection::exec(std::string_view sql)
 {
     const std::string text(sql);
     char *error = nullptr;
@@ -264,33 +214,31 @@ void Database::exec(std::string_view sql)
     }
 }
 
-std::string Database::scalarText(std::string_view sql)
+std::string SqliteConnection::scalar(std::string_view sql, bool *found)
 {
-    Statement statement(m_db, sql); // pragmas are not worth caching
-    Query q(statement);
-    return q.step() ? q.utf8(0) : std::string();
+    SqliteCursor cursor(m_db, sql); // one-off statements (pragmas) are not worth caching
+    const bool row = cursor.step() && !cursor.isNull(0);
+    if (found)
+        *found = row;
+    return row ? std::string(cursor.bytes(0)) : std::string();
 }
 
-std::int64_t Database::scalarInt(std::string_view sql, std::int64_t fallback)
-{
-    Statement statement(m_db, sql);
-    Query q(statement);
-    return q.step() && !q.isNull(0) ? q.int64(0) : fallback;
-}
-
-std::int64_t Database::lastInsertRowId() const
-{
-    return sqlite3_last_insert_rowid(m_db);
-}
-
-int Database::changes() const
+int SqliteConnection::changes() const
 {
     return sqlite3_changes(m_db);
 }
 
-bool Database::inTransaction() const
+bool SqliteConnection::inTransaction() const
 {
     return sqlite3_get_autocommit(m_db) == 0;
+}
+
+bool SqliteConnection::tableExists(std::string_view name)
+{
+    auto &cursor = prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?");
+    Query q(cursor);
+    q.bind(1, name);
+    return q.step() && q.int64(0) > 0;
 }
 
 } // namespace activelabel

@@ -1,12 +1,12 @@
 #include "storage/transaction.h"
 
-#include "storage/sqlitedatabase.h"
+#include "storage/database.h"
 
 namespace activelabel {
 
 Transaction::Transaction(Database &db) : m_db(db)
 {
-    m_db.query("BEGIN IMMEDIATE").exec();
+    m_db.beginWrite();
 }
 
 Transaction::~Transaction()
@@ -15,7 +15,7 @@ Transaction::~Transaction()
         try {
             rollback();
         } catch (...) {
-            // A destructor must not throw; SQLite rolls back on close anyway.
+            // A destructor must not throw; both backends roll back on close anyway.
         }
     }
 }

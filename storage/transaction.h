@@ -4,10 +4,11 @@ namespace activelabel {
 
 class Database;
 
-// A scoped write transaction: BEGIN IMMEDIATE on construction (takes the write lock up front, so
-// a read never has to be upgraded mid-transaction, which is where SQLITE_BUSY deadlocks come
-// from), ROLLBACK in the destructor unless commit() succeeded. commit() returns only after
-// SQLite's COMMIT returned, i.e. after the WAL was synced (synchronous=FULL).
+// A scoped write transaction: Database::beginWrite() on construction (SQLite: BEGIN IMMEDIATE,
+// which takes the write lock up front, so a read never has to be upgraded mid-transaction, which
+// is where SQLITE_BUSY deadlocks come from), ROLLBACK in the destructor unless commit()
+// succeeded. commit() returns only after COMMIT returned: for SQLite after the WAL was synced
+// (synchronous=FULL), for PostgreSQL after the server committed.
 class Transaction
 {
 public:

@@ -1,5 +1,6 @@
-// Class management on a real project file: rename, reorder, merge and delete (retire) keep the
-// class order dense, move labels and ground truth with history rows, and never lose history.
+// Class management on both backends (a project file, a PostgreSQL database): rename, reorder,
+// merge and delete (retire) keep the class order dense, move labels and ground truth with history
+// rows, and never lose history.
 #include "storage/classrepository.h"
 #include "storage/groundtruthrepository.h"
 #include "storage/imagerepository.h"
@@ -7,6 +8,7 @@
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
 #include "support/storage/imagerows.h"
+#include "support/storage/backendfixture.h"
 #include "support/tempproject.h"
 
 #include <QTest>
@@ -31,17 +33,18 @@ class TestClassManagement : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase_data() { testsupport::addBackendRows(); }
+
     void renameAndMoveKeepOrderDense()
     {
-        testsupport::TempDir tmp;
-        auto project = Project::create(tmp.file("p"));
-        ClassRepository classes(project->database());
+        ACTIVELABEL_OPEN_BACKEND(fx);
+        ClassRepository classes(fx.db());
         const auto a = classes.add(QStringLiteral("a"));
         classes.add(QStringLiteral("b"));
         const auto c = classes.add(QStringLiteral("c"));
         classes.rename(a, QStringLiteral("alpha"));
         QCOMPARE(names(classes), (QStringList{"alpha", "b", "c"}));
-        QVERIFY_THROWS_EXCEPTION(SqliteError, classes.rename(c, QStringLiteral("b")));
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, classes.rename(c, QStringLiteral("b")));
         classes.move(c, 0);
         QCOMPARE(names(classes), (QStringList{"c", "alpha", "b"}));
         classes.move(c, 99); // clamped to the end
@@ -56,9 +59,8 @@ private Q_SLOTS:
 
     void mergeMovesLabelsAndTruthWithHistory()
     {
-        testsupport::TempDir tmp;
-        auto project = Project::create(tmp.file("p"));
-        Database &db = project->database();
+        ACTIVELABEL_OPEN_BACKEND(fx);
+        Database &db = fx.db();
         ClassRepository classes(db);
         const auto cat = classes.add(QStringLiteral("cat"));
         const auto kitty = classes.add(QStringLiteral("kitty"));
@@ -91,9 +93,8 @@ private Q_SLOTS:
 
     void deleteRemovesLabelsKeepsHistory()
     {
-        testsupport::TempDir tmp;
-        auto project = Project::create(tmp.file("p"));
-        Database &db = project->database();
+        ACTIVELABEL_OPEN_BACKEND(fx);
+        Database &db = fx.db();
         ClassRepository classes(db);
         const auto a = classes.add(QStringLiteral("a"));
         const auto b = classes.add(QStringLiteral("b"));

@@ -1,5 +1,6 @@
 // Labels are durable (one transaction per label, readable after the connection closes), every
-// change has a history row, undo reads the history, and imports never overwrite a person's label.
+// change has a history row, undo reads the history, and imports never overwrite a person's label;
+// each test on both backends (a SQLite file, a PostgreSQL server).
 #include "storage/classrepository.h"
 #include "storage/imagerepository.h"
 #include "storage/labelrepository.h"
@@ -7,6 +8,7 @@
 #include "storage/sqlitedatabase.h"
 #include "storage/transaction.h"
 #include "support/storage/imagerows.h"
+#include "support/storage/backendfixture.h"
 #include "support/tempproject.h"
 
 #include <QTest>
@@ -19,13 +21,14 @@ class TestLabels : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase_data() { testsupport::addBackendRows(); }
+
     void labelSurvivesReopenWithHistory()
     {
-        testsupport::TempDir tmp;
+        ACTIVELABEL_OPEN_BACKEND(fx);
         std::int64_t image = 0, cat = 0, dog = 0;
         {
-            auto project = Project::create(tmp.file("p"));
-            Database &db = project->database();
+            Database &db = fx.db();
             image = addImage(db, 1);
             ClassRepository classes(db);
             cat = classes.add(QStringLiteral("cat"));
@@ -36,9 +39,10 @@ private Q_SLOTS:
             QCOMPARE(saved.classId, cat);
             labels.setLabel(image, dog, LabelSource::Accepted, QStringLiteral("bob"));
         }
-        // A different connection after the writer closed: read back from the file.
-        Database db(tmp.file("p/project.sqlite"), Database::Access::ReadOnly);
-        LabelRepository labels(db);
+        // A different connection after the writer closed: read back from the file or server.
+        fx.close();
+        auto reader = fx.connect(Database::Access::ReadOnly);
+        LabelRepository labels(*reader);
         const auto label = labels.get(image);
         QVERIFY(label);
         QCOMPARE(label->classId, dog);
@@ -58,9 +62,8 @@ private Q_SLOTS:
 
     void undoAndClear()
     {
-        testsupport::TempDir tmp;
-        auto project = Project::create(tmp.file("p"));
-        Database &db = project->database();
+        ACTIVELABEL_OPEN_BACKEND(fx);
+        Database &db = fx.db();
         const auto image = addImage(db, 1);
         ClassRepository classes(db);
         const auto cat = classes.add(QStringLiteral("cat"));
@@ -85,13 +88,12 @@ private Q_SLOTS:
 
     void failedLabelLeavesNothing()
     {
-        testsupport::TempDir tmp;
-        auto project = Project::create(tmp.file("p"));
-        Database &db = project->database();
+        ACTIVELABEL_OPEN_BACKEND(fx);
+        Database &db = fx.db();
         const auto image = addImage(db, 1);
         LabelRepository labels(db);
         // Unknown class: the foreign key fails, the transaction rolls back, no history row remains.
-        QVERIFY_THROWS_EXCEPTION(SqliteError, labels.setLabel(image, 999, LabelSource::Human, QString()));
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, labels.setLabel(image, 999, LabelSource::Human, QString()));
         QVERIFY(!db.inTransaction());
         QVERIFY(!labels.get(image));
         QVERIFY(labels.history(image).empty());
@@ -99,9 +101,8 @@ private Q_SLOTS:
 
     void importNeverOverwrites()
     {
-        testsupport::TempDir tmp;
-        auto project = Project::create(tmp.file("p"));
-        Database &db = project->database();
+        ACTIVELABEL_OPEN_BACKEND(fx);
+        Database &db = fx.db();
         const auto image = addImage(db, 1);
         ClassRepository classes(db);
         const auto cat = classes.add(QStringLiteral("cat"));
@@ -118,9 +119,8 @@ private Q_SLOTS:
 
     void classOrderAndDefaults()
     {
-        testsupport::TempDir tmp;
-        auto project = Project::create(tmp.file("p"));
-        ClassRepository classes(project->database());
+        ACTIVELABEL_OPEN_BACKEND(fx);
+        ClassRepository classes(fx.db());
         for (int i = 0; i < 11; ++i)
             classes.add(QStringLiteral("c%1").arg(i));
         const auto list = classes.list();
@@ -132,7 +132,7 @@ private Q_SLOTS:
             QCOMPARE(list[i].position, static_cast<int>(i));
         QVERIFY(list[0].colour.startsWith('#'));
         QCOMPARE(classes.ensure(QStringLiteral("c3")), list[3].id);
-        QVERIFY_THROWS_EXCEPTION(SqliteError, classes.add(QStringLiteral("c3")));
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, classes.add(QStringLiteral("c3")));
     }
 };
 

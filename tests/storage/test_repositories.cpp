@@ -1,5 +1,6 @@
 // Model versions, metrics, queries, settings, and predictions (chunked writes, complete runs,
-// pruning) in their own file, readable while project.sqlite takes label commits.
+// pruning) in their own database, readable while the project database takes label commits; each
+// test on both backends (SQLite files, a PostgreSQL server).
 #include "storage/imagerepository.h"
 #include "storage/labelrepository.h"
 #include "storage/classrepository.h"
@@ -10,6 +11,7 @@
 #include "storage/queryrepository.h"
 #include "storage/settingsrepository.h"
 #include "storage/sqlitedatabase.h"
+#include "support/storage/backendfixture.h"
 #include "support/tempproject.h"
 
 #include <QTest>
@@ -43,11 +45,12 @@ class TestRepositories : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase_data() { testsupport::addBackendRows(); }
+
     void modelVersionsAndMetrics()
     {
-        testsupport::TempDir tmp;
-        auto project = Project::create(tmp.file("p"));
-        Database &db = project->database();
+        ACTIVELABEL_OPEN_BACKEND(fx);
+        Database &db = fx.db();
         ModelVersionRepository versions(db);
         QVERIFY(!versions.latest());
         ModelVersion v;
@@ -83,9 +86,8 @@ private Q_SLOTS:
 
     void queriesAndSettings()
     {
-        testsupport::TempDir tmp;
-        auto project = Project::create(tmp.file("p"));
-        Database &db = project->database();
+        ACTIVELABEL_OPEN_BACKEND(fx);
+        Database &db = fx.db();
         ImageRecord r;
         r.path = "x.png";
         r.contentHash = "h";
@@ -110,7 +112,7 @@ private Q_SLOTS:
         QVERIFY(!forImage[1].score);
         QCOMPARE(queries.audits().size(), std::size_t(1));
         // A query must name an existing model version.
-        QVERIFY_THROWS_EXCEPTION(SqliteError, queries.record(query(QStringLiteral("x"), 1.0, 77, false)));
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, queries.record(query(QStringLiteral("x"), 1.0, 77, false)));
 
         SettingsRepository settings(db);
         QVERIFY(!settings.value(QStringLiteral("strategy")));
@@ -123,9 +125,8 @@ private Q_SLOTS:
 
     void predictionsWriteReadPrune()
     {
-        testsupport::TempDir tmp;
-        auto project = Project::create(tmp.file("p"));
-        auto db = project->openPredictions();
+        ACTIVELABEL_OPEN_BACKEND(fx);
+        auto db = fx.openPredictions();
         PredictionStore store(*db);
         QVERIFY(!store.latestCompleteRun());
         store.beginRun(1, 4);
@@ -157,9 +158,8 @@ private Q_SLOTS:
 
     void labelCommitsWhilePredictionsAreWritten()
     {
-        testsupport::TempDir tmp;
-        auto project = Project::create(tmp.file("p"));
-        Database &db = project->database();
+        ACTIVELABEL_OPEN_BACKEND(fx);
+        Database &db = fx.db();
         const auto cls = ClassRepository(db).add(QStringLiteral("a"));
         std::vector<std::int64_t> images;
         for (int i = 0; i < 50; ++i) {
@@ -168,10 +168,11 @@ private Q_SLOTS:
             r.contentHash = QByteArray::number(i);
             images.push_back(ImageRepository(db).add(r));
         }
+        fx.openPredictions(); // creates the predictions database before the thread connects
         std::atomic<bool> writerFailed{false};
         std::thread writer([&] {
             try {
-                auto conn = project->openPredictions(); // its own connection, opened in its thread
+                auto conn = fx.openPredictions(); // its own connection, opened in its thread
                 PredictionStore store(*conn);
                 store.beginRun(1, 10);
                 store.write(1, makePredictions(1, 20000, 10));
@@ -186,7 +187,7 @@ private Q_SLOTS:
         writer.join();
         QVERIFY(!writerFailed);
         QCOMPARE(labels.count(), std::int64_t(50));
-        auto check = project->openPredictions();
+        auto check = fx.openPredictions();
         QCOMPARE(PredictionStore(*check).count(1), std::int64_t(20000));
     }
 };
