@@ -24,15 +24,12 @@
 #include <cstdio>
 #include <fstream>
 
+#include "benchstats.h"
+
 using namespace activelabel;
+using activelabel::bench::median;
 
 namespace {
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
 
 } // namespace
 

@@ -20,16 +20,13 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "benchstats.h"
+
 using namespace activelabel;
+using activelabel::bench::median;
 using namespace activelabel::testing;
 
 namespace {
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
 
 std::vector<std::size_t> iota(std::size_t n)
 {

@@ -25,16 +25,13 @@
 #include <cstdio>
 #include <cstring>
 
+#include "benchstats.h"
+
 using namespace activelabel;
+using activelabel::bench::median;
 using namespace activelabel::testing;
 
 namespace {
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
 
 template <typename F>
 double medianSeconds(F &&run)

@@ -69,15 +69,6 @@ FashionMnistProject createFashionMnistProject(const QString &directory, std::siz
     return result;
 }
 
-double median(std::vector<double> v)
-{
-    if (v.empty())
-        return -1;
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 double percentile(std::vector<double> v, double p)
 {
     if (v.empty())

@@ -3,6 +3,7 @@
 // project, the real MainWindow and ProjectController offscreen, and a simulated annotator that
 // posts one label key at a time to the event loop (the true class's hotkey, from the dataset's
 // ground truth) and measures how long the next image takes to be painted.
+#include "benchstats.h"
 #include "ui/trainingpanel.h"
 
 #include <QElapsedTimer>
@@ -47,8 +48,6 @@ struct FashionMnistProject
 FashionMnistProject createFashionMnistProject(const QString &directory, std::size_t pool);
 
 double percentile(std::vector<double> values, double p);
-// The true median (the mean of the middle two for an even count); -1 for none.
-double median(std::vector<double> values);
 // Serves the event loop (20 ms at a time) until `done` or the timeout.
 void waitFor(const std::function<bool()> &done, int timeoutMs);
 // Resident memory of this process (VmRSS), in MiB; -1 when /proc is unreadable.
