@@ -57,27 +57,51 @@ std::string safeFolderName(const QString &className)
 
 } // namespace
 
-std::size_t LabelExporter::writeImageFolder(Project &project, const std::filesystem::path &dir, bool symlinks)
+ImageFolderPlan LabelExporter::planImageFolder(Project &project)
+{
+    ImageFolderPlan plan;
+    for (const Row &r : currentLabels(project)) {
+        const std::filesystem::path source(r.path);
+        plan.files.push_back({source, std::filesystem::path(safeFolderName(r.className))
+                                          / (std::to_string(r.imageId) + "_" + source.filename().native())});
+    }
+    return plan;
+}
+
+std::size_t LabelExporter::writePlannedFiles(const ImageFolderPlan &plan, const std::filesystem::path &dir,
+                                             bool symlinks, const ImportProgressCallback &progress)
 {
     namespace fs = std::filesystem;
-    const std::vector<Row> rows = currentLabels(project);
+    constexpr std::size_t kReportEvery = 64;
+    const auto total = static_cast<std::int64_t>(plan.files.size());
     std::error_code ec;
-    for (const Row &r : rows) {
-        const fs::path source(r.path);
-        const fs::path folder = dir / safeFolderName(r.className);
-        fs::create_directories(folder, ec);
+    std::size_t written = 0;
+    for (const ImageFolderPlan::File &file : plan.files) {
+        if (progress && written % kReportEvery == 0
+            && !progress({static_cast<std::int64_t>(written), total, QStringLiteral("exporting")}))
+            return written;
+        const fs::path target = dir / file.target;
+        fs::create_directories(target.parent_path(), ec);
         if (ec)
-            throw std::runtime_error("cannot create " + folder.string() + ": " + ec.message());
-        const fs::path target = folder / (std::to_string(r.imageId) + "_" + source.filename().native());
+            throw std::runtime_error("cannot create " + target.parent_path().string() + ": " + ec.message());
         fs::remove(target, ec); // replace an earlier export of the same image
         if (symlinks)
-            fs::create_symlink(fs::absolute(source), target, ec);
+            fs::create_symlink(fs::absolute(file.source), target, ec);
         else
-            fs::copy_file(source, target, fs::copy_options::overwrite_existing, ec);
+            fs::copy_file(file.source, target, fs::copy_options::overwrite_existing, ec);
         if (ec)
             throw std::runtime_error("cannot write " + target.string() + ": " + ec.message());
+        ++written;
     }
-    return rows.size();
+    if (progress)
+        progress({total, total, QStringLiteral("exporting")});
+    return written;
+}
+
+std::size_t LabelExporter::writeImageFolder(Project &project, const std::filesystem::path &dir, bool symlinks,
+                                            const ImportProgressCallback &progress)
+{
+    return writePlannedFiles(planImageFolder(project), dir, symlinks, progress);
 }
 
 std::size_t LabelExporter::writeCsv(Project &project, const std::filesystem::path &out)

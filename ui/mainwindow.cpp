@@ -354,33 +354,37 @@ void MainWindow::setImageModel(QAbstractItemModel *model)
     m_browser->setModel(model);
 }
 
-void MainWindow::showImportProgress(qint64 done, qint64 total, const QString &what)
+void MainWindow::showFileJobProgress(const QString &title, qint64 done, qint64 total, const QString &text)
 {
     if (!m_progress) {
         m_progress = new QProgressDialog(this);
-        m_progress->setObjectName(QStringLiteral("importProgress"));
-        m_progress->setWindowTitle(tr("Importing"));
+        m_progress->setObjectName(QStringLiteral("fileJobProgress"));
         m_progress->setWindowModality(Qt::WindowModal);
         m_progress->setMinimumDuration(300);
         m_progress->setAutoClose(false);
         m_progress->setAutoReset(false);
-        connect(m_progress, &QProgressDialog::canceled, this, &MainWindow::importCancelRequested);
+        m_progress->setMinimumWidth(420); // room for "…, 3 min 05 s left" without the dialog jumping
+        connect(m_progress, &QProgressDialog::canceled, this, &MainWindow::fileJobCancelRequested);
     }
+    m_progress->setWindowTitle(title);
     // QProgressDialog works in int: scale large counts so 500,000-image imports still fit.
     const int maximum = total > 0 ? 1000 : 0;
     m_progress->setMaximum(maximum);
     m_progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
-    m_progress->setLabelText(total > 0 ? tr("%1\n%2 of %3").arg(what, QLocale().toString(done),
-                                                                 QLocale().toString(total))
-                                       : tr("%1\n%2 files").arg(what, QLocale().toString(done)));
+    m_progress->setLabelText(text);
 }
 
-void MainWindow::showImportFinished(const QString &summary, const QStringList &rejectedWithReasons)
+void MainWindow::closeFileJobProgress()
 {
     if (m_progress) {
         m_progress->deleteLater();
         m_progress = nullptr;
     }
+}
+
+void MainWindow::showImportFinished(const QString &summary, const QStringList &rejectedWithReasons)
+{
+    closeFileJobProgress();
     showStatus(summary);
     if (rejectedWithReasons.isEmpty())
         return;

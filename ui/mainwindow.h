@@ -42,12 +42,16 @@ public:
     void setUndoStack(QUndoStack *stack);
     // Where the model computes, shown at the right of the status bar ("CPU, 2 threads", "GPU cuda:0").
     void setComputeDevice(const QString &description);
+    bool fileJobRunning() const { return m_progress != nullptr; }
 
 public Q_SLOTS:
     void showProject(const activelabel::ProjectSummary &summary);
     void closeProjectView();
     void setImageModel(QAbstractItemModel *model);
-    void showImportProgress(qint64 done, qint64 total, const QString &what);
+    // The modal progress dialog of an import or export: `title` is its window title, `text` the
+    // line with counts and time left. One file job at a time (fileJobRunning).
+    void showFileJobProgress(const QString &title, qint64 done, qint64 total, const QString &text);
+    void closeFileJobProgress();
     void showImportFinished(const QString &summary, const QStringList &rejectedWithReasons);
     void showError(const QString &title, const QString &message);
     void showStatus(const QString &message);
@@ -62,7 +66,7 @@ Q_SIGNALS:
     void newProjectRequested(const QString &directory);
     void openProjectRequested(const QString &directory);
     void importRequested(const activelabel::ImportRequest &request);
-    void importCancelRequested();
+    void fileJobCancelRequested();
     void trainRequested();
     void cancelTrainingRequested();
     void exportRequested();

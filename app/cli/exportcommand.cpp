@@ -78,8 +78,15 @@ public:
         }
         if (parser.isSet(QStringLiteral("image-folder"))) {
             const QString dir = parser.value(QStringLiteral("image-folder"));
-            const std::size_t rows = LabelExporter::writeImageFolder(*project, Context::toPath(dir),
-                                                                     parser.isSet(QStringLiteral("symlinks")));
+            const ImageFolderPlan plan = LabelExporter::planImageFolder(*project);
+            const std::size_t rows =
+                LabelExporter::writePlannedFiles(plan, Context::toPath(dir), parser.isSet(QStringLiteral("symlinks")),
+                                                 context.progressPrinter(QStringLiteral("export")));
+            if (rows < plan.files.size()) {
+                context.err() << "export: interrupted after " << rows << " of " << plan.files.size()
+                              << " images (those written stay in " << dir << ")" << Qt::endl;
+                return 130;
+            }
             context.out() << "exported " << rows << " labelled images to " << dir << Qt::endl;
             return 0;
         }

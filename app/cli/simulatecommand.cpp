@@ -1,6 +1,7 @@
 #include "app/cli/command.h"
 
 #include "app/decodedimagecache.h"
+#include "app/progressreport.h"
 #include "app/projectimages.h"
 #include "app/simulation/simulation.h"
 #include "app/simulation/simulationreport.h"
@@ -207,16 +208,25 @@ public:
         std::vector<RoundRecord> rounds;
         std::map<Strategy, double> wall;
         const Simulation simulation(data, options);
+        // Time left over every run at the label rate so far: later rounds train on more labels,
+        // so the estimate errs short early in a run and settles as runs complete.
+        const std::size_t labelsPerRun = std::min(options.budget, data.pool.size());
+        ProgressReport report(QStringLiteral("simulate"), QStringLiteral("labels"));
+        const double totalLabels = double(labelsPerRun) * double(options.seeds) * double(options.strategies.size());
+        std::size_t runsDone = 0;
         for (Strategy strategy : options.strategies) {
-            for (int seed = 0; seed < options.seeds && !cancel; ++seed) {
+            for (int seed = 0; seed < options.seeds && !cancel; ++seed, ++runsDone) {
                 QElapsedTimer timer;
                 timer.start();
                 const auto runRounds = simulation.run(
                     strategy, seed,
                     [&](const RoundRecord &r) {
                         roundsCsv.append(r);
-                        context.err() << progressLine(r, std::min(options.budget, data.pool.size()))
-                                      << Qt::endl;
+                        report.update(double(runsDone * labelsPerRun + r.labels), totalLabels);
+                        QString line = progressLine(r, labelsPerRun);
+                        if (const auto left = report.secondsLeft(); left && report.done() < report.total())
+                            line += QStringLiteral(", %1 left").arg(ProgressReport::formatDuration(*left));
+                        context.err() << line << Qt::endl;
                         if (Context::interrupted())
                             cancel = true;
                     },

@@ -1,5 +1,6 @@
 #include "app/gui/panelscontroller.h"
 
+#include "app/gui/filejobrunner.h"
 #include "app/gui/labelingcontroller.h"
 #include "app/gui/reviewmodel.h"
 #include "app/metricsreport.h"
@@ -22,6 +23,7 @@
 #include <QVBoxLayout>
 
 #include <exception>
+#include <memory>
 
 namespace activelabel {
 
@@ -72,6 +74,10 @@ PanelsController::PanelsController(Project &project, MainWindow *window, Labelin
 
     connect(window, &MainWindow::manageClassesRequested, this, &PanelsController::manageClasses);
     connect(window, &MainWindow::exportRequested, this, &PanelsController::showExportDialog);
+    connect(window, &MainWindow::fileJobCancelRequested, this, [this] {
+        if (m_export)
+            m_export->cancel();
+    });
     connect(labeling, &LabelingController::labelsChanged, this, &PanelsController::scheduleRefresh);
     connect(labeling, &LabelingController::modelChanged, this, &PanelsController::refresh);
     connect(labeling, &LabelingController::modelExported, this, [this](bool ok, const QString &message) {
@@ -253,11 +259,9 @@ void PanelsController::exportNow(const ExportRequest &request)
             done = tr("Exported %1 labels to %2").arg(n).arg(request.path);
             break;
         }
-        case ExportRequest::Kind::ImageFolder: {
-            const std::size_t n = LabelExporter::writeImageFolder(m_project, request.path.toStdString(), request.symlinks);
-            done = tr("Exported %1 labelled images to %2").arg(n).arg(request.path);
-            break;
-        }
+        case ExportRequest::Kind::ImageFolder:
+            startImageFolderExport(request);
+            return;
         case ExportRequest::Kind::Metrics: {
             refreshMetrics(); // the plots are saved from the page: bring it up to date first
             const MetricsReport report = MetricsReport::read(m_project, m_project.database());
@@ -274,6 +278,45 @@ void PanelsController::exportNow(const ExportRequest &request)
     } catch (const std::exception &e) {
         m_window->showError(tr("Export"), QString::fromUtf8(e.what()));
     }
+}
+
+void PanelsController::startImageFolderExport(const ExportRequest &request)
+{
+    if (m_window->fileJobRunning()) {
+        m_window->showError(tr("Export"), tr("Wait until the import or export in progress has finished."));
+        return;
+    }
+    // The plan reads the labels on this thread's connection; the copying needs no database.
+    auto plan = std::make_shared<const ImageFolderPlan>(LabelExporter::planImageFolder(m_project));
+    const std::filesystem::path dir = request.path.toStdString();
+    const bool symlinks = request.symlinks;
+    const QString shownDir = request.path;
+    m_export = new FileJobRunner(
+        [plan, dir, symlinks, shownDir](const ImportProgressCallback &progress) {
+            const std::size_t n = LabelExporter::writePlannedFiles(*plan, dir, symlinks, progress);
+            if (n < plan->files.size())
+                return FileJobRunner::Outcome{
+                    tr("Export cancelled: %1 of %2 labelled images written to %3").arg(n).arg(plan->files.size()).arg(shownDir),
+                    {}, true};
+            return FileJobRunner::Outcome{tr("Exported %1 labelled images to %2").arg(n).arg(shownDir), {}, true};
+        },
+        this);
+    connect(m_export, &FileJobRunner::progress, m_window, [this](qint64 done, qint64 total, const QString &text) {
+        m_window->showFileJobProgress(tr("Exporting"), done, total, text);
+    });
+    connect(m_export, &FileJobRunner::finished, this, [this](const QString &summary, const QStringList &, bool ok) {
+        if (m_export)
+            m_export->deleteLater();
+        m_export = nullptr;
+        m_window->closeFileJobProgress();
+        if (ok)
+            m_window->showStatus(summary);
+        else
+            m_window->showError(tr("Export"), summary);
+    });
+    m_window->showFileJobProgress(tr("Exporting"), 0, qint64(plan->files.size()),
+                                  tr("Exporting: 0 of %1 files").arg(plan->files.size()));
+    m_export->start();
 }
 
 } // namespace activelabel

@@ -3,12 +3,14 @@
 #include "ui/panels/exportrequest.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
 
 #include <memory>
 
 namespace activelabel {
 
+class FileJobRunner;
 class LabelingController;
 class MainWindow;
 class MetricsPanel;
@@ -41,6 +43,8 @@ private:
     void refreshReview();
     void refreshShownPage();
     void classesChanged();
+    // Copies (or links) the labelled images on a FileJobRunner thread, with progress and cancel.
+    void startImageFolderExport(const ExportRequest &request);
 
     Project &m_project;
     MainWindow *m_window;
@@ -50,6 +54,7 @@ private:
     ReviewPanel *m_review = nullptr;
     std::unique_ptr<ReviewModel> m_labelled;
     std::unique_ptr<ReviewModel> m_suspicious;
+    QPointer<FileJobRunner> m_export;
     QTimer m_refreshTimer;
     // Pages whose data changed while they were hidden; each catches up when it is shown.
     bool m_metricsStale = true;

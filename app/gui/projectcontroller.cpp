@@ -1,7 +1,7 @@
 #include "app/gui/projectcontroller.h"
 
 #include "app/gui/imagelistmodel.h"
-#include "app/gui/importrunner.h"
+#include "app/gui/importjob.h"
 #include "app/gui/labelingcontroller.h"
 #include "app/gui/panelscontroller.h"
 #include "app/projectstatus.h"
@@ -25,7 +25,7 @@ ProjectController::ProjectController(MainWindow *window) : QObject(window), m_wi
     connect(window, &MainWindow::openProjectRequested, this, &ProjectController::openProject);
     connect(window, &MainWindow::newProjectRequested, this, &ProjectController::newProject);
     connect(window, &MainWindow::importRequested, this, &ProjectController::startImport);
-    connect(window, &MainWindow::importCancelRequested, this, &ProjectController::cancelImport);
+    connect(window, &MainWindow::fileJobCancelRequested, this, &ProjectController::cancelImport);
     m_summaryTimer.setSingleShot(true);
     m_summaryTimer.setInterval(500);
     connect(&m_summaryTimer, &QTimer::timeout, this, &ProjectController::refreshSummary);
@@ -182,9 +182,15 @@ void ProjectController::startImport(const ImportRequest &request)
         m_window->showError(tr("Import"), tr("An import is already running."));
         return;
     }
-    m_import = new ImportRunner(m_project->directory(), request, this);
-    connect(m_import, &ImportRunner::progress, m_window, &MainWindow::showImportProgress);
-    connect(m_import, &ImportRunner::finished, this,
+    if (m_window->fileJobRunning()) {
+        m_window->showError(tr("Import"), tr("Wait until the export in progress has finished."));
+        return;
+    }
+    m_import = new FileJobRunner(importJob(m_project->directory(), request), this);
+    connect(m_import, &FileJobRunner::progress, m_window, [this](qint64 done, qint64 total, const QString &text) {
+        m_window->showFileJobProgress(tr("Importing"), done, total, text);
+    });
+    connect(m_import, &FileJobRunner::finished, this,
             [this](const QString &summary, const QStringList &problems, bool ok) {
                 if (m_import)
                     m_import->deleteLater();
@@ -203,7 +209,7 @@ void ProjectController::startImport(const ImportRequest &request)
                 }
                 refreshSummary();
             });
-    m_window->showImportProgress(0, 0, tr("Scanning…"));
+    m_window->showFileJobProgress(tr("Importing"), 0, 0, tr("Scanning…"));
     m_import->start();
 }
 

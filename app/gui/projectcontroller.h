@@ -13,7 +13,7 @@ namespace activelabel {
 class ImageListModel;
 class LabelingController;
 class PanelsController;
-class ImportRunner;
+class FileJobRunner;
 class MainWindow;
 class Project;
 
@@ -47,7 +47,7 @@ private:
     std::unique_ptr<ImageListModel> m_images;
     std::unique_ptr<LabelingController> m_labeling;
     std::unique_ptr<PanelsController> m_panels; // declared after m_labeling: destroyed first
-    QPointer<ImportRunner> m_import;
+    QPointer<FileJobRunner> m_import;
     QTimer m_summaryTimer;
     bool m_summaryStale = false;
 };

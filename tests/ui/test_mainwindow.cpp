@@ -87,17 +87,23 @@ private Q_SLOTS:
     void progressDialogCancelAsksAppToCancel()
     {
         MainWindow window;
-        QSignalSpy cancel(&window, &MainWindow::importCancelRequested);
-        window.showImportProgress(10, 100, QStringLiteral("Importing"));
-        auto *dialog = window.findChild<QProgressDialog *>(QStringLiteral("importProgress"));
+        QSignalSpy cancel(&window, &MainWindow::fileJobCancelRequested);
+        QVERIFY(!window.fileJobRunning());
+        const QString line = QStringLiteral("Importing: 10 of 100 files (10%), 52 s left");
+        window.showFileJobProgress(QStringLiteral("Importing"), 10, 100, line);
+        QVERIFY(window.fileJobRunning());
+        auto *dialog = window.findChild<QProgressDialog *>(QStringLiteral("fileJobProgress"));
         QVERIFY(dialog);
         QCOMPARE(dialog->value(), 100); // 10 of 100, in per-mille
+        QCOMPARE(dialog->labelText(), line);
+        QCOMPARE(dialog->windowTitle(), QStringLiteral("Importing"));
         auto *cancelButton = dialog->findChild<QPushButton *>();
         QVERIFY(cancelButton);
         cancelButton->click();
         QCOMPARE(cancel.count(), 1);
         window.showImportFinished(QStringLiteral("done"), {});
-        QTRY_VERIFY(!window.findChild<QProgressDialog *>(QStringLiteral("importProgress")));
+        QVERIFY(!window.fileJobRunning());
+        QTRY_VERIFY(!window.findChild<QProgressDialog *>(QStringLiteral("fileJobProgress")));
     }
 
     void browserServesModelThumbnails()
