@@ -3,6 +3,7 @@
 #include "storage/classrepository.h"
 #include "storage/groundtruthrepository.h"
 #include "storage/idxreader.h"
+#include "storage/imageblobrepository.h"
 #include "storage/imagerepository.h"
 #include "storage/project.h"
 #include "storage/settingsrepository.h"
@@ -44,6 +45,7 @@ struct Written
 {
     std::string relativePath;
     QByteArray hash;
+    QByteArray bytes; // the PNG, when it goes to the server too
     std::string error;
 };
 
@@ -56,7 +58,7 @@ void checkPair(const IdxArray &images, const IdxArray &labels, const std::string
             throw std::runtime_error("Fashion-MNIST " + what + " labels hold an unknown class " + std::to_string(l));
 }
 
-Written writePng(const IdxArray &images, const Item &item, const fs::path &projectDir)
+Written writePng(const IdxArray &images, const Item &item, const fs::path &projectDir, bool keepBytes)
 {
     Written w;
     char name[64];
@@ -85,9 +87,10 @@ Written writePng(const IdxArray &images, const Item &item, const fs::path &proje
         w.error = "cannot write " + file.string() + ": " + std::strerror(savedErrno);
         return w;
     }
-    w.hash = QCryptographicHash::hash(QByteArrayView(reinterpret_cast<const char *>(png.data()),
-                                                     static_cast<qsizetype>(png.size())),
-                                      QCryptographicHash::Sha1);
+    const QByteArrayView view(reinterpret_cast<const char *>(png.data()), static_cast<qsizetype>(png.size()));
+    w.hash = QCryptographicHash::hash(view, QCryptographicHash::Sha1);
+    if (keepBytes)
+        w.bytes = view.toByteArray();
     return w;
 }
 
@@ -96,6 +99,7 @@ Written writePng(const IdxArray &images, const Item &item, const fs::path &proje
 FashionMnistImporter::FashionMnistImporter(Project &project, Options options)
     : FashionMnistImporter(project.database(), project.directory(), std::move(options))
 {
+    m_options.storeBytes = m_options.storeBytes || project.isOnServer();
 }
 
 FashionMnistImporter::FashionMnistImporter(Database &db, fs::path projectDir, Options options)
@@ -150,6 +154,7 @@ ImportSummary FashionMnistImporter::run(const ImportProgressCallback &progress)
     ImageRepository imagesRepo(db);
     ClassRepository classes(db);
     GroundTruthRepository truth(db);
+    ImageBlobRepository blobs(db);
     std::vector<std::int64_t> classIds;
     {
         Transaction tx(db);
@@ -170,6 +175,7 @@ ImportSummary FashionMnistImporter::run(const ImportProgressCallback &progress)
     const std::size_t batch = static_cast<std::size_t>(std::max(1, m_options.batchSize));
     const int threads = std::max(1, m_options.threads);
     const fs::path projectDir = m_projectDir;
+    const bool storeBytes = m_options.storeBytes;
 
     // A pipeline: worker threads encode and write batch k+1 while this thread inserts batch k.
     struct Batch
@@ -195,11 +201,11 @@ ImportSummary FashionMnistImporter::run(const ImportProgressCallback &progress)
         b->next = begin;
         Batch *raw = b.get();
         for (int t = 0; t < threads; ++t)
-            b->workers.emplace_back([raw, &items, &trainImages, &testImages, &projectDir] {
+            b->workers.emplace_back([raw, &items, &trainImages, &testImages, &projectDir, storeBytes] {
                 for (std::size_t i = raw->next++; i < raw->end; i = raw->next++) {
                     const Item &item = items[i];
                     raw->written[i - raw->begin] =
-                        writePng(item.split == Split::Test ? testImages : trainImages, item, projectDir);
+                        writePng(item.split == Split::Test ? testImages : trainImages, item, projectDir, storeBytes);
                 }
             });
         return b;
@@ -228,6 +234,8 @@ ImportSummary FashionMnistImporter::run(const ImportProgressCallback &progress)
                 ImageRecord record;
                 record.path = std::move(w.relativePath);
                 record.contentHash = w.hash;
+                if (storeBytes)
+                    blobs.put(w.hash, w.bytes);
                 record.width = static_cast<int>(trainImages.dims[2]);
                 record.height = static_cast<int>(trainImages.dims[1]);
                 record.split = items[i].split;

@@ -16,6 +16,7 @@ class Project;
 // order, the training images as the unlabelled pool (optionally a seeded random subset), the
 // 10,000 test images as the test split, and every dataset label as ground truth (never as a
 // label). PNG encoding and writing run on worker threads; rows go in batched transactions.
+// Into a team project (Project::isOnServer) the PNGs go to the local cache and to the server.
 class FashionMnistImporter
 {
 public:
@@ -26,6 +27,9 @@ public:
         std::uint32_t seed = 0;
         int threads = 2;
         int batchSize = 2048;
+        // A team project: each PNG's bytes also go to the server (ImageBlobRepository), in the
+        // transaction that adds its row, so that every client can fetch it.
+        bool storeBytes = false;
     };
 
     FashionMnistImporter(Project &project, Options options);

@@ -1,8 +1,13 @@
 #include "storage/project.h"
 
+#include "storage/postgresdatabase.h"
 #include "storage/projectlock.h"
 #include "storage/schema.h"
 #include "storage/sqlitedatabase.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QStandardPaths>
 
 #include <system_error>
 
@@ -15,6 +20,22 @@ namespace {
 Database::Access accessFor(Project::Mode mode)
 {
     return mode == Project::Mode::ReadWrite ? Database::Access::ReadWrite : Database::Access::ReadOnly;
+}
+
+// A team project's local cache: one folder per server database (URI without password).
+fs::path serverCacheDirectory(const std::string &databaseName)
+{
+    const QString base = QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation);
+    const QByteArray key =
+        QCryptographicHash::hash(QByteArray::fromStdString(databaseName), QCryptographicHash::Sha1).toHex().left(16);
+    return fs::path(QDir(base).filePath(QStringLiteral("activelabel/servers/") + QString::fromLatin1(key)).toStdString());
+}
+
+void migrateServer(Database &db)
+{
+    SchemaMigrator::forProject().migrate(db);
+    SchemaMigrator::forServerPredictions().migrate(db);
+    SchemaMigrator::forTeam().migrate(db);
 }
 
 } // namespace
@@ -83,13 +104,70 @@ std::unique_ptr<Project> Project::open(const fs::path &dir, Mode mode)
     return project;
 }
 
+bool Project::isServerUri(const std::string &argument)
+{
+    return isPostgresUri(argument);
+}
+
+void Project::openServerDatabase(const std::string &uri)
+{
+    m_serverUri = uri;
+    m_db = Database::connectPostgres(uri, accessFor(m_mode));
+    m_dir = serverCacheDirectory(m_db->name());
+    std::error_code ec;
+    for (const char *sub : {"images", "models", "exports"})
+        fs::create_directories(m_dir / sub, ec);
+}
+
+std::unique_ptr<Project> Project::createOnServer(const std::string &uri)
+{
+    std::unique_ptr<Project> project(new Project({}, Mode::ReadWrite));
+    project->openServerDatabase(uri);
+    Database &db = *project->m_db;
+    if (SchemaMigrator::version(db) > 0)
+        throw ProjectError("a project already exists in " + db.name());
+    const std::int64_t tables =
+        db.scalarInt("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()");
+    if (tables > 0)
+        throw ProjectError("cannot create a project in " + db.name() + ": the database is not empty (" +
+                           std::to_string(tables) + " tables); give it an empty database (createdb)");
+    migrateServer(db);
+    return project;
+}
+
+std::unique_ptr<Project> Project::openOnServer(const std::string &uri, Mode mode)
+{
+    std::unique_ptr<Project> project(new Project({}, mode));
+    project->openServerDatabase(uri);
+    Database &db = *project->m_db;
+    if (SchemaMigrator::version(db) == 0)
+        throw ProjectError("no project in " + db.name() + " (create one with init --server)");
+    if (mode == Mode::ReadWrite) {
+        migrateServer(db);
+    } else {
+        SchemaMigrator::forProject().check(db);
+        SchemaMigrator::forServerPredictions().check(db);
+        SchemaMigrator::forTeam().check(db);
+    }
+    return project;
+}
+
+std::string Project::name() const
+{
+    return isOnServer() ? m_db->name() : m_dir.string();
+}
+
 std::unique_ptr<Database> Project::openConnection() const
 {
+    if (isOnServer())
+        return Database::connectPostgres(m_serverUri, accessFor(m_mode));
     return std::make_unique<Database>(databaseFile(), accessFor(m_mode));
 }
 
 std::unique_ptr<Database> Project::openPredictions() const
 {
+    if (isOnServer())
+        return Database::connectPostgres(m_serverUri, accessFor(m_mode));
     return std::make_unique<Database>(predictionsFile(), accessFor(m_mode));
 }
 

@@ -138,10 +138,32 @@ CREATE TABLE predictions (
 )sql");
 }
 
+// A team project's own tables (server only). Image bytes by content hash, so that every client can
+// fetch an image given only the server, and the same picture imported twice is stored once.
+// Leases: an image handed to one annotator's client until `expires_at`; a client that dies leaves
+// its leases to expire, and the images go back to the queue.
+void teamV0ToV1(Database &db)
+{
+    db.execSchema(R"sql(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE image_blobs (
+    content_hash BLOB PRIMARY KEY,      -- images.content_hash: SHA-1 of the bytes
+    bytes BLOB NOT NULL
+);
+CREATE TABLE leases (
+    image_id INTEGER PRIMARY KEY REFERENCES images (id) ON DELETE CASCADE,
+    holder TEXT NOT NULL,               -- one client: annotator@host:pid
+    annotator TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX leases_holder ON leases (holder);
+)sql");
+}
+
 } // namespace
 
-SchemaMigrator::SchemaMigrator(std::string what, std::vector<Step> steps)
-    : m_what(std::move(what)), m_steps(std::move(steps))
+SchemaMigrator::SchemaMigrator(std::string what, std::vector<Step> steps, std::string versionKey)
+    : m_what(std::move(what)), m_steps(std::move(steps)), m_versionKey(std::move(versionKey))
 {
 }
 
@@ -155,17 +177,34 @@ SchemaMigrator SchemaMigrator::forPredictions()
     return SchemaMigrator("predictions", {&predictionsV0ToV1});
 }
 
+SchemaMigrator SchemaMigrator::forServerPredictions()
+{
+    return SchemaMigrator("predictions", {&predictionsV0ToV1}, "predictions_schema_version");
+}
+
+SchemaMigrator SchemaMigrator::forTeam()
+{
+    return SchemaMigrator("team", {&teamV0ToV1}, "team_schema_version");
+}
+
 SchemaMigrator SchemaMigrator::upTo(int version) const
 {
     const auto count = static_cast<std::size_t>(std::clamp(version, 0, targetVersion()));
-    return SchemaMigrator(m_what, std::vector<Step>(m_steps.begin(), m_steps.begin() + static_cast<long>(count)));
+    return SchemaMigrator(m_what, std::vector<Step>(m_steps.begin(), m_steps.begin() + static_cast<long>(count)),
+                          m_versionKey);
 }
 
 int SchemaMigrator::version(Database &db)
 {
+    return forProject().versionIn(db);
+}
+
+int SchemaMigrator::versionIn(Database &db) const
+{
     if (!db.tableExists("meta"))
         return 0;
-    auto q = db.query("SELECT value FROM meta WHERE key='schema_version'");
+    auto q = db.query("SELECT value FROM meta WHERE key = ?");
+    q.bind(1, std::string_view(m_versionKey));
     if (!q.step())
         return 0;
     bool ok = false;
@@ -177,7 +216,7 @@ int SchemaMigrator::version(Database &db)
 
 void SchemaMigrator::check(Database &db) const
 {
-    const int v = version(db);
+    const int v = versionIn(db);
     if (v > targetVersion())
         throw SchemaError("the " + m_what + " database " + db.name() + " has schema version " +
                           std::to_string(v) + ", written by a newer ActiveLabel (this one reads up to " +
@@ -189,21 +228,22 @@ void SchemaMigrator::check(Database &db) const
 
 int SchemaMigrator::migrate(Database &db) const
 {
-    const int start = version(db);
+    const int start = versionIn(db);
     if (start > targetVersion())
         check(db); // throws the "newer version" refusal
     for (;;) {
         Transaction tx(db);
         db.lockSchema();
         // Read the version inside the write lock: another connection may have migrated meanwhile.
-        const int v = version(db);
+        const int v = versionIn(db);
         if (v >= targetVersion())
             break; // the transaction rolls back: nothing was written
         m_steps[static_cast<std::size_t>(v)](db);
         db.execSchema("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-        db.query("INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+        db.query("INSERT INTO meta (key, value) VALUES (?, ?) "
                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(1, QString::number(v + 1))
+            .bind(1, std::string_view(m_versionKey))
+            .bind(2, QString::number(v + 1))
             .exec();
         tx.commit();
     }

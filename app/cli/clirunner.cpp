@@ -65,6 +65,7 @@ int runCommand(const Command &command, const QStringList &arguments)
         return 0;
     }
     Context context;
+    context.setCommand(command.name(), command.worksOnServer());
     const int status = command.run(parser, context);
     context.out().flush();
     return status;

@@ -29,9 +29,22 @@ std::filesystem::path Context::toPath(const QString &argument)
     return std::filesystem::path(QFile::encodeName(argument).toStdString());
 }
 
+void Context::setCommand(const QString &name, bool worksOnServer)
+{
+    m_command = name;
+    m_worksOnServer = worksOnServer;
+}
+
 std::unique_ptr<Project> Context::openProject(const QString &argument, Project::Mode mode)
 {
-    return Project::open(toPath(argument), mode);
+    const std::string utf8 = argument.toStdString();
+    if (!Project::isServerUri(utf8))
+        return Project::open(toPath(argument), mode);
+    if (!m_worksOnServer)
+        throw std::runtime_error(m_command.toStdString() +
+                                 " does not work on a team project (a server URI) yet; these do: init --server, "
+                                 "import-fashion-mnist, status, label, oracle, export --labels");
+    return Project::openOnServer(utf8, mode);
 }
 
 long long Context::integerOption(const QCommandLineParser &parser, const QString &name, long long minimum,

@@ -34,9 +34,12 @@ public:
     static std::filesystem::path toPath(const QString &argument);
     static std::string toUtf8(const QString &text) { return text.toStdString(); }
 
-    // Opens the project named by a positional argument (ReadOnly for read-only commands, so they
-    // work while another process writes).
+    // Opens the project named by a positional argument: a folder, or a server URI for a team
+    // project when the running command works on one (ReadOnly for read-only commands, so they work
+    // while another process writes).
     std::unique_ptr<Project> openProject(const QString &argument, Project::Mode mode);
+    // Set by the runner: which command runs, and whether it works on a team project.
+    void setCommand(const QString &name, bool worksOnServer);
 
     // Parses an integer option value; throws UsageError naming the option when invalid.
     static long long integerOption(const QCommandLineParser &parser, const QString &name, long long minimum,
@@ -53,6 +56,8 @@ public:
 private:
     QTextStream m_out;
     QTextStream m_err;
+    QString m_command;
+    bool m_worksOnServer = false;
 };
 
 // One CLI command. To add one: write a new file app/cli/<name>command.cpp defining a subclass
@@ -71,6 +76,9 @@ public:
     // Runs the command; returns the exit status. Throw UsageError for bad arguments and any
     // std::exception for failures: the runner prints one line and exits non-zero.
     virtual int run(const QCommandLineParser &parser, Context &context) const = 0;
+    // Whether PROJECT may be a server URI (a team project). Commands that read pixels or train
+    // do not yet: a team's model is trained by one trainer process, still to come.
+    virtual bool worksOnServer() const { return false; }
 
 protected:
     // Checks the number of positional arguments, throwing UsageError otherwise.

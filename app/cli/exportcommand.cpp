@@ -15,6 +15,7 @@ class ExportCommand : public Command
 {
 public:
     QString name() const override { return QStringLiteral("export"); }
+    bool worksOnServer() const override { return true; }
     QString synopsis() const override
     {
         return QStringLiteral("PROJECT (--model OUT.pt | --onnx OUT.onnx | --labels OUT.csv|OUT.json | --image-folder DIR [--symlinks] "
@@ -53,6 +54,9 @@ public:
         if (chosen != 1)
             throw UsageError("give exactly one of --model, --onnx, --labels, --image-folder, --metrics");
         auto project = context.openProject(args.at(0), Project::Mode::ReadOnly);
+        if (project->isOnServer() && !parser.isSet(QStringLiteral("labels")))
+            throw std::runtime_error("a team project exports its labels (--labels) so far; its models and images "
+                                     "come with its trainer, still to come");
 
         if (parser.isSet(QStringLiteral("model")) || parser.isSet(QStringLiteral("onnx"))) {
             const bool onnx = parser.isSet(QStringLiteral("onnx"));

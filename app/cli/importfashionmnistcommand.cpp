@@ -11,6 +11,7 @@ class ImportFashionMnistCommand : public Command
 {
 public:
     QString name() const override { return QStringLiteral("import-fashion-mnist"); }
+    bool worksOnServer() const override { return true; }
     QString synopsis() const override { return QStringLiteral("PROJECT [--limit N] [--seed S]"); }
     QString description() const override
     {
@@ -41,8 +42,9 @@ public:
         // The demo's one-step start: a missing project is created (an existing non-project
         // directory is still refused by open()).
         const std::filesystem::path dir = Context::toPath(args.at(0));
-        auto project = std::filesystem::exists(dir) ? context.openProject(args.at(0), Project::Mode::ReadWrite)
-                                                    : Project::create(dir);
+        auto project = Project::isServerUri(args.at(0).toStdString()) || std::filesystem::exists(dir)
+                           ? context.openProject(args.at(0), Project::Mode::ReadWrite)
+                           : Project::create(dir);
         const ImportSummary summary =
             FashionMnistImporter(*project, options).run(context.progressPrinter(QStringLiteral("import-fashion-mnist")));
         context.out() << "imported Fashion-MNIST: " << summary.text() << Qt::endl;

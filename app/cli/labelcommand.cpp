@@ -13,6 +13,7 @@ class LabelCommand : public Command
 {
 public:
     QString name() const override { return QStringLiteral("label"); }
+    bool worksOnServer() const override { return true; }
     QString synopsis() const override { return QStringLiteral("PROJECT IMAGE_ID CLASS_NAME [--annotator NAME]"); }
     QString description() const override
     {

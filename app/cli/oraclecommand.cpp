@@ -2,6 +2,7 @@
 
 #include "storage/groundtruthrepository.h"
 #include "storage/labelrepository.h"
+#include "storage/leaserepository.h"
 #include "storage/transaction.h"
 
 #include <algorithm>
@@ -11,12 +12,52 @@ namespace activelabel::cli {
 
 namespace {
 
+constexpr int kClaimBatch = 32;
+constexpr std::int64_t kLeaseMs = 60'000;
+
+// On a team project the oracle is an annotator like any other: it claims its images by lease, so
+// concurrent oracles label distinct images, and each label ends its lease in its own commit.
+std::size_t labelByLease(Project &project, std::size_t count, std::uint32_t seed, const QString &annotator)
+{
+    Database &db = project.database();
+    GroundTruthRepository truth(db);
+    LabelRepository labels(db);
+    LeaseRepository leases(db, LeaseRepository::holderFor(annotator), annotator);
+    std::size_t labelled = 0;
+    try {
+        while (labelled < count && !Context::interrupted()) {
+            const int want = static_cast<int>(std::min<std::size_t>(count - labelled, kClaimBatch));
+            const std::vector<std::int64_t> claimed = leases.claimWithTruth(want, kLeaseMs, seed);
+            if (claimed.empty())
+                break;
+            for (std::int64_t imageId : claimed) {
+                Transaction tx(db);
+                if (leases.release(imageId)
+                    && labels.writeInTransaction(imageId, *truth.get(imageId), LabelSource::Oracle, annotator, false)) {
+                    tx.commit();
+                    ++labelled;
+                }
+            }
+        }
+    } catch (...) {
+        try {
+            leases.releaseAll(); // hand back what this client will not label, if the server still answers
+        } catch (const std::exception &) {
+            // The leases expire by themselves; the error that stopped us is the one to report.
+        }
+        throw;
+    }
+    leases.releaseAll();
+    return labelled;
+}
+
 // oracle PROJECT --count N [--seed S]: a simulated annotator for demos and tests. Labels N random
 // unlabelled pool images from their ground truth, with source 'oracle'.
 class OracleCommand : public Command
 {
 public:
     QString name() const override { return QStringLiteral("oracle"); }
+    bool worksOnServer() const override { return true; }
     QString synopsis() const override { return QStringLiteral("PROJECT --count N [--seed S]"); }
     QString description() const override
     {
@@ -28,6 +69,8 @@ public:
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project directory."));
         parser.addOption({QStringLiteral("count"), QStringLiteral("How many images to label."), QStringLiteral("N")});
         parser.addOption({QStringLiteral("seed"), QStringLiteral("Random seed (default 0)."), QStringLiteral("S")});
+        parser.addOption({QStringLiteral("annotator"), QStringLiteral("Who the labels are recorded as (default oracle)."),
+                          QStringLiteral("NAME")});
     }
     int run(const QCommandLineParser &parser, Context &context) const override
     {
@@ -37,7 +80,16 @@ public:
         const auto count = static_cast<std::size_t>(Context::integerOption(parser, QStringLiteral("count"), 0, 0));
         const auto seed = static_cast<std::uint32_t>(Context::integerOption(parser, QStringLiteral("seed"), 0, 0));
 
+        const QString annotator = parser.isSet(QStringLiteral("annotator")) ? parser.value(QStringLiteral("annotator"))
+                                                                            : QStringLiteral("oracle");
         auto project = context.openProject(args.at(0), Project::Mode::ReadWrite);
+        if (project->isOnServer()) {
+            const std::size_t labelled = labelByLease(*project, count, seed, annotator);
+            context.out() << "labelled " << labelled << " images" << Qt::endl;
+            if (labelled < count)
+                context.err() << "only " << labelled << " unlabelled pool images with ground truth were free" << Qt::endl;
+            return 0;
+        }
         Database &db = project->database();
         GroundTruthRepository truth(db);
         std::vector<std::int64_t> candidates = truth.unlabelledPoolWithTruth();
@@ -51,7 +103,7 @@ public:
         LabelRepository labels(db);
         Transaction tx(db); // simulated labels: one commit for the batch
         for (std::int64_t imageId : candidates)
-            labels.writeInTransaction(imageId, *truth.get(imageId), LabelSource::Oracle, QStringLiteral("oracle"), true);
+            labels.writeInTransaction(imageId, *truth.get(imageId), LabelSource::Oracle, annotator, true);
         tx.commit();
         context.out() << "labelled " << candidates.size() << " images" << Qt::endl;
         if (candidates.size() < count)

@@ -15,6 +15,7 @@ class StatusCommand : public Command
 {
 public:
     QString name() const override { return QStringLiteral("status"); }
+    bool worksOnServer() const override { return true; }
     QString synopsis() const override { return QStringLiteral("PROJECT [--json]"); }
     QString description() const override
     {

@@ -1,0 +1,119 @@
+// The CLI on a team project, given only its server URI: init --server, the Fashion-MNIST import
+// (image bytes to the server), status, three concurrent oracles that label distinct images through
+// leases with their own names, label, export --labels; and one-line refusals for what a team
+// project cannot do yet, for a second init, and for a wrong password (never printed).
+#include "storage/database.h"
+#include "support/cli.h"
+#include "support/storage/pgserver.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace activelabel;
+using namespace activelabel::testsupport;
+
+namespace {
+
+constexpr int kPool = 200;
+
+bool isOneLineError(const CliResult &r)
+{
+    return r.exitCode > 0 && r.err.startsWith(QStringLiteral("activelabel-cli: error: ")) &&
+           r.err.count(QLatin1Char('\n')) == 1;
+}
+
+} // namespace
+
+class TestTeamCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(QFile::exists(cliPath()), qPrintable(cliPath() + " not built"));
+        PgServer &server = PgServer::instance();
+        if (server.notInstalled())
+            QSKIP(qPrintable(server.error()));
+        QVERIFY2(server.available(), qPrintable(server.error()));
+    }
+
+    void teamProjectByUri()
+    {
+        const QString uri = QString::fromStdString(PgServer::instance().createDatabase());
+        CliResult r = runCli({QStringLiteral("init"), QStringLiteral("--server"), uri});
+        QVERIFY2(r.exitCode == 0 && r.out.startsWith(QStringLiteral("created team project in postgresql://")),
+                 qPrintable(r.describe()));
+        r = runCli({QStringLiteral("init"), QStringLiteral("--server"), uri});
+        QVERIFY2(isOneLineError(r) && r.err.contains(QStringLiteral("a project already exists")), qPrintable(r.describe()));
+        r = runCli({QStringLiteral("import-fashion-mnist"), uri, QStringLiteral("--limit"), QString::number(kPool)});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const auto db = Database::connectPostgres(uri.toStdString());
+        QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM image_blobs"), db->scalarInt("SELECT COUNT(DISTINCT content_hash) FROM images"));
+
+        // Three annotators' clients at once: 3 x 40 distinct images, each label recorded as its own.
+        std::vector<std::unique_ptr<QProcess>> oracles;
+        for (int i = 0; i < 3; ++i) {
+            auto p = std::make_unique<QProcess>();
+            p->start(cliPath(), {QStringLiteral("oracle"), uri, QStringLiteral("--count"), QStringLiteral("40"),
+                                 QStringLiteral("--annotator"), QStringLiteral("ann%1").arg(i)});
+            oracles.push_back(std::move(p));
+        }
+        for (auto &p : oracles) {
+            QVERIFY(p->waitForFinished(120000));
+            QCOMPARE(p->exitCode(), 0);
+            QCOMPARE(QString::fromUtf8(p->readAllStandardOutput()).trimmed(), QStringLiteral("labelled 40 images"));
+        }
+        QCOMPARE(db->scalarInt("SELECT COUNT(DISTINCT image_id) FROM label_history"), std::int64_t(120));
+        QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM label_history"), std::int64_t(120));
+        QCOMPARE(db->scalarInt("SELECT COUNT(DISTINCT annotator) FROM labels"), std::int64_t(3));
+        QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM leases"), std::int64_t(0)); // every client gave its leases back
+
+        const qint64 unlabelled = db->scalarInt("SELECT MIN(id) FROM images WHERE split = 'pool' AND id NOT IN (SELECT image_id FROM labels)");
+        r = runCli({QStringLiteral("label"), uri, QString::number(unlabelled), QStringLiteral("Bag"),
+                    QStringLiteral("--annotator"), QStringLiteral("zoë")});
+        QVERIFY2(r.exitCode == 0 && r.out.trimmed() == QStringLiteral("saved"), qPrintable(r.describe()));
+
+        r = runCli({QStringLiteral("status"), uri, QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QJsonObject status = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(status.value(QStringLiteral("labelled")).toInt(), 121);
+        QCOMPARE(status.value(QStringLiteral("unlabelled")).toInt(), kPool - 121);
+        QCOMPARE(status.value(QStringLiteral("test")).toInt(), 10000);
+
+        QTemporaryDir tmp;
+        const QString csv = tmp.filePath(QStringLiteral("labels.csv"));
+        r = runCli({QStringLiteral("export"), uri, QStringLiteral("--labels"), csv});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(file.readAll());
+        QCOMPARE(text.count(QLatin1Char('\n')), 122);
+        QVERIFY(text.contains(QStringLiteral(",Bag,human,zoë,")));
+
+        r = runCli({QStringLiteral("train"), uri});
+        QVERIFY2(isOneLineError(r) && r.err.contains(QStringLiteral("does not work on a team project")), qPrintable(r.describe()));
+        r = runCli({QStringLiteral("export"), uri, QStringLiteral("--model"), tmp.filePath(QStringLiteral("m.pt"))});
+        QVERIFY2(isOneLineError(r) && r.err.contains(QStringLiteral("--labels")), qPrintable(r.describe()));
+    }
+
+    void wrongPasswordIsOneLineAndNeverPrinted()
+    {
+        PgServer &server = PgServer::instance();
+        server.adminExec("CREATE DATABASE t_team_auth");
+        server.adminExec("CREATE ROLE team_ann LOGIN PASSWORD 'right-one'");
+        const QString wrong = QString::fromStdString(server.uri("t_team_auth", "team_ann", "hunter2-wrong"));
+        const CliResult r = runCli({QStringLiteral("status"), wrong});
+        QVERIFY2(isOneLineError(r) && r.err.contains(QStringLiteral("password authentication failed")), qPrintable(r.describe()));
+        QVERIFY(!r.err.contains(QStringLiteral("hunter2")));
+        const CliResult none = runCli({QStringLiteral("status"), QString::fromStdString(server.uri("t_team_auth"))});
+        QVERIFY2(isOneLineError(none) && none.err.contains(QStringLiteral("no project in")), qPrintable(none.describe()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTeamCli)
+#include "test_teamcli.moc"
