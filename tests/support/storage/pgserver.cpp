@@ -56,6 +56,51 @@ bool PgServer::run(const QStringList &command, QString *output)
     return finished && process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0;
 }
 
+namespace {
+bool g_durable = false;
+}
+
+void PgServer::setDurable(bool durable)
+{
+    g_durable = durable;
+}
+
+QString PgServer::serverOptions() const
+{
+    return QStringLiteral("-k %1 -h '' %2 -c max_connections=60 -c shared_buffers=32MB")
+        .arg(QString::fromStdString(m_dir), g_durable ? QString() : QStringLiteral("-F"));
+}
+
+bool PgServer::startServer()
+{
+    const QString dir = QString::fromStdString(m_dir);
+    QString output;
+    if (!run({kBinDir + QStringLiteral("/pg_ctl"), QStringLiteral("-D"), dir + QStringLiteral("/data"), QStringLiteral("-o"),
+              serverOptions(), QStringLiteral("-l"), dir + QStringLiteral("/server.log"), QStringLiteral("-w"),
+              QStringLiteral("-t"), QStringLiteral("60"), QStringLiteral("start")},
+             &output)) {
+        QFile log(dir + QStringLiteral("/server.log"));
+        log.open(QIODevice::ReadOnly);
+        m_error = QStringLiteral("pg_ctl start failed: ") + output.right(300) + QStringLiteral(" / ") +
+                  QString::fromLocal8Bit(log.readAll()).right(400);
+        return false;
+    }
+    return true;
+}
+
+bool PgServer::stopServer()
+{
+    QString output;
+    m_schemaAdmin.reset(); // its connection would be cut anyway
+    if (!run({kBinDir + QStringLiteral("/pg_ctl"), QStringLiteral("-D"), QString::fromStdString(m_dir) + QStringLiteral("/data"),
+              QStringLiteral("-m"), QStringLiteral("fast"), QStringLiteral("-w"), QStringLiteral("stop")},
+             &output)) {
+        m_error = QStringLiteral("pg_ctl stop failed: ") + output.right(300);
+        return false;
+    }
+    return true;
+}
+
 void PgServer::start()
 {
     // A short folder: the socket path (folder + "/.s.PGSQL.5432") must fit in 107 bytes.
@@ -91,17 +136,8 @@ void PgServer::start()
         return;
     }
     hba.close();
-    const QString options = QStringLiteral("-k %1 -h '' -F -c max_connections=60 -c shared_buffers=32MB").arg(dir);
-    if (!run({kBinDir + QStringLiteral("/pg_ctl"), QStringLiteral("-D"), data, QStringLiteral("-o"), options,
-              QStringLiteral("-l"), dir + QStringLiteral("/server.log"), QStringLiteral("-w"), QStringLiteral("-t"),
-              QStringLiteral("60"), QStringLiteral("start")},
-             &output)) {
-        QFile log(dir + QStringLiteral("/server.log"));
-        log.open(QIODevice::ReadOnly);
-        m_error = QStringLiteral("pg_ctl start failed: ") + output.right(300) + QStringLiteral(" / ") +
-                  QString::fromLocal8Bit(log.readAll()).right(400);
+    if (!startServer())
         return;
-    }
     m_running = true;
     startWatchdog();
 }

@@ -43,11 +43,19 @@ public:
                     const std::string &password = {}) const;
     // Runs SQL as the superuser on the maintenance database (roles, databases).
     void adminExec(const std::string &sql);
+    // For benchmarks, before the first instance(): commits wait for the disk (fsync on), as on a
+    // real server, instead of the tests' no-fsync setting.
+    static void setDurable(bool durable);
+    // Stops the server (fast shutdown: clients are disconnected) and starts it again on the same
+    // folder, as an administrator restarting it would. Each returns false and sets error() on failure.
+    bool stopServer();
+    bool startServer();
     const std::string &socketDir() const { return m_dir; }
 
 private:
     PgServer();
     void start();
+    QString serverOptions() const;
     bool run(const QStringList &command, QString *output);
     void startWatchdog();
 
