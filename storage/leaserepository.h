@@ -21,8 +21,10 @@ public:
     // `holder` names one client process (annotator@host:pid); `annotator` the person it labels for.
     LeaseRepository(Database &db, std::string holder, QString annotator);
 
-    // Claims up to `count` unlabelled pool images that have ground truth and no live lease, in a
-    // seeded pseudo-random order (what the simulated annotator labels). One transaction.
+    // Claims up to `count` unlabelled pool images that have ground truth and no live lease (what
+    // the simulated annotator labels), in image order from where this client's last claim ended;
+    // the first claim starts at a point the seed picks, so that concurrent clients start apart and
+    // each claim reads a few index entries, not the whole pool. One transaction.
     std::vector<std::int64_t> claimWithTruth(int count, std::int64_t ttlMs, std::uint32_t seed);
     // Inside the caller's transaction (the one that writes the label): ends this holder's lease.
     // False when the lease was lost (it expired and another client claimed the image).
@@ -39,6 +41,7 @@ private:
     Database &m_db;
     std::string m_holder;
     QString m_annotator;
+    std::int64_t m_cursor = -1; // the last image id claimed; -1: not started
 };
 
 } // namespace activelabel
