@@ -139,7 +139,8 @@ ImportSummary FashionMnistImporter::run(const ImportProgressCallback &progress)
     items.reserve(pool.size() + testImages.count());
     for (std::size_t i : pool)
         items.push_back({Split::Pool, i, trainLabels.data[i]});
-    for (std::size_t i = 0; i < testImages.count(); ++i)
+    const std::size_t testCount = std::min(testImages.count(), m_options.testLimit.value_or(testImages.count()));
+    for (std::size_t i = 0; i < testCount; ++i)
         items.push_back({Split::Test, i, testLabels.data[i]});
 
     std::error_code ec;

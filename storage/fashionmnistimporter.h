@@ -24,6 +24,7 @@ public:
     {
         std::filesystem::path sourceDir; // empty: FashionMnist::defaultDirectory()
         std::optional<std::size_t> limit; // pool subset size
+        std::optional<std::size_t> testLimit; // the first N test images (all 10,000 by default)
         std::uint32_t seed = 0;
         int threads = 2;
         int batchSize = 2048;

@@ -6,13 +6,13 @@ namespace activelabel::cli {
 
 namespace {
 
-// import-fashion-mnist PROJECT [--limit N] [--seed S] [--source DIR]
+// import-fashion-mnist PROJECT [--limit N] [--test-limit N] [--seed S] [--source DIR]
 class ImportFashionMnistCommand : public Command
 {
 public:
     QString name() const override { return QStringLiteral("import-fashion-mnist"); }
     bool worksOnServer() const override { return true; }
-    QString synopsis() const override { return QStringLiteral("PROJECT [--limit N] [--seed S]"); }
+    QString synopsis() const override { return QStringLiteral("PROJECT [--limit N] [--test-limit N] [--seed S]"); }
     QString description() const override
     {
         return QStringLiteral("Import Fashion-MNIST: the training images as the unlabelled pool (or a "
@@ -24,6 +24,9 @@ public:
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project directory."));
         parser.addOption({QStringLiteral("limit"), QStringLiteral("Import only N training images."),
                           QStringLiteral("N")});
+        parser.addOption({QStringLiteral("test-limit"),
+                          QStringLiteral("Import only the first N of the 10,000 test images (default all)."),
+                          QStringLiteral("N")});
         parser.addOption({QStringLiteral("seed"), QStringLiteral("Seed of the random subset (default 0)."),
                           QStringLiteral("S")});
         parser.addOption({QStringLiteral("source"),
@@ -34,6 +37,9 @@ public:
     {
         const QStringList args = positionals(parser, 1, 1);
         FashionMnistImporter::Options options;
+        if (parser.isSet(QStringLiteral("test-limit")))
+            options.testLimit =
+                static_cast<std::size_t>(Context::integerOption(parser, QStringLiteral("test-limit"), 0, 0));
         if (parser.isSet(QStringLiteral("limit")))
             options.limit = static_cast<std::size_t>(Context::integerOption(parser, QStringLiteral("limit"), 0, 0));
         options.seed = static_cast<std::uint32_t>(Context::integerOption(parser, QStringLiteral("seed"), 0, 0));
