@@ -216,4 +216,13 @@ std::vector<LabelChange> LabelRepository::recentChanges(int limit)
     return out;
 }
 
+std::vector<LabelChange> LabelRepository::allChanges()
+{
+    auto q = m_db.query(std::string(kHistoryColumns) + " ORDER BY image_id, id");
+    std::vector<LabelChange> out;
+    while (q.step())
+        out.push_back(readChange(q));
+    return out;
+}
+
 } // namespace activelabel

@@ -69,6 +69,8 @@ public:
     std::vector<LabelChange> history(std::int64_t imageId);
     // The most recent changes across all images, newest first.
     std::vector<LabelChange> recentChanges(int limit);
+    // Every change of every image, by image and then in order: what agreement replays.
+    std::vector<LabelChange> allChanges();
 
 private:
     void write(std::int64_t imageId, std::optional<std::int64_t> classId, const std::string &source,

@@ -17,7 +17,8 @@
     X(Predict)                                                                                                         \
     X(Evaluate)                                                                                                        \
     X(Queue)                                                                                                           \
-    X(Simulate)
+    X(Simulate)                                                                                                        \
+    X(Agreement)
 
 namespace activelabel::cli {
 
