@@ -4,6 +4,7 @@
 #include "storage/csv.h"
 #include "storage/folderwalker.h"
 #include "storage/groundtruthrepository.h"
+#include "storage/imageblobrepository.h"
 #include "storage/imagedecoder.h"
 #include "storage/importlogrepository.h"
 #include "storage/importrootrepository.h"
@@ -13,9 +14,11 @@
 #include "storage/transaction.h"
 
 #include <QCryptographicHash>
+#include <QSaveFile>
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <map>
 #include <stdexcept>
 #include <thread>
@@ -36,9 +39,10 @@ struct Prepared
     QByteArray hash;
     int width = 0;
     int height = 0;
+    std::string bytes; // kept only when they are uploaded
 };
 
-Prepared prepare(const std::string &path)
+Prepared prepare(const std::string &path, bool keepBytes)
 {
     Prepared p;
     std::string bytes;
@@ -57,18 +61,20 @@ Prepared prepare(const std::string &path)
     p.width = header.width; // after EXIF orientation: what every consumer sees
     p.height = header.height;
     p.ok = true;
+    if (keepBytes)
+        p.bytes = std::move(bytes);
     return p;
 }
 
 // Runs prepare() over a batch with `threads` workers pulling indices from a shared counter.
 std::vector<Prepared> prepareBatch(const std::vector<ImportCandidate> &files, std::size_t begin, std::size_t end,
-                                   int threads)
+                                   int threads, bool keepBytes)
 {
     std::vector<Prepared> out(end - begin);
     std::atomic<std::size_t> next{begin};
     auto work = [&] {
         for (std::size_t i = next++; i < end; i = next++)
-            out[i - begin] = prepare(files[i].path);
+            out[i - begin] = prepare(files[i].path, keepBytes);
     };
     std::vector<std::thread> pool;
     for (int t = 1; t < threads; ++t)
@@ -77,6 +83,24 @@ std::vector<Prepared> prepareBatch(const std::vector<ImportCandidate> &files, st
     for (auto &t : pool)
         t.join();
     return out;
+}
+
+// A team project's image: its bytes to the server, a copy to the cache, and the stored path
+// relative to the project (each client resolves it into its own cache).
+std::string upload(ImageBlobRepository &blobs, const fs::path &cacheDir, const std::string &source, const Prepared &p)
+{
+    const QByteArray bytes = QByteArray::fromStdString(p.bytes);
+    blobs.put(p.hash, bytes);
+    std::string extension = fs::path(source).extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string relative = "images/imported/" + p.hash.toHex().toStdString() + extension;
+    const fs::path file = cacheDir / relative;
+    std::error_code ec;
+    fs::create_directories(file.parent_path(), ec);
+    QSaveFile out(QString::fromStdString(file.string()));
+    if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit())
+        throw std::runtime_error("cannot write " + file.string() + ": " + out.errorString().toStdString());
+    return relative;
 }
 
 void keepProblem(ImportSummary &summary, const std::string &path, const QString &reason)
@@ -112,6 +136,8 @@ ImportSummary ImageImporter::run(const std::vector<ImportCandidate> &files, cons
     LabelRepository labels(m_db);
     GroundTruthRepository truth(m_db);
     ImportLogRepository log(m_db);
+    ImageBlobRepository blobs(m_db);
+    const bool uploading = !m_options.uploadTo.empty();
     std::map<QString, std::int64_t> classIds;
 
     auto classIdFor = [&](const QString &name) {
@@ -145,7 +171,7 @@ ImportSummary ImageImporter::run(const std::vector<ImportCandidate> &files, cons
     const int threads = std::max(1, m_options.threads);
     for (std::size_t begin = 0; begin < files.size(); begin += batch) {
         const std::size_t end = std::min(files.size(), begin + batch);
-        const std::vector<Prepared> prepared = prepareBatch(files, begin, end, threads);
+        const std::vector<Prepared> prepared = prepareBatch(files, begin, end, threads, uploading);
         Transaction tx(m_db);
         const std::int64_t now = nowMs();
         for (std::size_t i = begin; i < end; ++i) {
@@ -166,7 +192,7 @@ ImportSummary ImageImporter::run(const std::vector<ImportCandidate> &files, cons
                 continue;
             }
             ImageRecord record;
-            record.path = file.path;
+            record.path = uploading ? upload(blobs, m_options.uploadTo, file.path, p) : file.path;
             record.contentHash = p.hash;
             record.width = p.width;
             record.height = p.height;

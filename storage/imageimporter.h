@@ -15,6 +15,8 @@ class Database;
 // refused file with its reason in the import log, and writes rows in batched transactions (one
 // per batch: per-row transactions would cost an fsync each). Files are referenced where they are;
 // the stored path is absolute. Labels or ground truth from the source are written with them.
+// Into a team project (Options::uploadTo) the bytes go to the server instead, and a copy to the
+// client's cache: the stored path is then images/imported/<hash>.<ext>, relative to the project.
 class ImageImporter
 {
 public:
@@ -25,6 +27,9 @@ public:
         QString annotator = QStringLiteral("import");
         int threads = 2;
         int batchSize = 256;
+        // A team project's local cache (Project::directory()): each image's bytes go to the
+        // server (ImageBlobRepository) in the batch's transaction, and a copy under this folder.
+        std::filesystem::path uploadTo;
     };
 
     ImageImporter(Database &db, Options options);

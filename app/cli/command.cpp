@@ -43,7 +43,7 @@ std::unique_ptr<Project> Context::openProject(const QString &argument, Project::
     if (!m_worksOnServer)
         throw std::runtime_error(m_command.toStdString() +
                                  " does not work on a team project (a server URI) yet; these do: init --server, "
-                                 "import-fashion-mnist, status, label, oracle, agreement, export --labels");
+                                 "import, import-fashion-mnist, status, label, oracle, agreement, export --labels");
     return Project::openOnServer(utf8, mode);
 }
 

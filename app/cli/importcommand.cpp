@@ -21,6 +21,7 @@ class ImportCommand : public Command
 {
 public:
     QString name() const override { return QStringLiteral("import"); }
+    bool worksOnServer() const override { return true; }
     QString synopsis() const override
     {
         return QStringLiteral("PROJECT (PATH... [--image-folder] | --csv FILE | --rescan) [--ground-truth]");
@@ -55,8 +56,11 @@ public:
                 throw UsageError("--rescan takes no PATH, --csv, --image-folder or --ground-truth: each folder "
                                  "is rescanned the way it was imported");
             auto project = context.openProject(only.at(0), Project::Mode::ReadWrite);
+            ImageImporter::Options options;
+            if (project->isOnServer())
+                options.uploadTo = project->directory();
             const ImportSummary summary =
-                ImageImporter(project->database(), {}).rescan(context.progressPrinter(QStringLiteral("rescan")));
+                ImageImporter(project->database(), options).rescan(context.progressPrinter(QStringLiteral("rescan")));
             printSummary(context, summary);
             return summary.cancelled ? 130 : 0;
         }
@@ -70,6 +74,8 @@ public:
 
         auto project = context.openProject(args.at(0), Project::Mode::ReadWrite);
         ImageImporter::Options options;
+        if (project->isOnServer())
+            options.uploadTo = project->directory(); // the bytes go to the server: every client can see them
         if (withLabels)
             options.labelMode = parser.isSet(QStringLiteral("ground-truth")) ? ImportLabelMode::GroundTruth
                                                                               : ImportLabelMode::Labels;

@@ -4,6 +4,7 @@
 // project cannot do yet, for a second init, and for a wrong password (never printed).
 #include "storage/database.h"
 #include "support/cli.h"
+#include "support/imagecorpus.h"
 #include "support/storage/pgserver.h"
 
 #include <QFile>
@@ -100,6 +101,28 @@ private Q_SLOTS:
         QVERIFY2(isOneLineError(r) && r.err.contains(QStringLiteral("does not work on a team project")), qPrintable(r.describe()));
         r = runCli({QStringLiteral("export"), uri, QStringLiteral("--model"), tmp.filePath(QStringLiteral("m.pt"))});
         QVERIFY2(isOneLineError(r) && r.err.contains(QStringLiteral("--labels")), qPrintable(r.describe()));
+    }
+
+    void folderImportUploadsTheBytes()
+    {
+        QTemporaryDir tmp;
+        const std::string tree = tmp.filePath(QStringLiteral("tree")).toStdString();
+        QVERIFY(writeImageFolder(tree, {"cat", "dog"}, 3));
+        QVERIFY(writeFile(tree + "/cat/broken.png", QByteArray("not an image")));
+        const QString uri = QString::fromStdString(PgServer::instance().createDatabase());
+        QCOMPARE(runCli({QStringLiteral("init"), QStringLiteral("--server"), uri}).exitCode, 0);
+        CliResult r = runCli({QStringLiteral("import"), uri, QString::fromStdString(tree), QStringLiteral("--image-folder")});
+        QVERIFY2(r.exitCode == 0 && r.out.contains(QStringLiteral("6 added, 0 duplicates, 1 rejected")), qPrintable(r.describe()));
+        const auto db = Database::connectPostgres(uri.toStdString());
+        QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM image_blobs"), std::int64_t(6));
+        QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM labels"), std::int64_t(6));
+        // Stored relative to the project, so that each client resolves it into its own cache.
+        QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM images WHERE encode(path, 'escape') LIKE 'images/imported/%'"),
+                 std::int64_t(6));
+        // The same files again: recognised by their content, nothing stored twice.
+        r = runCli({QStringLiteral("import"), uri, QString::fromStdString(tree), QStringLiteral("--image-folder")});
+        QVERIFY2(r.exitCode == 0 && r.out.contains(QStringLiteral("0 added, 6 duplicates")), qPrintable(r.describe()));
+        QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM image_blobs"), std::int64_t(6));
     }
 
     void wrongPasswordIsOneLineAndNeverPrinted()
