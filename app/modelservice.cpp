@@ -1,6 +1,7 @@
 #include "app/modelservice.h"
 
 #include "app/projectimages.h"
+#include "app/serverfiles.h"
 #include "model/modelerror.h"
 #include "storage/classrepository.h"
 #include "storage/groundtruthrepository.h"
@@ -49,8 +50,10 @@ float predictionEntropy(const float *p, std::size_t classes)
 }
 
 ModelService::ModelService(const Project &project, Database &db)
-    : m_project(project), m_db(db), m_images(std::make_unique<ProjectImages>(project, db))
+    : m_project(project), m_db(db)
 {
+    fetchMissingImages(project, db); // a team project: what this client has not cached yet
+    m_images = std::make_unique<ProjectImages>(project, db);
 }
 
 ModelService::~ModelService() = default;
@@ -70,7 +73,11 @@ std::unique_ptr<Classifier> ModelService::loadLatest(std::optional<std::int64_t>
 
 QString ModelService::checkpointFile(const QString &relative) const
 {
-    return QString::fromStdString((m_project.modelsDir() / relative.toStdString()).string());
+    const std::filesystem::path file = m_project.modelsDir() / relative.toStdString();
+    std::error_code ec;
+    if (m_project.isOnServer() && !std::filesystem::exists(file, ec))
+        fetchModelFiles(m_project, m_db); // another trainer's checkpoint: from the server to the cache
+    return QString::fromStdString(file.string());
 }
 
 LiveModel ModelService::loadLive()

@@ -2,6 +2,7 @@
 #include "app/modelservice.h"
 
 #include "app/projectimages.h"
+#include "app/serverfiles.h"
 #include "model/modelerror.h"
 #include "storage/labelrepository.h"
 #include "storage/metricrepository.h"
@@ -48,6 +49,7 @@ TrainOutcome ModelService::train(const TrainRequest &request, const RoundProgres
 TrainOutcome ModelService::train(LiveModel &live, const TrainRequest &request, const RoundProgressCallback &progress,
                                  const std::atomic<bool> *cancel)
 {
+    fetchMissingImages(m_project, m_db); // a team project: images imported by others since
     m_images->refresh();
     const RoundInputs inputs = collectSamples();
     TrainOutcome outcome;
@@ -190,6 +192,7 @@ std::int64_t ModelService::recordVersion(Classifier &classifier, const RoundInpu
     // leaves an unreferenced file, never a version without its weights.
     const QString relative = QStringLiteral("model-%1.ckpt").arg(QDateTime::currentMSecsSinceEpoch());
     classifier.save(checkpointFile(relative));
+    publishModelFiles(m_project, m_db); // a team project: on the server before any version points at it
 
     QJsonObject config = specJson(classifier.spec());
     config.insert(QStringLiteral("round"), round.toJson());

@@ -160,6 +160,19 @@ CREATE INDEX leases_holder ON leases (holder);
 )sql");
 }
 
+// The model files of a team project (checkpoints, and the earlier checkpoints whose backbone they
+// share), by file name: what lets another trainer take over, and any client load a version.
+void teamV1ToV2(Database &db)
+{
+    db.execSchema(R"sql(
+CREATE TABLE model_files (
+    name TEXT PRIMARY KEY,              -- the file name under the project's models/
+    bytes BLOB NOT NULL,
+    stored_at INTEGER NOT NULL
+);
+)sql");
+}
+
 } // namespace
 
 SchemaMigrator::SchemaMigrator(std::string what, std::vector<Step> steps, std::string versionKey)
@@ -184,7 +197,7 @@ SchemaMigrator SchemaMigrator::forServerPredictions()
 
 SchemaMigrator SchemaMigrator::forTeam()
 {
-    return SchemaMigrator("team", {&teamV0ToV1}, "team_schema_version");
+    return SchemaMigrator("team", {&teamV0ToV1, &teamV1ToV2}, "team_schema_version");
 }
 
 SchemaMigrator SchemaMigrator::upTo(int version) const

@@ -42,8 +42,9 @@ std::unique_ptr<Project> Context::openProject(const QString &argument, Project::
         return Project::open(toPath(argument), mode);
     if (!m_worksOnServer)
         throw std::runtime_error(m_command.toStdString() +
-                                 " does not work on a team project (a server URI) yet; these do: init --server, "
-                                 "import, import-fashion-mnist, status, label, oracle, agreement, export --labels");
+                                 " does not work on a team project (a server URI) yet; these do: init --server, import, "
+                                 "import-fashion-mnist, status, label, oracle, train, serve-trainer, evaluate, predict, "
+                                 "agreement, export");
     return Project::openOnServer(utf8, mode);
 }
 

@@ -18,7 +18,8 @@
     X(Evaluate)                                                                                                        \
     X(Queue)                                                                                                           \
     X(Simulate)                                                                                                        \
-    X(Agreement)
+    X(Agreement)                                                                                                       \
+    X(ServeTrainer)
 
 namespace activelabel::cli {
 

@@ -15,6 +15,7 @@ class EvaluateCommand : public Command
 {
 public:
     QString name() const override { return QStringLiteral("evaluate"); }
+    bool worksOnServer() const override { return true; }
     QString synopsis() const override { return QStringLiteral("PROJECT [--split test] [--json]"); }
     QString description() const override
     {

@@ -2,6 +2,7 @@
 
 #include "app/metricsreport.h"
 #include "app/modelservice.h"
+#include "app/serverfiles.h"
 #include "storage/labelexporter.h"
 #include "ui/panels/metricspanel.h"
 
@@ -54,9 +55,6 @@ public:
         if (chosen != 1)
             throw UsageError("give exactly one of --model, --onnx, --labels, --image-folder, --metrics");
         auto project = context.openProject(args.at(0), Project::Mode::ReadOnly);
-        if (project->isOnServer() && !parser.isSet(QStringLiteral("labels")))
-            throw std::runtime_error("a team project exports its labels (--labels) so far; its models and images "
-                                     "come with its trainer, still to come");
 
         if (parser.isSet(QStringLiteral("model")) || parser.isSet(QStringLiteral("onnx"))) {
             const bool onnx = parser.isSet(QStringLiteral("onnx"));
@@ -82,6 +80,7 @@ public:
         }
         if (parser.isSet(QStringLiteral("image-folder"))) {
             const QString dir = parser.value(QStringLiteral("image-folder"));
+            fetchMissingImages(*project, project->database()); // a team project: into this client's cache first
             const ImageFolderPlan plan = LabelExporter::planImageFolder(*project);
             const std::size_t rows =
                 LabelExporter::writePlannedFiles(plan, Context::toPath(dir), parser.isSet(QStringLiteral("symlinks")),

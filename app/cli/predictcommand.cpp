@@ -31,6 +31,7 @@ class PredictCommand : public Command
 {
 public:
     QString name() const override { return QStringLiteral("predict"); }
+    bool worksOnServer() const override { return true; }
     QString synopsis() const override { return QStringLiteral("PROJECT [--split pool|test|all] [--out FILE.csv]"); }
     QString description() const override
     {

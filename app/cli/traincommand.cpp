@@ -1,9 +1,10 @@
 #include "app/cli/command.h"
+#include "app/cli/roundprogress.h"
 
 #include "app/modelservice.h"
-#include "app/progressreport.h"
 #include "model/trainer.h"
 #include "storage/settingsrepository.h"
+#include "storage/trainerlock.h"
 
 #include <optional>
 
@@ -29,6 +30,7 @@ class TrainCommand : public Command
 {
 public:
     QString name() const override { return QStringLiteral("train"); }
+    bool worksOnServer() const override { return true; }
     QString synopsis() const override
     {
         return QStringLiteral("PROJECT [--backbone smallcnn|resnet18|FILE.pt] [--transfer MODE] [--epochs N] [--seed S] [--semi] "
@@ -115,25 +117,11 @@ public:
                 .setValue(QStringLiteral("feature_store_mb"),
                           QString::number(Context::integerOption(parser, QStringLiteral("feature-store-mb"), 0, 4096)));
         ModelService service(*project, project->database());
-        // One progress line a second on stderr, with the time left, per phase of the round.
-        ProgressReport report;
-        std::optional<RoundProgress::Phase> phase;
-        auto progress = [&](const RoundProgress &p) {
-            if (phase != p.phase) {
-                phase = p.phase;
-                if (p.phase == RoundProgress::Phase::Training)
-                    report.restart(QStringLiteral("train: training"), QStringLiteral("steps"));
-                else
-                    report.restart(QStringLiteral("train: scoring"), QStringLiteral("images"));
-            }
-            report.update(double(p.done), double(p.total));
-            if (!report.lineDue())
-                return;
-            context.err() << report.text();
-            if (p.phase == RoundProgress::Phase::Training)
-                context.err() << ", loss " << QString::number(p.loss, 'f', 4);
-            context.err() << Qt::endl;
-        };
+        TrainerLock trainer(project->database());
+        if (!trainer.tryTake())
+            throw std::runtime_error("another process is training this team project (its serve-trainer): its model "
+                                     "versions reach every client; train here once it stops");
+        const auto progress = roundProgressPrinter(context, QStringLiteral("train"));
         const TrainOutcome outcome = service.train(request, progress, Context::cancelOnInterrupt());
         if (outcome.round.cancelled) {
             context.err() << "train: cancelled; the model is unchanged"
