@@ -43,4 +43,4 @@ case "$kind" in
 esac
 export QT_QPA_PLATFORM=offscreen
 if [ $# -gt 0 ]; then default=(); fi
-ctest --output-on-failure --timeout 3000 "${default[@]}" "$@"
+ctest --output-on-failure --timeout 3000 -j "${ACTIVELABEL_TEST_JOBS:-2}" "${default[@]}" "$@"
