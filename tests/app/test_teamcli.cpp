@@ -1,7 +1,8 @@
 // The CLI on a team project, given only its server URI: init --server, the Fashion-MNIST import
 // (image bytes to the server), status, three concurrent oracles that label distinct images through
 // leases with their own names, label, export --labels; and one-line refusals for what a team
-// project cannot do yet, for a second init, and for a wrong password (never printed).
+// project cannot do yet, for a second init, and for a wrong password; a password never reaches
+// output, tables or exports.
 #include "storage/database.h"
 #include "support/cli.h"
 #include "support/imagecorpus.h"
@@ -125,7 +126,7 @@ private Q_SLOTS:
         QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM image_blobs"), std::int64_t(6));
     }
 
-    void wrongPasswordIsOneLineAndNeverPrinted()
+    void credentialsAreNeverPrintedNorStored()
     {
         PgServer &server = PgServer::instance();
         server.adminExec("CREATE DATABASE t_team_auth");
@@ -136,6 +137,33 @@ private Q_SLOTS:
         QVERIFY(!r.err.contains(QStringLiteral("hunter2")));
         const CliResult none = runCli({QStringLiteral("status"), QString::fromStdString(server.uri("t_team_auth"))});
         QVERIFY2(isOneLineError(none) && none.err.contains(QStringLiteral("no project in")), qPrintable(none.describe()));
+
+        // With the right password in the URI: it reaches no output, no table, no export.
+        server.adminExec("GRANT ALL ON SCHEMA public TO team_ann");
+        server.adminExec("ALTER DATABASE t_team_auth OWNER TO team_ann");
+        const QString right = QString::fromStdString(server.uri("t_team_auth", "team_ann", "right-one"));
+        QTemporaryDir tmp;
+        const std::string tree = tmp.filePath(QStringLiteral("tree")).toStdString();
+        QVERIFY(writeImageFolder(tree, {"cat"}, 2));
+        const QString csv = tmp.filePath(QStringLiteral("labels.csv"));
+        QString printed;
+        for (const QStringList &args : {QStringList{QStringLiteral("init"), QStringLiteral("--server"), right},
+                                        QStringList{QStringLiteral("import"), right, QString::fromStdString(tree),
+                                                    QStringLiteral("--image-folder")},
+                                        QStringList{QStringLiteral("status"), right},
+                                        QStringList{QStringLiteral("export"), right, QStringLiteral("--labels"), csv}}) {
+            const CliResult run = runCli(args);
+            QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
+            printed += run.out + run.err;
+        }
+        QVERIFY2(!printed.contains(QStringLiteral("right-one")), qPrintable(printed));
+        QFile exported(csv);
+        QVERIFY(exported.open(QIODevice::ReadOnly));
+        QVERIFY(!exported.readAll().contains("right-one"));
+        const auto db = Database::connectPostgres(right.toStdString());
+        QVERIFY(db->scalarInt("SELECT COUNT(*) FROM settings") > 0); // the import's folders, among others
+        QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM settings WHERE value LIKE '%right-one%'"), std::int64_t(0));
+        QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM meta WHERE value LIKE '%right-one%'"), std::int64_t(0));
     }
 };
 

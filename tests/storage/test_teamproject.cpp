@@ -6,6 +6,7 @@
 #include "storage/classrepository.h"
 #include "storage/groundtruthrepository.h"
 #include "storage/imageblobrepository.h"
+#include "storage/imageimporter.h"
 #include "storage/labelrepository.h"
 #include "storage/leaserepository.h"
 #include "storage/project.h"
@@ -13,7 +14,9 @@
 #include "storage/sqlitedatabase.h"
 #include "storage/transaction.h"
 #include "support/storage/imagerows.h"
+#include "support/imagecorpus.h"
 #include "support/storage/pgserver.h"
+#include "support/tempproject.h"
 
 #include <QTest>
 
@@ -150,6 +153,33 @@ private Q_SLOTS:
         auto db = Database::connectPostgres(uri);
         QCOMPARE(LeaseRepository(*db, "reader", QStringLiteral("r")).liveCount(), std::int64_t(total));
         QVERIFY(LeaseRepository(*db, "x", QStringLiteral("x")).claimWithTruth(10, 60'000, 7).empty()); // all leased
+    }
+
+    void hostileNamesAreDataNeverSql()
+    {
+        // Class and file names that would break SQL built from text travel as parameters only.
+        TempDir tmp;
+        const std::string evilClass = "'; DROP TABLE labels; --";
+        const std::string evilFile = "it's \"quoted\"; DELETE FROM images; --.png";
+        const std::string tree = tmp.file("tree");
+        std::filesystem::create_directories(tree + "/" + evilClass);
+        std::filesystem::create_directories(tree + "/Robert'); DROP TABLE classes;--");
+        QVERIFY(writeImage(tree + "/" + evilClass + "/" + evilFile, 16, 16, 1));
+        QVERIFY(writeImage(tree + "/Robert'); DROP TABLE classes;--/x.png", 16, 16, 2));
+        auto project = Project::createOnServer(PgServer::instance().createSchema());
+        ImageImporter::Options options;
+        options.labelMode = ImportLabelMode::Labels;
+        options.uploadTo = project->directory();
+        const ImportSummary summary = ImageImporter(project->database(), options).importPaths({tree}, true);
+        QCOMPARE(summary.added, std::int64_t(2));
+        QCOMPARE(summary.labelled, std::int64_t(2));
+        Database &db = project->database();
+        QVERIFY(db.tableExists("labels") && db.tableExists("classes") && db.tableExists("images"));
+        ClassRepository classes(db);
+        QVERIFY(classes.find(QString::fromStdString(evilClass)));
+        QVERIFY(classes.find(QStringLiteral("Robert'); DROP TABLE classes;--")));
+        QCOMPARE(LabelRepository(db).count(), std::int64_t(2));
+        QCOMPARE(ImageBlobRepository(db).count(), std::int64_t(2));
     }
 
     void expiredLeasesReturnAndALostLeaseWritesNothing()
