@@ -31,8 +31,11 @@ void writeAtomically(const fs::path &file, const QByteArray &bytes)
 
 std::size_t fetchMissingImages(const Project &project, Database &db, const ImportProgressCallback &progress)
 {
-    if (!project.isOnServer())
-        return 0;
+    return project.isOnServer() ? fetchMissingImages(project.directory(), db, progress) : 0;
+}
+
+std::size_t fetchMissingImages(const fs::path &projectDirectory, Database &db, const ImportProgressCallback &progress)
+{
     constexpr int kPage = 5000;
     ImageRepository images(db);
     ImageBlobRepository blobs(db);
@@ -42,7 +45,8 @@ std::size_t fetchMissingImages(const Project &project, Database &db, const Impor
     for (std::int64_t after = 0;;) {
         const std::vector<ImageRecord> page = images.list(ImageFilter{}, after, kPage);
         for (const ImageRecord &r : page) {
-            const fs::path file = project.resolve(r.path);
+            const fs::path stored(r.path);
+            const fs::path file = stored.is_relative() ? projectDirectory / stored : stored;
             std::error_code ec;
             if (fs::exists(file, ec))
                 continue;

@@ -2,6 +2,8 @@
 
 #include "storage/importtypes.h"
 
+#include <filesystem>
+
 namespace activelabel {
 
 class Database;
@@ -14,6 +16,10 @@ class Project;
 // Writes into the cache every image whose file is missing there, from the server's copy of its
 // bytes (one batch of rows at a time; phase "fetching"). Returns the images fetched.
 std::size_t fetchMissingImages(const Project &project, Database &db, const ImportProgressCallback &progress = {});
+// The same for a team project whose cache is `projectDirectory`, on a connection of its own (a
+// file job's thread, which must not hold on to the Project).
+std::size_t fetchMissingImages(const std::filesystem::path &projectDirectory, Database &db,
+                               const ImportProgressCallback &progress = {});
 
 // Uploads every model file of the cache that the server lacks (a new checkpoint, and the earlier
 // one whose backbone it shares if that is new too). Returns the files uploaded.

@@ -159,9 +159,15 @@ std::string Project::name() const
 
 std::unique_ptr<Database> Project::openConnection() const
 {
+    return connector()();
+}
+
+std::function<std::unique_ptr<Database>()> Project::connector() const
+{
+    const Database::Access access = accessFor(m_mode);
     if (isOnServer())
-        return Database::connectPostgres(m_serverUri, accessFor(m_mode));
-    return std::make_unique<Database>(databaseFile(), accessFor(m_mode));
+        return [uri = m_serverUri, access] { return Database::connectPostgres(uri, access); };
+    return [file = databaseFile(), access] { return std::make_unique<Database>(file, access); };
 }
 
 std::unique_ptr<Database> Project::openPredictions() const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -69,6 +70,9 @@ public:
     Database &database() { return *m_db; }
     // A new connection to project.sqlite (or the server) with the same mode, for another thread.
     std::unique_ptr<Database> openConnection() const;
+    // What openConnection() does, as a function that outlives this object: for work on another
+    // thread that must not hold on to the Project.
+    std::function<std::unique_ptr<Database>()> connector() const;
     // A new connection to predictions.sqlite (created and migrated on first ReadWrite use), or to
     // the server, whose database holds the predictions' tables too.
     std::unique_ptr<Database> openPredictions() const;

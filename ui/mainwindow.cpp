@@ -39,6 +39,7 @@ namespace {
 constexpr int kMaxRecentProjects = 8;
 const QString kRecentKey = QStringLiteral("recentProjects");
 const QString kNewProjectParentKey = QStringLiteral("newProjectParent");
+const QString kServerUriKey = QStringLiteral("teamServerUri");
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
@@ -107,6 +108,9 @@ void MainWindow::createMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&New Project…"), QKeySequence::New, this, &MainWindow::askNewProject);
     file->addAction(tr("&Open Project…"), QKeySequence::Open, this, &MainWindow::askOpenProject);
+    file->addAction(tr("New Team Project on a &Server…"), this, [this] { askServerProject(true); });
+    file->addAction(tr("Open Team Project on a Ser&ver…"), QKeySequence(tr("Ctrl+Shift+O")), this,
+                    [this] { askServerProject(false); });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
     file->addSeparator();
@@ -263,6 +267,35 @@ void MainWindow::askNewProject()
     Q_EMIT newProjectRequested(dialog.projectDirectory());
 }
 
+void MainWindow::askServerProject(bool create)
+{
+    QSettings settings;
+    bool ok = false;
+    const QString uri =
+        QInputDialog::getText(this, create ? tr("New Team Project") : tr("Open Team Project"),
+                              tr("The project's PostgreSQL database, as a URI:\n"
+                                 "postgresql://user@host:port/database (or postgresql://user@/database?host=/socket/dir).\n"
+                                 "%1\nThe password comes from ~/.pgpass or PGPASSWORD, or is asked for next.")
+                                  .arg(create ? tr("The database must exist and be empty (createdb).") : QString()),
+                              QLineEdit::Normal, settings.value(kServerUriKey).toString(), &ok)
+            .trimmed();
+    if (!ok || uri.isEmpty())
+        return;
+    settings.setValue(kServerUriKey, uri);
+    if (create)
+        Q_EMIT newProjectRequested(uri);
+    else
+        Q_EMIT openProjectRequested(uri);
+}
+
+QString MainWindow::askPassword(const QString &server, bool again, bool *ok)
+{
+    return QInputDialog::getText(this, tr("Password"),
+                                 (again ? tr("That password was not accepted.\n") : QString())
+                                     + tr("Password for %1:").arg(server),
+                                 QLineEdit::Password, QString(), ok);
+}
+
 void MainWindow::askOpenProject()
 {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Project Folder"),
@@ -332,7 +365,7 @@ void MainWindow::showProject(const ProjectSummary &summary)
         m_projectPath = summary.projectPath;
         rememberRecent(summary.projectPath);
     }
-    setWindowTitle(tr("%1 — ActiveLabel").arg(QDir(summary.projectPath).dirName()));
+    setWindowTitle(tr("%1 — ActiveLabel").arg(summary.name));
     m_summary->setSummary(summary);
     setProjectActionsEnabled(!summary.readOnly);
     m_statusLabel->setText(tr("%1 images").arg(QLocale().toString(summary.imagesTotal)));

@@ -43,6 +43,9 @@ public:
     // Where the model computes, shown at the right of the status bar ("CPU, 2 threads", "GPU cuda:0").
     void setComputeDevice(const QString &description);
     bool fileJobRunning() const { return m_progress != nullptr; }
+    // Asks for a team project's password (never stored); `again` after a refused one. Empty and
+    // *ok false when the user cancels.
+    QString askPassword(const QString &server, bool again, bool *ok);
 
 public Q_SLOTS:
     void showProject(const activelabel::ProjectSummary &summary);
@@ -83,6 +86,7 @@ private:
     void rememberRecent(const QString &directory);
     void askNewProject();
     void askOpenProject();
+    void askServerProject(bool create);
     void askImportFolders(ImportRequest::Kind kind);
     void askImportCsv();
     void askImportFashionMnist();

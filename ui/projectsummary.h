@@ -11,7 +11,8 @@ namespace activelabel {
 // so the widgets never need to know how the project is stored.
 struct ProjectSummary
 {
-    QString projectPath;
+    QString projectPath; // the folder, or a team project's server URI (without its password)
+    QString name;        // what titles show: the folder's name, or the server URI
     qint64 imagesTotal = 0;
     qint64 unlabelled = 0;
     qint64 labelled = 0;

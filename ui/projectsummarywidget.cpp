@@ -33,8 +33,7 @@ void ProjectSummaryWidget::setSummary(const ProjectSummary &summary)
 {
     const QLocale locale;
     auto n = [&locale](qint64 v) { return locale.toString(v); };
-    m_title->setText(QDir(summary.projectPath).dirName()
-                     + (summary.readOnly ? tr(" (read-only)") : QString()));
+    m_title->setText(summary.name + (summary.readOnly ? tr(" (read-only)") : QString()));
     m_title->setToolTip(QDir::toNativeSeparators(summary.projectPath));
     const qint64 pool = summary.imagesTotal - summary.test;
     const QString version = summary.modelVersion ? tr("v%1").arg(*summary.modelVersion) : tr("none yet");

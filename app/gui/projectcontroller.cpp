@@ -6,6 +6,7 @@
 #include "app/gui/panelscontroller.h"
 #include "app/projectstatus.h"
 #include "storage/modelversionrepository.h"
+#include "storage/postgresdatabase.h"
 #include "storage/project.h"
 #include "storage/projectlock.h"
 #include "ui/imagebrowser.h"
@@ -15,6 +16,7 @@
 
 #include <QDir>
 #include <QTabWidget>
+#include <QUrl>
 
 #include <exception>
 
@@ -41,8 +43,80 @@ ProjectController::~ProjectController()
     closeProject();
 }
 
+namespace {
+
+// The URI with a password added as a parameter (percent-encoded): libpq reads it from there, and
+// the Project keeps it in memory only.
+std::string withPassword(const std::string &uri, const QString &password)
+{
+    const std::string encoded = QUrl::toPercentEncoding(password).toStdString();
+    return uri + (uri.find('?') == std::string::npos ? "?" : "&") + "password=" + encoded;
+}
+
+} // namespace
+
+void ProjectController::openServerProject(const QString &uri, bool create)
+{
+    const QString title = create ? tr("New Team Project") : tr("Open Team Project");
+    std::string target = uri.toStdString();
+    for (int attempt = 0;; ++attempt) {
+        try {
+            adoptProject(create ? Project::createOnServer(target)
+                                : Project::openOnServer(target, Project::Mode::ReadWrite));
+            startImageFetch();
+            return;
+        } catch (const PostgresError &e) {
+            const QString message = QString::fromUtf8(e.what());
+            if (!message.contains(QLatin1String("password")) || attempt >= 3) {
+                m_window->showError(title, message);
+                return;
+            }
+            bool ok = false;
+            const QString password =
+                m_window->askPassword(QString::fromStdString(redactedPostgresUri(target)), attempt > 0, &ok);
+            if (!ok)
+                return;
+            target = withPassword(uri.toStdString(), password);
+        } catch (const std::exception &e) {
+            m_window->showError(title, QString::fromUtf8(e.what()));
+            return;
+        }
+    }
+}
+
+void ProjectController::startImageFetch()
+{
+    if (!m_project || !m_project->isOnServer() || m_import)
+        return;
+    m_import = new FileJobRunner(fetchImagesJob(*m_project), this);
+    connect(m_import, &FileJobRunner::progress, m_window, [this](qint64 done, qint64 total, const QString &text) {
+        m_window->showFileJobProgress(tr("Fetching Images"), done, total, text);
+    });
+    connect(m_import, &FileJobRunner::finished, this, [this](const QString &summary, const QStringList &, bool ok) {
+        if (m_import)
+            m_import->deleteLater();
+        m_import = nullptr;
+        m_window->closeFileJobProgress();
+        if (!ok) {
+            m_window->showError(tr("Fetching Images"), summary);
+            return;
+        }
+        m_window->showStatus(summary);
+        if (m_images)
+            m_images->reload();
+        if (m_labeling)
+            m_labeling->refreshQueue();
+    });
+    m_window->showFileJobProgress(tr("Fetching Images"), 0, 0, tr("Looking for images this computer has not seen…"));
+    m_import->start();
+}
+
 void ProjectController::openProject(const QString &directory)
 {
+    if (Project::isServerUri(directory.toStdString())) {
+        openServerProject(directory, false);
+        return;
+    }
     const std::filesystem::path dir = directory.toStdString();
     if (!Project::looksLikeProject(dir)) {
         m_window->showError(tr("Open Project"),
@@ -68,6 +142,10 @@ void ProjectController::openProject(const QString &directory)
 
 void ProjectController::newProject(const QString &directory)
 {
+    if (Project::isServerUri(directory.toStdString())) {
+        openServerProject(directory, true);
+        return;
+    }
     try {
         adoptProject(Project::create(directory.toStdString()));
     } catch (const std::exception &e) {
@@ -152,7 +230,12 @@ void ProjectController::refreshSummary()
     try {
         const ProjectStatus status = readProjectStatus(*m_project);
         ProjectSummary summary;
-        summary.projectPath = QString::fromStdString(m_project->directory().string());
+        if (m_project->isOnServer()) {
+            summary.projectPath = summary.name = QString::fromStdString(m_project->name());
+        } else {
+            summary.projectPath = QString::fromStdString(m_project->directory().string());
+            summary.name = QDir(summary.projectPath).dirName();
+        }
         summary.imagesTotal = status.imagesTotal;
         summary.unlabelled = status.unlabelled;
         summary.labelled = status.labelled;
@@ -186,7 +269,7 @@ void ProjectController::startImport(const ImportRequest &request)
         m_window->showError(tr("Import"), tr("Wait until the export in progress has finished."));
         return;
     }
-    m_import = new FileJobRunner(importJob(m_project->directory(), request), this);
+    m_import = new FileJobRunner(importJob(*m_project, request), this);
     connect(m_import, &FileJobRunner::progress, m_window, [this](qint64 done, qint64 total, const QString &text) {
         m_window->showFileJobProgress(tr("Importing"), done, total, text);
     });

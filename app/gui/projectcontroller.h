@@ -39,6 +39,10 @@ public Q_SLOTS:
 
 private:
     void adoptProject(std::unique_ptr<Project> project);
+    // A team project by its server URI, asking for the password when the server wants one.
+    void openServerProject(const QString &uri, bool create);
+    // A team project's images this computer has not cached yet, on a file-job thread.
+    void startImageFetch();
     void closeProject();
     bool summaryShown() const;
 

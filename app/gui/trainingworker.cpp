@@ -4,6 +4,7 @@
 #include "app/runtimeenvironment.h"
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
+#include "storage/trainerlock.h"
 
 #include <QElapsedTimer>
 
@@ -62,6 +63,7 @@ void TrainingWorker::ensureOpen()
         return;
     lowerThisThreadsCpuPriority(); // first call on the worker thread, before any torch work
     m_db = m_project.openConnection();
+    m_trainer = std::make_unique<TrainerLock>(*m_db);
     m_service = std::make_unique<ModelService>(m_project, *m_db);
     m_live = m_service->loadLive(); // the one checkpoint read of the session (plus rollbacks)
 }
@@ -138,6 +140,12 @@ void TrainingWorker::train(const TrainRequest &request, const QueueRequest &queu
 {
     try {
         ensureOpen();
+        if (!m_trainer->tryTake()) {
+            // A team project's serve-trainer (or another window) trains it: this window follows.
+            Q_EMIT failed(tr("Another computer is training this team project; its model versions reach this "
+                             "window when it opens the project again."));
+            return;
+        }
         m_cancel = false;
         m_roundSemi = request.semi;
         Q_EMIT busy(request.semi ? tr("Training (semi-supervised)") : tr("Training"));

@@ -16,6 +16,8 @@
 
 namespace activelabel {
 
+class TrainerLock;
+
 class Database;
 class Project;
 
@@ -157,6 +159,7 @@ private:
     const Project &m_project;
     std::atomic<bool> &m_cancel;
     std::unique_ptr<Database> m_db; // opened on the worker thread, used only there
+    std::unique_ptr<TrainerLock> m_trainer; // a team project's trainer role, once this window trains
     std::unique_ptr<ModelService> m_service;
     LiveModel m_live; // the session's model: only this thread touches it
     ProgressReport m_report;
