@@ -26,6 +26,8 @@ packages=(
   python3-torch python3-torchvision python3-pil xvfb xauth sqlite3
   # tests: onnx.checker on the ONNX export
   python3-onnx
+  # benchmarks: scikit-learn's TSNE, the pool map's reference (tests/bench/bench_map)
+  python3-sklearn
   # tests: the storage suites start their own PostgreSQL 15 server (initdb under /tmp)
   postgresql-15
   # tests: fuzzing (libFuzzer needs clang and its runtime), the corpus test's CMYK JPEG (libjpeg)
