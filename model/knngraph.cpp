@@ -12,10 +12,10 @@ KnnGraph bruteForceKnn(const FloatMatrix &points, int k, int threads)
     KnnGraph graph;
     const std::size_t n = points.rows, d = points.cols;
     graph.rows = n;
-    graph.k = int(std::min<std::size_t>(std::size_t(std::max(k, 0)), n > 0 ? n - 1 : 0));
-    const std::size_t kk = std::size_t(graph.k);
-    graph.neighbours.resize(n * kk);
-    graph.squaredDistances.resize(n * kk);
+    graph.k = std::min<std::size_t>(std::size_t(std::max(k, 0)), n > 0 ? n - 1 : 0);
+    const std::size_t kk = graph.k;
+    graph.indices.resize(n * kk);
+    graph.distances.resize(n * kk);
     if (kk == 0)
         return graph;
     constexpr std::int64_t kRowsPerTask = 64;
@@ -36,8 +36,8 @@ KnnGraph bruteForceKnn(const FloatMatrix &points, int k, int threads)
             // Self sorts first (distance -1) and is skipped.
             std::partial_sort(all.begin(), all.begin() + std::ptrdiff_t(kk + 1), all.end());
             for (std::size_t m = 0; m < kk; ++m) {
-                graph.neighbours[i * kk + m] = all[m + 1].second;
-                graph.squaredDistances[i * kk + m] = all[m + 1].first;
+                graph.indices[i * kk + m] = all[m + 1].second;
+                graph.distances[i * kk + m] = all[m + 1].first;
             }
         }
     });

@@ -31,8 +31,11 @@ void forChunks(std::size_t n, int threads, Body &&body)
 // distance with the precision beta that makes the row's entropy log(perplexity) (bisection,
 // as in scikit-learn's _binary_search_perplexity, distances shifted by the row's smallest,
 // which changes nothing after normalisation and keeps exp() from underflowing).
-void conditionalRow(const float *d2, int k, double perplexity, double *out)
+void conditionalRow(const std::int64_t *neighbours, const float *d2, int k, double perplexity, double *out)
 {
+    // Padding (index -1, distance +inf) takes no probability.
+    while (k > 0 && neighbours[k - 1] < 0)
+        out[--k] = 0;
     const double target = std::log(perplexity);
     const double shift = k > 0 ? d2[0] : 0;
     double beta = 1, lo = -std::numeric_limits<double>::infinity(), hi = std::numeric_limits<double>::infinity();
@@ -66,18 +69,18 @@ namespace tsne {
 
 std::vector<double> conditionalAffinities(const KnnGraph &graph, double perplexity, int threads)
 {
-    const std::size_t k = std::size_t(graph.k);
+    const std::size_t k = graph.k;
     std::vector<double> conditional(graph.rows * k);
     forChunks(graph.rows, threads, [&](std::size_t begin, std::size_t end, std::size_t) {
         for (std::size_t i = begin; i < end; ++i)
-            conditionalRow(graph.distancesOf(i), graph.k, perplexity, conditional.data() + i * k);
+            conditionalRow(graph.neighboursOf(i), graph.distancesOf(i), int(k), perplexity, conditional.data() + i * k);
     });
     return conditional;
 }
 
 SparseAffinities affinities(const KnnGraph &graph, double perplexity, int threads)
 {
-    const std::size_t n = graph.rows, k = std::size_t(graph.k);
+    const std::size_t n = graph.rows, k = graph.k;
     const std::vector<double> conditional = conditionalAffinities(graph, perplexity, threads);
 
     // P = (P_cond + P_cond^T) / 2N: every entry (i, j) also lands in row j; duplicates merged.
@@ -85,10 +88,11 @@ SparseAffinities affinities(const KnnGraph &graph, double perplexity, int thread
     p.rows = n;
     std::vector<std::size_t> counts(n + 1, 0);
     for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t m = 0; m < k; ++m) {
-            ++counts[i];
-            ++counts[std::size_t(graph.neighbours[i * k + m])];
-        }
+        for (std::size_t m = 0; m < k; ++m)
+            if (graph.indices[i * k + m] >= 0) {
+                ++counts[i];
+                ++counts[std::size_t(graph.indices[i * k + m])];
+            }
     std::vector<std::size_t> start(n + 1, 0);
     for (std::size_t i = 0; i < n; ++i)
         start[i + 1] = start[i] + counts[i];
@@ -97,7 +101,9 @@ SparseAffinities affinities(const KnnGraph &graph, double perplexity, int thread
     const double scale = 1.0 / (2.0 * double(std::max<std::size_t>(n, 1)));
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t m = 0; m < k; ++m) {
-            const std::size_t j = std::size_t(graph.neighbours[i * k + m]);
+            if (graph.indices[i * k + m] < 0)
+                continue;
+            const std::size_t j = std::size_t(graph.indices[i * k + m]);
             const double v = conditional[i * k + m] * scale;
             entries[fill[i]++] = {std::int32_t(j), v};
             entries[fill[j]++] = {std::int32_t(i), v};

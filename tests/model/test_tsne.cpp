@@ -64,7 +64,7 @@ private Q_SLOTS:
         for (int i = 0; i < 5; ++i)
             x.at(std::size_t(i), 0) = float(i * i); // 0 1 4 9 16
         const KnnGraph g = bruteForceKnn(x, 2, 2);
-        QCOMPARE(g.k, 2);
+        QCOMPARE(g.k, std::size_t(2));
         QCOMPARE(g.neighboursOf(2)[0], 1); // 4: 1 (d 3), 0 (d 4)
         QCOMPARE(g.neighboursOf(2)[1], 0);
         QCOMPARE(g.distancesOf(2)[0], 9.0f);
@@ -96,7 +96,7 @@ private Q_SLOTS:
         // Each row's conditional distribution sums to 1, falls with distance and has entropy
         // log(perplexity); P is their symmetrised mean.
         const std::vector<double> cond = tsne::conditionalAffinities(g, perplexity, 2);
-        const std::size_t k = std::size_t(g.k);
+        const std::size_t k = g.k;
         for (std::size_t i = 0; i < g.rows; ++i) {
             double sum = 0, entropy = 0;
             for (std::size_t m = 0; m < k; ++m) {
@@ -110,13 +110,13 @@ private Q_SLOTS:
             QVERIFY2(std::abs(entropy - std::log(perplexity)) < 1e-4, qPrintable(QString::number(entropy)));
         }
         for (std::size_t i = 0; i < g.rows; i += 7) {
-            const std::int32_t j = g.neighboursOf(i)[3];
+            const std::int64_t j = g.neighboursOf(i)[3];
             double back = 0;
             for (std::size_t m = 0; m < k; ++m)
-                if (g.neighboursOf(std::size_t(j))[m] == std::int32_t(i))
+                if (g.neighboursOf(std::size_t(j))[m] == std::int64_t(i))
                     back = cond[std::size_t(j) * k + m];
             const double expected = (cond[i * k + 3] + back) / (2.0 * double(g.rows));
-            QVERIFY(std::abs(at(i, j) - expected) < 1e-12);
+            QVERIFY(std::abs(at(i, std::int32_t(j)) - expected) < 1e-12);
         }
     }
 

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "ui/panels/classrow.h"
+#include "ui/poolmapview.h"
+
+#include <QWidget>
+
+class QButtonGroup;
+class QComboBox;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QPushButton;
+class QToolButton;
+
+namespace activelabel {
+
+// The Map page: the pool map (PoolMapView) with its controls — colour by label / prediction /
+// uncertainty (C cycles), the pan / rectangle / lasso tools (P, R, L), "Label selection as…"
+// (a class key labels the selection too) and "Open in grid" (G) — and the state of the map's
+// computation (progress with time left, Cancel, Recompute). It raises requests; app/ computes the
+// map, writes labels and opens the grid.
+class PoolMapPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit PoolMapPage(QWidget *parent = nullptr);
+
+    PoolMapView *view() const { return m_view; }
+    void setClasses(const QList<ClassRow> &classes);
+
+    // The map's state line: "Map of 20,000 images from model v3", "No embeddings yet: …".
+    void setMapStatus(const QString &text);
+    // A computation in progress (`text` with time left, permille done) with Cancel.
+    void showProgress(const QString &text, int permille);
+    void hideProgress();
+    void setRecomputeEnabled(bool enabled);
+
+public Q_SLOTS:
+    void labelSelection(int classPosition);
+    void openSelection();
+
+Q_SIGNALS:
+    void labelSelectionRequested(const QList<qint64> &imageIds, int classPosition);
+    void openSelectionRequested(const QList<qint64> &imageIds);
+    void recomputeRequested();
+    void cancelRequested();
+    void thumbnailRequested(qint64 imageId);
+
+private:
+    void selectionChanged(int count);
+
+    PoolMapView *m_view = nullptr;
+    QComboBox *m_colourBy = nullptr;
+    QButtonGroup *m_tools = nullptr;
+    QToolButton *m_labelButton = nullptr;
+    QMenu *m_labelMenu = nullptr;
+    QPushButton *m_openButton = nullptr;
+    QPushButton *m_recompute = nullptr;
+    QLabel *m_status = nullptr;
+    QWidget *m_progressBox = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QLabel *m_progressText = nullptr;
+    QList<ClassRow> m_classes;
+};
+
+} // namespace activelabel
