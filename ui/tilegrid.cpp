@@ -24,7 +24,8 @@ QColor tileColour(const Tile &tile)
 {
     if (tile.colour.isValid())
         return tile.colour;
-    return tile.classPosition >= 0 ? defaultClassColour(tile.classPosition) : QColor(0x99, 0x99, 0x99);
+    return tile.classPosition >= 0 ? defaultClassColour(tile.classPosition)
+                                   : QColor(0x99, 0x99, 0x99);
 }
 } // namespace
 
@@ -147,7 +148,8 @@ int TileGrid::cellSize() const
 QPoint TileGrid::gridOrigin() const
 {
     const int cell = cellSize();
-    return QPoint(std::max(0, (width() - cell * m_columns) / 2), std::max(0, (height() - cell * m_rows) / 2));
+    return QPoint(std::max(0, (width() - cell * m_columns) / 2),
+                  std::max(0, (height() - cell * m_rows) / 2));
 }
 
 QRect TileGrid::tileRect(int index) const
@@ -158,8 +160,8 @@ QRect TileGrid::tileRect(int index) const
     const QPoint origin = gridOrigin();
     const int column = index % m_columns;
     const int row = index / m_columns;
-    return QRect(origin.x() + column * cell + kGap / 2, origin.y() + row * cell + kGap / 2, cell - kGap,
-                 cell - kGap);
+    return QRect(origin.x() + column * cell + kGap / 2, origin.y() + row * cell + kGap / 2,
+                 cell - kGap, cell - kGap);
 }
 
 int TileGrid::indexAt(const QPoint &position) const
@@ -205,16 +207,34 @@ void TileGrid::keyPressEvent(QKeyEvent *event)
         return;
     }
     switch (event->key()) {
-    case Qt::Key_Left: moveFocus(-1, 0); break;
-    case Qt::Key_Right: moveFocus(1, 0); break;
-    case Qt::Key_Up: moveFocus(0, -1); break;
-    case Qt::Key_Down: moveFocus(0, 1); break;
-    case Qt::Key_Home: setFocusIndex(0); break;
-    case Qt::Key_End: setFocusIndex(int(m_tiles.size()) - 1); break;
-    case Qt::Key_Space: toggle(m_focus); break;
+    case Qt::Key_Left:
+        moveFocus(-1, 0);
+        break;
+    case Qt::Key_Right:
+        moveFocus(1, 0);
+        break;
+    case Qt::Key_Up:
+        moveFocus(0, -1);
+        break;
+    case Qt::Key_Down:
+        moveFocus(0, 1);
+        break;
+    case Qt::Key_Home:
+        setFocusIndex(0);
+        break;
+    case Qt::Key_End:
+        setFocusIndex(int(m_tiles.size()) - 1);
+        break;
+    case Qt::Key_Space:
+        toggle(m_focus);
+        break;
     case Qt::Key_Return:
-    case Qt::Key_Enter: Q_EMIT accepted(); break;
-    default: event->ignore(); return;
+    case Qt::Key_Enter:
+        Q_EMIT accepted();
+        break;
+    default:
+        event->ignore();
+        return;
     }
     event->accept();
 }
@@ -238,7 +258,8 @@ bool TileGrid::event(QEvent *event)
     // Arrow keys and Tab would move the focus out of the grid; the arrows are the grid's own.
     if (event->type() == QEvent::KeyPress) {
         const int key = static_cast<QKeyEvent *>(event)->key();
-        if (key == Qt::Key_Left || key == Qt::Key_Right || key == Qt::Key_Up || key == Qt::Key_Down) {
+        if (key == Qt::Key_Left || key == Qt::Key_Right || key == Qt::Key_Up ||
+            key == Qt::Key_Down) {
             keyPressEvent(static_cast<QKeyEvent *>(event));
             return true;
         }
@@ -261,7 +282,8 @@ void TileGrid::paintEvent(QPaintEvent *)
     painter.fillRect(rect(), palette().color(QPalette::Window));
     if (m_tiles.isEmpty()) {
         painter.setPen(palette().color(QPalette::WindowText));
-        painter.drawText(rect().adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap, m_emptyMessage);
+        painter.drawText(rect().adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap,
+                         m_emptyMessage);
         return;
     }
     painter.setRenderHint(QPainter::Antialiasing);
@@ -298,8 +320,9 @@ void TileGrid::paintTile(QPainter &painter, int index)
         QImage &scaled = m_scaled[index];
         if (scaled.size() != fitted) {
             const bool enlarging = fitted.width() > tile.image.width();
-            scaled = tile.image.scaled(fitted, Qt::IgnoreAspectRatio,
-                                       enlarging ? Qt::FastTransformation : Qt::SmoothTransformation);
+            scaled =
+                tile.image.scaled(fitted, Qt::IgnoreAspectRatio,
+                                  enlarging ? Qt::FastTransformation : Qt::SmoothTransformation);
         }
         const QPoint at(inner.x() + (inner.width() - fitted.width()) / 2,
                         inner.y() + (inner.height() - fitted.height()) / 2);
@@ -314,9 +337,11 @@ void TileGrid::paintTile(QPainter &painter, int index)
         const int h = painter.fontMetrics().height() + 4;
         const QRect badge(inner.left(), inner.bottom() - h + 1, inner.width(), h);
         painter.fillRect(badge, tile.ticked ? colour : palette().color(QPalette::Mid));
-        painter.setPen(contrastingTextColour(tile.ticked ? colour : palette().color(QPalette::Mid)));
-        painter.drawText(badge.adjusted(4, 0, -4, 0), Qt::AlignVCenter | Qt::AlignLeft,
-                         painter.fontMetrics().elidedText(tile.badge, Qt::ElideRight, badge.width() - 8));
+        painter.setPen(
+            contrastingTextColour(tile.ticked ? colour : palette().color(QPalette::Mid)));
+        painter.drawText(
+            badge.adjusted(4, 0, -4, 0), Qt::AlignVCenter | Qt::AlignLeft,
+            painter.fontMetrics().elidedText(tile.badge, Qt::ElideRight, badge.width() - 8));
     }
 
     // Unticked: dimmed, crossed out.
@@ -340,8 +365,8 @@ void TileGrid::paintTile(QPainter &painter, int index)
         check.moveTo(tick.left() + tick.width() * 0.27, tick.top() + tick.height() * 0.52);
         check.lineTo(tick.left() + tick.width() * 0.44, tick.top() + tick.height() * 0.70);
         check.lineTo(tick.left() + tick.width() * 0.75, tick.top() + tick.height() * 0.32);
-        painter.setPen(QPen(contrastingTextColour(colour.darker(115)), 2.5, Qt::SolidLine, Qt::RoundCap,
-                            Qt::RoundJoin));
+        painter.setPen(QPen(contrastingTextColour(colour.darker(115)), 2.5, Qt::SolidLine,
+                            Qt::RoundCap, Qt::RoundJoin));
         painter.setBrush(Qt::NoBrush);
         painter.drawPath(check);
     }

@@ -15,10 +15,10 @@ namespace activelabel {
 struct Tile
 {
     qint64 imageId = 0;
-    QImage image;          // any size: drawn fitted into the tile (nearest-neighbour when enlarged)
+    QImage image; // any size: drawn fitted into the tile (nearest-neighbour when enlarged)
     int classPosition = -1; // the class shown; -1: none (grey border, no badge colour)
-    QColor colour;         // the class colour; invalid: defaultClassColour(classPosition)
-    QString badge;         // short text on the badge ("Trouser 97%"); empty: no badge
+    QColor colour;          // the class colour; invalid: defaultClassColour(classPosition)
+    QString badge;          // short text on the badge ("Trouser 97%"); empty: no badge
     QString toolTip;
     bool ticked = true;
 };

@@ -66,7 +66,8 @@ private Q_SLOTS:
         QCOMPARE(ticks.at(0).at(1).toBool(), false);
         QCOMPARE(grid->untickedIds(), QList<qint64>{104});
 
-        // Down from the last row and right past the last tile stay put; left wraps to the row above.
+        // Down from the last row and right past the last tile stay put; left wraps to the row
+        // above.
         QTest::keyClick(grid, Qt::Key_Down);
         QTest::keyClick(grid, Qt::Key_Right);
         QCOMPARE(grid->focusIndex(), 4);
@@ -117,7 +118,8 @@ private Q_SLOTS:
         QCOMPARE(ticks.size(), 3);
         // A click between tiles (the gap) or on an empty cell changes nothing.
         QTest::mouseClick(&grid, Qt::LeftButton, {}, grid.tileRect(20).center());
-        QTest::mouseClick(&grid, Qt::LeftButton, {}, QPoint(grid.tileRect(0).right() + 3, grid.tileRect(0).center().y()));
+        QTest::mouseClick(&grid, Qt::LeftButton, {},
+                          QPoint(grid.tileRect(0).right() + 3, grid.tileRect(0).center().y()));
         QCOMPARE(ticks.size(), 3);
         // Then the keyboard goes on from the last clicked tile.
         QCOMPARE(grid.focusIndex(), 7);
@@ -166,7 +168,8 @@ private Q_SLOTS:
         grid.setTicked(1, false);
         const QImage after = grid.grab().toImage();
         const QRect r = grid.tileRect(1);
-        QVERIFY(after.pixelColor(r.left() + 1, r.center().y()).rgb() != QColor(0x12, 0x34, 0x56).rgb());
+        QVERIFY(after.pixelColor(r.left() + 1, r.center().y()).rgb() !=
+                QColor(0x12, 0x34, 0x56).rgb());
 
         grid.clear();
         grid.setEmptyMessage(QStringLiteral("No predictions yet"));
