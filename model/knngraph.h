@@ -1,29 +1,15 @@
 #pragma once
 
 #include "model/floatmatrix.h"
-
-#include <cstddef>
-#include <cstdint>
-#include <vector>
+#include "model/neighbourindex.h"
 
 namespace activelabel {
 
-// Every row's k nearest other rows, nearest first: what the pool map's t-SNE reads instead of the
-// N x N distances (rows x k, row-major; squared Euclidean distances beside them). The same shape
-// as the nearest-neighbour index's kNN graph, which builds it for large pools; bruteForceKnn is
-// the exact reference for tests and small pools. A row with fewer than k neighbours is padded
-// with index -1 and distance +inf.
-struct KnnGraph
-{
-    std::size_t rows = 0;
-    std::size_t k = 0;
-    std::vector<std::int64_t> indices;
-    std::vector<float> distances;
-
-    const std::int64_t *neighboursOf(std::size_t row) const { return indices.data() + row * k; }
-    const float *distancesOf(std::size_t row) const { return distances.data() + row * k; }
-};
-
+// The kNN graph (KnnGraph: every row's k nearest other rows, nearest first, with their
+// distances) is the nearest-neighbour index's (model/neighbourindex.h), which builds it for large
+// pools with hnswlib; bruteForceKnn is the exact reference for tests and small pools, its
+// distances squared Euclidean like the index's SquaredL2 metric (what t-SNE's affinities take).
+//
 // Exact k nearest neighbours (self excluded) of every row, O(N^2 D), on `threads` threads.
 KnnGraph bruteForceKnn(const FloatMatrix &points, int k, int threads = 1);
 

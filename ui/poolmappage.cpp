@@ -9,6 +9,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QShortcut>
+#include <QSplitter>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -106,9 +107,32 @@ PoolMapPage::PoolMapPage(QWidget *parent) : QWidget(parent)
     top->addWidget(m_status);
     top->addWidget(m_progressBox);
     top->addWidget(m_recompute);
+    m_gridPanel = new QWidget(this);
+    m_gridPanel->setObjectName(QStringLiteral("mapGridPanel"));
+    m_gridTitle = new QLabel(m_gridPanel);
+    m_gridTitle->setWordWrap(true);
+    m_grid = new TileGrid(m_gridPanel);
+    m_grid->setObjectName(QStringLiteral("mapGrid"));
+    m_grid->setGridSize(5, 6);
+    auto *closeGridButton = new QPushButton(tr("Close"), m_gridPanel);
+    connect(closeGridButton, &QPushButton::clicked, this, &PoolMapPage::closeGrid);
+    auto *gridLayout = new QVBoxLayout(m_gridPanel);
+    gridLayout->setContentsMargins(0, 0, 0, 0);
+    gridLayout->addWidget(m_gridTitle);
+    gridLayout->addWidget(m_grid, 1);
+    gridLayout->addWidget(closeGridButton, 0, Qt::AlignRight);
+    m_gridPanel->hide();
+    auto *split = new QSplitter(this);
+    split->addWidget(m_view);
+    split->addWidget(m_gridPanel);
+    split->setStretchFactor(0, 1);
+    split->setChildrenCollapsible(false);
+
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
-    layout->addWidget(m_view, 1);
+    layout->addWidget(split, 1);
+    auto *escape = new QShortcut(QKeySequence(Qt::Key_Escape), m_grid, nullptr, nullptr, Qt::WidgetShortcut);
+    connect(escape, &QShortcut::activated, this, &PoolMapPage::closeGrid);
 
     connect(m_view, &PoolMapView::selectionChanged, this, &PoolMapPage::selectionChanged);
     connect(m_view, &PoolMapView::hovered, this, [this](qint64 id) {
@@ -145,6 +169,11 @@ void PoolMapPage::setClasses(const QList<ClassRow> &classes)
     m_view->setClasses(names, colours);
 }
 
+void PoolMapPage::setColourBy(PoolMapView::ColourBy mode)
+{
+    m_colourBy->setCurrentIndex(m_colourBy->findData(int(mode)));
+}
+
 void PoolMapPage::setMapStatus(const QString &text)
 {
     m_status->setText(text);
@@ -169,8 +198,60 @@ void PoolMapPage::setRecomputeEnabled(bool enabled)
     m_recompute->setEnabled(enabled);
 }
 
+void PoolMapPage::showGrid(const QList<Tile> &tiles, int classPosition)
+{
+    m_gridQueue = tiles;
+    m_gridClass = classPosition;
+    m_gridTotal = int(tiles.size());
+    m_gridPanel->show();
+    showNextGridPage();
+}
+
+void PoolMapPage::showNextGridPage()
+{
+    if (m_gridQueue.isEmpty()) {
+        closeGrid();
+        return;
+    }
+    const QList<Tile> page = m_gridQueue.mid(0, m_grid->pageSize());
+    m_gridQueue.remove(0, page.size());
+    m_grid->setTiles(page);
+    const int shownFrom = m_gridTotal - int(m_gridQueue.size()) - int(page.size()) + 1;
+    const QString className = m_gridClass >= 0 && m_gridClass < m_classes.size() ? m_classes[m_gridClass].name
+                                                                                 : QString();
+    m_gridTitle->setText(
+        (className.isEmpty() ? tr("Images %1–%2 of %3 selected. Untick the wrong ones, then press a class key.")
+                             : tr("Images %1–%2 of %3 selected. Untick the wrong ones, then Enter labels the "
+                                  "rest <b>%4</b> (or press a class key)."))
+            .arg(shownFrom)
+            .arg(shownFrom + int(page.size()) - 1)
+            .arg(m_gridTotal)
+            .arg(className.toHtmlEscaped()));
+    m_grid->setFocus();
+    Q_EMIT gridPageShown();
+}
+
+void PoolMapPage::closeGrid()
+{
+    m_gridQueue.clear();
+    m_grid->clear();
+    m_gridPanel->hide();
+    m_view->setFocus();
+}
+
+bool PoolMapPage::gridShown() const
+{
+    return m_gridPanel->isVisible();
+}
+
 void PoolMapPage::labelSelection(int classPosition)
 {
+    if (gridShown() && m_grid->hasFocus()) {
+        const QList<qint64> ticked = m_grid->tickedIds();
+        if (!ticked.isEmpty() && classPosition >= 0 && classPosition < m_classes.size())
+            Q_EMIT labelGridRequested(ticked, classPosition);
+        return;
+    }
     const QList<qint64> ids = m_view->selectedImageIds();
     if (!ids.isEmpty() && classPosition >= 0 && classPosition < m_classes.size())
         Q_EMIT labelSelectionRequested(ids, classPosition);

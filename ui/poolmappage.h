@@ -2,6 +2,7 @@
 
 #include "ui/panels/classrow.h"
 #include "ui/poolmapview.h"
+#include "ui/tilegrid.h"
 
 #include <QWidget>
 
@@ -27,7 +28,9 @@ public:
     explicit PoolMapPage(QWidget *parent = nullptr);
 
     PoolMapView *view() const { return m_view; }
+    TileGrid *grid() const { return m_grid; }
     void setClasses(const QList<ClassRow> &classes);
+    void setColourBy(PoolMapView::ColourBy mode);
 
     // The map's state line: "Map of 20,000 images from model v3", "No embeddings yet: …".
     void setMapStatus(const QString &text);
@@ -35,6 +38,15 @@ public:
     void showProgress(const QString &text, int permille);
     void hideProgress();
     void setRecomputeEnabled(bool enabled);
+
+    // The selection as tiles beside the map, a page at a time: untick the wrong ones, then Enter
+    // labels the ticked ones as `classPosition` (the selection's most frequent prediction) or a
+    // class key labels them as that class; then the next page comes. Esc closes the grid.
+    void showGrid(const QList<Tile> &tiles, int classPosition);
+    void showNextGridPage();
+    void closeGrid();
+    int gridClass() const { return m_gridClass; }
+    bool gridShown() const;
 
 public Q_SLOTS:
     void labelSelection(int classPosition);
@@ -46,6 +58,10 @@ Q_SIGNALS:
     void recomputeRequested();
     void cancelRequested();
     void thumbnailRequested(qint64 imageId);
+    // The grid's ticked tiles, labelled with a class key.
+    void labelGridRequested(const QList<qint64> &imageIds, int classPosition);
+    // A page of the grid is shown: its tiles want thumbnails.
+    void gridPageShown();
 
 private:
     void selectionChanged(int count);
@@ -62,6 +78,12 @@ private:
     QProgressBar *m_progress = nullptr;
     QLabel *m_progressText = nullptr;
     QList<ClassRow> m_classes;
+    QWidget *m_gridPanel = nullptr;
+    TileGrid *m_grid = nullptr;
+    QLabel *m_gridTitle = nullptr;
+    QList<Tile> m_gridQueue; // the selection's tiles not shown yet
+    int m_gridClass = -1;
+    int m_gridTotal = 0;
 };
 
 } // namespace activelabel

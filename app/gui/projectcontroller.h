@@ -13,6 +13,7 @@ namespace activelabel {
 class ImageListModel;
 class LabelingController;
 class PanelsController;
+class PoolMapController;
 class ImportRunner;
 class MainWindow;
 class Project;
@@ -47,6 +48,7 @@ private:
     std::unique_ptr<ImageListModel> m_images;
     std::unique_ptr<LabelingController> m_labeling;
     std::unique_ptr<PanelsController> m_panels; // declared after m_labeling: destroyed first
+    std::unique_ptr<PoolMapController> m_poolMap; // likewise
     QPointer<ImportRunner> m_import;
     QTimer m_summaryTimer;
     bool m_summaryStale = false;
