@@ -43,7 +43,8 @@ void QuadTree::build(const FloatMatrix &points)
 
 void QuadTree::buildNode(std::int32_t node, double x0, double y0, double side, int depth)
 {
-    const std::int32_t begin = m_nodes[std::size_t(node)].begin, end = m_nodes[std::size_t(node)].end;
+    const std::int32_t begin = m_nodes[std::size_t(node)].begin,
+                       end = m_nodes[std::size_t(node)].end;
     m_nodes[std::size_t(node)].side = side;
     m_nodes[std::size_t(node)].count = end - begin;
     if (end - begin <= kLeafSize || depth >= kMaxDepth) {
@@ -74,8 +75,10 @@ void QuadTree::buildNode(std::int32_t node, double x0, double y0, double side, i
         }
     };
     const std::int32_t splitY = partition(begin, end, [&](std::size_t p) { return m_y[p] < midY; });
-    const std::int32_t lowSplitX = partition(begin, splitY, [&](std::size_t p) { return m_x[p] < midX; });
-    const std::int32_t highSplitX = partition(splitY, end, [&](std::size_t p) { return m_x[p] < midX; });
+    const std::int32_t lowSplitX =
+        partition(begin, splitY, [&](std::size_t p) { return m_x[p] < midX; });
+    const std::int32_t highSplitX =
+        partition(splitY, end, [&](std::size_t p) { return m_x[p] < midX; });
     const std::int32_t bounds[5] = {begin, lowSplitX, splitY, highSplitX, end};
     const std::int32_t first = std::int32_t(m_nodes.size());
     m_nodes[std::size_t(node)].firstChild = first;
@@ -98,8 +101,8 @@ void QuadTree::buildNode(std::int32_t node, double x0, double y0, double side, i
     m_nodes[std::size_t(node)].comY = sy / (end - begin);
 }
 
-void QuadTree::repulsion(std::int32_t index, double x, double y, double theta2, double &sumQ, double &fx,
-                         double &fy) const
+void QuadTree::repulsion(std::int32_t index, double x, double y, double theta2, double &sumQ,
+                         double &fx, double &fy) const
 {
     if (m_nodes.empty())
         return;

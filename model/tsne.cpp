@@ -18,8 +18,7 @@ namespace {
 // cost nothing, small enough that two threads finish together.
 constexpr std::int64_t kChunk = 512;
 
-template <typename Body>
-void forChunks(std::size_t n, int threads, Body &&body)
+template <typename Body> void forChunks(std::size_t n, int threads, Body &&body)
 {
     const std::int64_t chunks = (std::int64_t(n) + kChunk - 1) / kChunk;
     detail::parallelLoop(chunks, threads, [&](std::int64_t c) {
@@ -31,14 +30,16 @@ void forChunks(std::size_t n, int threads, Body &&body)
 // distance with the precision beta that makes the row's entropy log(perplexity) (bisection,
 // as in scikit-learn's _binary_search_perplexity, distances shifted by the row's smallest,
 // which changes nothing after normalisation and keeps exp() from underflowing).
-void conditionalRow(const std::int64_t *neighbours, const float *d2, int k, double perplexity, double *out)
+void conditionalRow(const std::int64_t *neighbours, const float *d2, int k, double perplexity,
+                    double *out)
 {
     // Padding (index -1, distance +inf) takes no probability.
     while (k > 0 && neighbours[k - 1] < 0)
         out[--k] = 0;
     const double target = std::log(perplexity);
     const double shift = k > 0 ? d2[0] : 0;
-    double beta = 1, lo = -std::numeric_limits<double>::infinity(), hi = std::numeric_limits<double>::infinity();
+    double beta = 1, lo = -std::numeric_limits<double>::infinity(),
+           hi = std::numeric_limits<double>::infinity();
     for (int step = 0; step < 100; ++step) {
         double sum = 0, weighted = 0;
         for (int j = 0; j < k; ++j) {
@@ -73,7 +74,8 @@ std::vector<double> conditionalAffinities(const KnnGraph &graph, double perplexi
     std::vector<double> conditional(graph.rows * k);
     forChunks(graph.rows, threads, [&](std::size_t begin, std::size_t end, std::size_t) {
         for (std::size_t i = begin; i < end; ++i)
-            conditionalRow(graph.neighboursOf(i), graph.distancesOf(i), int(k), perplexity, conditional.data() + i * k);
+            conditionalRow(graph.neighboursOf(i), graph.distancesOf(i), int(k), perplexity,
+                           conditional.data() + i * k);
     });
     return conditional;
 }
@@ -111,7 +113,8 @@ SparseAffinities affinities(const KnnGraph &graph, double perplexity, int thread
     std::vector<std::size_t> merged(n, 0);
     forChunks(n, threads, [&](std::size_t begin, std::size_t end, std::size_t) {
         for (std::size_t i = begin; i < end; ++i) {
-            auto first = entries.begin() + std::ptrdiff_t(start[i]), last = entries.begin() + std::ptrdiff_t(start[i + 1]);
+            auto first = entries.begin() + std::ptrdiff_t(start[i]),
+                 last = entries.begin() + std::ptrdiff_t(start[i + 1]);
             std::sort(first, last, [](const auto &a, const auto &b) { return a.first < b.first; });
             auto out = first;
             for (auto it = first; it != last; ++it) {
@@ -139,8 +142,8 @@ SparseAffinities affinities(const KnnGraph &graph, double perplexity, int thread
 namespace {
 
 // sum_j p_ij w_ij (y_i - y_j) for rows [begin, end), times `exaggeration`, into grad.
-void attraction(const SparseAffinities &p, const FloatMatrix &y, double exaggeration, std::size_t begin,
-                std::size_t end, std::vector<double> &grad)
+void attraction(const SparseAffinities &p, const FloatMatrix &y, double exaggeration,
+                std::size_t begin, std::size_t end, std::vector<double> &grad)
 {
     for (std::size_t i = begin; i < end; ++i) {
         double fx = 0, fy = 0;
@@ -159,7 +162,8 @@ void attraction(const SparseAffinities &p, const FloatMatrix &y, double exaggera
 
 // The Barnes-Hut gradient into grad (2N doubles); the shared work of tsneEmbed and the test API.
 void bhGradient(const SparseAffinities &p, const FloatMatrix &y, double theta, double exaggeration,
-                int threads, detail::QuadTree &tree, std::vector<double> &grad, std::vector<double> &repulse)
+                int threads, detail::QuadTree &tree, std::vector<double> &grad,
+                std::vector<double> &repulse)
 {
     const std::size_t n = y.rows;
     tree.build(y);
@@ -236,7 +240,8 @@ double klDivergence(const SparseAffinities &p, const FloatMatrix &y)
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < n; ++j)
             if (i != j) {
-                const double dx = double(y.at(i, 0)) - y.at(j, 0), dy = double(y.at(i, 1)) - y.at(j, 1);
+                const double dx = double(y.at(i, 0)) - y.at(j, 0),
+                             dy = double(y.at(i, 1)) - y.at(j, 1);
                 z += 1 / (1 + dx * dx + dy * dy);
             }
     double kl = 0;
@@ -254,8 +259,9 @@ double klDivergence(const SparseAffinities &p, const FloatMatrix &y)
 
 } // namespace tsne
 
-FloatMatrix tsneEmbed(const KnnGraph &graph, const TsneOptions &options, const TsneProgress &progress,
-                      const std::atomic<bool> *cancel, const FloatMatrix *initial)
+FloatMatrix tsneEmbed(const KnnGraph &graph, const TsneOptions &options,
+                      const TsneProgress &progress, const std::atomic<bool> *cancel,
+                      const FloatMatrix *initial)
 {
     const std::size_t n = graph.rows;
     FloatMatrix y(n, 2);
@@ -281,8 +287,8 @@ FloatMatrix tsneEmbed(const KnnGraph &graph, const TsneOptions &options, const T
         if (cancel && cancel->load(std::memory_order_relaxed))
             throw Cancelled();
         const bool exploring = it < options.exaggerationIterations;
-        tsne::bhGradient(p, y, options.theta, exploring ? options.exaggeration : 1, options.threads, tree,
-                         grad, repulse);
+        tsne::bhGradient(p, y, options.theta, exploring ? options.exaggeration : 1, options.threads,
+                         tree, grad, repulse);
         const double momentum = exploring ? 0.5 : 0.8;
         double meanX = 0, meanY = 0;
         for (std::size_t c = 0; c < 2 * n; ++c) {

@@ -33,8 +33,8 @@ namespace activelabel {
 struct TsneOptions
 {
     double perplexity = 30;
-    double theta = 0.5;     // Barnes-Hut opening angle: 0 is exact (slow), 0.5 the usual trade
-    int iterations = 1000;  // all of them, exaggeration included
+    double theta = 0.5;    // Barnes-Hut opening angle: 0 is exact (slow), 0.5 the usual trade
+    int iterations = 1000; // all of them, exaggeration included
     int exaggerationIterations = 250;
     double exaggeration = 12;
     double learningRate = 0; // 0: automatic, max(N / exaggeration / 4, 50)
@@ -68,7 +68,8 @@ namespace tsne {
 // Row i's conditional p_{j|i} over its k neighbours (N x k, the graph's order): Gaussian in the
 // squared distance, each row's precision found by binary search so that its entropy is
 // log(perplexity).
-std::vector<double> conditionalAffinities(const KnnGraph &graph, double perplexity, int threads = 1);
+std::vector<double> conditionalAffinities(const KnnGraph &graph, double perplexity,
+                                          int threads = 1);
 // The joint P = (P_cond + P_cond^T) / 2N, sparse, symmetric, summing to 1.
 SparseAffinities affinities(const KnnGraph &graph, double perplexity, int threads = 1);
 

@@ -37,9 +37,14 @@ PoolMapPage::PoolMapPage(QWidget *parent) : QWidget(parent)
         PoolMapView::Tool tool;
         QString text, tip, key, name;
     } tools[] = {
-        {PoolMapView::Tool::Pan, tr("Pan"), tr("Drag to move the map; wheel or +/- to zoom, Home to fit (P)"), QStringLiteral("P"), QStringLiteral("mapToolPan")},
-        {PoolMapView::Tool::Rectangle, tr("Rectangle"), tr("Drag a rectangle to select; Shift adds (R)"), QStringLiteral("R"), QStringLiteral("mapToolRectangle")},
-        {PoolMapView::Tool::Lasso, tr("Lasso"), tr("Draw around dots to select; Shift adds (L)"), QStringLiteral("L"), QStringLiteral("mapToolLasso")},
+        {PoolMapView::Tool::Pan, tr("Pan"),
+         tr("Drag to move the map; wheel or +/- to zoom, Home to fit (P)"), QStringLiteral("P"),
+         QStringLiteral("mapToolPan")},
+        {PoolMapView::Tool::Rectangle, tr("Rectangle"),
+         tr("Drag a rectangle to select; Shift adds (R)"), QStringLiteral("R"),
+         QStringLiteral("mapToolRectangle")},
+        {PoolMapView::Tool::Lasso, tr("Lasso"), tr("Draw around dots to select; Shift adds (L)"),
+         QStringLiteral("L"), QStringLiteral("mapToolLasso")},
     };
     for (const auto &t : tools) {
         auto *button = new QToolButton(this);
@@ -50,13 +55,17 @@ PoolMapPage::PoolMapPage(QWidget *parent) : QWidget(parent)
         button->setChecked(t.tool == m_view->tool());
         m_tools->addButton(button, int(t.tool));
         toolRow->addWidget(button);
-        auto *key = new QShortcut(QKeySequence(t.key), this, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
+        auto *key = new QShortcut(QKeySequence(t.key), this, nullptr, nullptr,
+                                  Qt::WidgetWithChildrenShortcut);
         connect(key, &QShortcut::activated, button, &QToolButton::click);
     }
-    connect(m_tools, &QButtonGroup::idClicked, this, [this](int id) { m_view->setTool(PoolMapView::Tool(id)); });
-    auto *cycle = new QShortcut(QKeySequence(Qt::Key_C), this, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
-    connect(cycle, &QShortcut::activated, this,
-            [this] { m_colourBy->setCurrentIndex((m_colourBy->currentIndex() + 1) % m_colourBy->count()); });
+    connect(m_tools, &QButtonGroup::idClicked, this,
+            [this](int id) { m_view->setTool(PoolMapView::Tool(id)); });
+    auto *cycle = new QShortcut(QKeySequence(Qt::Key_C), this, nullptr, nullptr,
+                                Qt::WidgetWithChildrenShortcut);
+    connect(cycle, &QShortcut::activated, this, [this] {
+        m_colourBy->setCurrentIndex((m_colourBy->currentIndex() + 1) % m_colourBy->count());
+    });
 
     m_labelMenu = new QMenu(this);
     m_labelButton = new QToolButton(this);
@@ -69,7 +78,8 @@ PoolMapPage::PoolMapPage(QWidget *parent) : QWidget(parent)
     m_openButton->setObjectName(QStringLiteral("mapOpenSelection"));
     m_openButton->setToolTip(tr("Review the selected images as tiles (G)"));
     connect(m_openButton, &QPushButton::clicked, this, &PoolMapPage::openSelection);
-    auto *open = new QShortcut(QKeySequence(Qt::Key_G), this, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
+    auto *open = new QShortcut(QKeySequence(Qt::Key_G), this, nullptr, nullptr,
+                               Qt::WidgetWithChildrenShortcut);
     connect(open, &QShortcut::activated, this, &PoolMapPage::openSelection);
 
     m_recompute = new QPushButton(tr("Recompute"), this);
@@ -131,7 +141,8 @@ PoolMapPage::PoolMapPage(QWidget *parent) : QWidget(parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(split, 1);
-    auto *escape = new QShortcut(QKeySequence(Qt::Key_Escape), m_grid, nullptr, nullptr, Qt::WidgetShortcut);
+    auto *escape =
+        new QShortcut(QKeySequence(Qt::Key_Escape), m_grid, nullptr, nullptr, Qt::WidgetShortcut);
     connect(escape, &QShortcut::activated, this, &PoolMapPage::closeGrid);
 
     connect(m_view, &PoolMapView::selectionChanged, this, &PoolMapPage::selectionChanged);
@@ -151,9 +162,9 @@ void PoolMapPage::setClasses(const QList<ClassRow> &classes)
     for (int i = 0; i < classes.size(); ++i) {
         names << classes[i].name;
         colours << classes[i].colour;
-        QAction *action = m_labelMenu->addAction(classes[i].hotkey.isEmpty()
-                                                     ? classes[i].name
-                                                     : tr("%1\t%2").arg(classes[i].name, classes[i].hotkey));
+        QAction *action = m_labelMenu->addAction(
+            classes[i].hotkey.isEmpty() ? classes[i].name
+                                        : tr("%1\t%2").arg(classes[i].name, classes[i].hotkey));
         connect(action, &QAction::triggered, this, [this, i] { labelSelection(i); });
     }
     // The class keys label the selection, as they label the image on the Label page.
@@ -162,7 +173,8 @@ void PoolMapPage::setClasses(const QList<ClassRow> &classes)
     for (int i = 0; i < classes.size(); ++i) {
         if (classes[i].hotkey.isEmpty())
             continue;
-        auto *key = new QShortcut(QKeySequence(classes[i].hotkey), this, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
+        auto *key = new QShortcut(QKeySequence(classes[i].hotkey), this, nullptr, nullptr,
+                                  Qt::WidgetWithChildrenShortcut);
         key->setObjectName(QStringLiteral("mapClassKey"));
         connect(key, &QShortcut::activated, this, [this, i] { labelSelection(i); });
     }
@@ -217,12 +229,14 @@ void PoolMapPage::showNextGridPage()
     m_gridQueue.remove(0, page.size());
     m_grid->setTiles(page);
     const int shownFrom = m_gridTotal - int(m_gridQueue.size()) - int(page.size()) + 1;
-    const QString className = m_gridClass >= 0 && m_gridClass < m_classes.size() ? m_classes[m_gridClass].name
-                                                                                 : QString();
+    const QString className = m_gridClass >= 0 && m_gridClass < m_classes.size()
+                                  ? m_classes[m_gridClass].name
+                                  : QString();
     m_gridTitle->setText(
-        (className.isEmpty() ? tr("Images %1–%2 of %3 selected. Untick the wrong ones, then press a class key.")
-                             : tr("Images %1–%2 of %3 selected. Untick the wrong ones, then Enter labels the "
-                                  "rest <b>%4</b> (or press a class key)."))
+        (className.isEmpty()
+             ? tr("Images %1–%2 of %3 selected. Untick the wrong ones, then press a class key.")
+             : tr("Images %1–%2 of %3 selected. Untick the wrong ones, then Enter labels the "
+                  "rest <b>%4</b> (or press a class key)."))
             .arg(shownFrom)
             .arg(shownFrom + int(page.size()) - 1)
             .arg(m_gridTotal)

@@ -21,13 +21,14 @@ constexpr double kMinScaleOfFit = 0.25, kMaxScaleOfFit = 400;
 // Certain → uncertain: pale blue-grey through Okabe-Ito orange to vermillion.
 QColor uncertaintyColour(float t)
 {
-    static const QColor stops[] = {QColor(0xc6, 0xd4, 0xe6), QColor(0xe6, 0x9f, 0x00), QColor(0xd5, 0x5e, 0x00),
-                                   QColor(0x8c, 0x2d, 0x04)};
+    static const QColor stops[] = {QColor(0xc6, 0xd4, 0xe6), QColor(0xe6, 0x9f, 0x00),
+                                   QColor(0xd5, 0x5e, 0x00), QColor(0x8c, 0x2d, 0x04)};
     t = std::clamp(t, 0.0f, 1.0f) * 3;
     const int i = std::min(2, int(t));
     const float f = t - float(i);
     auto mix = [f](int a, int b) { return int(std::lround(a + (b - a) * f)); };
-    return QColor(mix(stops[i].red(), stops[i + 1].red()), mix(stops[i].green(), stops[i + 1].green()),
+    return QColor(mix(stops[i].red(), stops[i + 1].red()),
+                  mix(stops[i].green(), stops[i + 1].green()),
                   mix(stops[i].blue(), stops[i + 1].blue()));
 }
 
@@ -82,7 +83,8 @@ void PoolMapView::setPoints(PoolMapPoints points, bool keepView)
     update();
 }
 
-void PoolMapView::setColouring(std::vector<qint16> labels, std::vector<qint16> predictions, std::vector<float> uncertainty)
+void PoolMapView::setColouring(std::vector<qint16> labels, std::vector<qint16> predictions,
+                               std::vector<float> uncertainty)
 {
     const std::size_t n = m_points.size();
     labels.resize(n, -1);
@@ -131,7 +133,8 @@ void PoolMapView::recolour()
         if (!std::isnan(u))
             m_uncertaintyMax = std::max(m_uncertaintyMax, u);
     auto classColour = [this](int position) {
-        return position >= 0 && position < m_classColours.size() ? m_classColours[position].rgb() : kNoData.rgb();
+        return position >= 0 && position < m_classColours.size() ? m_classColours[position].rgb()
+                                                                 : kNoData.rgb();
     };
     m_argb.resize(n);
     m_argbDimmed.resize(n);
@@ -177,7 +180,8 @@ void PoolMapView::rebuildLegend()
     for (const QString &name : names)
         width = std::max(width, fm.horizontalAdvance(name));
     const int row = fm.height() + 2;
-    m_legend = QImage(width + 34, row * int(names.size()) + 12, QImage::Format_ARGB32_Premultiplied);
+    m_legend =
+        QImage(width + 34, row * int(names.size()) + 12, QImage::Format_ARGB32_Premultiplied);
     m_legend.fill(Qt::transparent);
     QPainter p(&m_legend);
     p.setRenderHint(QPainter::Antialiasing);
@@ -220,7 +224,8 @@ void PoolMapView::fitAll()
 {
     // The whole map right of the legend.
     const double left = m_legend.isNull() ? 0 : m_legend.width() + 12;
-    const double w = std::max(double(m_maxX - m_minX), 1e-6), h = std::max(double(m_maxY - m_minY), 1e-6);
+    const double w = std::max(double(m_maxX - m_minX), 1e-6),
+                 h = std::max(double(m_maxY - m_minY), 1e-6);
     m_scale = 0.94 * std::min(std::max(width() - left, 1.0) / w, height() / h);
     m_centre = QPointF((m_minX + m_maxX) / 2.0 - left / 2 / m_scale, (m_minY + m_maxY) / 2.0);
     update();
@@ -234,7 +239,8 @@ void PoolMapView::panBy(QPointF pixels)
 
 void PoolMapView::zoomBy(double factor, QPointF anchor)
 {
-    const double w = std::max(double(m_maxX - m_minX), 1e-6), h = std::max(double(m_maxY - m_minY), 1e-6);
+    const double w = std::max(double(m_maxX - m_minX), 1e-6),
+                 h = std::max(double(m_maxY - m_minY), 1e-6);
     const double fit = std::min(width() / w, height() / h);
     const double scale = std::clamp(m_scale * factor, fit * kMinScaleOfFit, fit * kMaxScaleOfFit);
     // Keep the map point under the anchor where it is.
@@ -259,9 +265,12 @@ int PoolMapView::pointAt(QPointF widgetPos, double radius) const
     const double y = m_centre.y() + (widgetPos.y() - height() / 2.0) / m_scale;
     const double r = radius / m_scale;
     const int g = m_gridSize;
-    const double cw = std::max(double(m_maxX - m_minX), 1e-6) / g, ch = std::max(double(m_maxY - m_minY), 1e-6) / g;
-    const int x0 = std::max(0, int(std::floor((x - r - m_minX) / cw))), x1 = std::min(g - 1, int(std::floor((x + r - m_minX) / cw)));
-    const int y0 = std::max(0, int(std::floor((y - r - m_minY) / ch))), y1 = std::min(g - 1, int(std::floor((y + r - m_minY) / ch)));
+    const double cw = std::max(double(m_maxX - m_minX), 1e-6) / g,
+                 ch = std::max(double(m_maxY - m_minY), 1e-6) / g;
+    const int x0 = std::max(0, int(std::floor((x - r - m_minX) / cw))),
+              x1 = std::min(g - 1, int(std::floor((x + r - m_minX) / cw)));
+    const int y0 = std::max(0, int(std::floor((y - r - m_minY) / ch))),
+              y1 = std::min(g - 1, int(std::floor((y + r - m_minY) / ch)));
     int best = -1;
     double bestD2 = r * r;
     for (int cy = y0; cy <= y1; ++cy)
@@ -269,7 +278,8 @@ int PoolMapView::pointAt(QPointF widgetPos, double radius) const
             const std::size_t c = std::size_t(cy * g + cx);
             for (std::int32_t k = m_cellStart[c]; k < m_cellStart[c + 1]; ++k) {
                 const std::int32_t i = m_cellPoints[std::size_t(k)];
-                const double dx = m_points.xy[2 * std::size_t(i)] - x, dy = m_points.xy[2 * std::size_t(i) + 1] - y;
+                const double dx = m_points.xy[2 * std::size_t(i)] - x,
+                             dy = m_points.xy[2 * std::size_t(i) + 1] - y;
                 const double d2 = dx * dx + dy * dy;
                 if (d2 <= bestD2) {
                     bestD2 = d2;
@@ -376,7 +386,8 @@ void PoolMapView::rasterise()
     if (n == 0)
         return;
     // Dots grow when they are few or when zoomed in, so that clusters read as areas.
-    const double w = std::max(double(m_maxX - m_minX), 1e-6), h = std::max(double(m_maxY - m_minY), 1e-6);
+    const double w = std::max(double(m_maxX - m_minX), 1e-6),
+                 h = std::max(double(m_maxY - m_minY), 1e-6);
     const double zoom = m_scale / std::max(std::min(width() / w, height() / h), 1e-12);
     int dot = n > 30000 ? 2 : n > 3000 ? 3 : 4;
     dot = std::min(7, dot + int(std::log2(std::max(1.0, zoom)) / 2));
@@ -400,7 +411,8 @@ void PoolMapView::rasterise()
                 row[dx] = colour;
     };
     // Points without data (grey) first, so that coloured ones stay visible over them.
-    const std::uint32_t noData = dim(kNoData.rgb()) | 0xff000000u, grey = kNoData.rgb() | 0xff000000u;
+    const std::uint32_t noData = dim(kNoData.rgb()) | 0xff000000u,
+                        grey = kNoData.rgb() | 0xff000000u;
     for (int pass = 0; pass < 2; ++pass)
         for (std::size_t i = 0; i < n; ++i) {
             const bool isGrey = m_argb[i] == grey;
@@ -457,11 +469,13 @@ void PoolMapView::drawOverlays(QPainter &painter)
         return;
     const std::size_t i = std::size_t(m_hovered);
     auto className = [this](int position) {
-        return position >= 0 && position < m_classNames.size() ? m_classNames[position] : QStringLiteral("—");
+        return position >= 0 && position < m_classNames.size() ? m_classNames[position]
+                                                               : QStringLiteral("—");
     };
-    const QString caption = tr("#%1  label: %2  model: %3")
-                                .arg(m_points.imageIds[i])
-                                .arg(className(m_points.labels[i]), className(m_points.predictions[i]));
+    const QString caption =
+        tr("#%1  label: %2  model: %3")
+            .arg(m_points.imageIds[i])
+            .arg(className(m_points.labels[i]), className(m_points.predictions[i]));
     const QFontMetrics fm(font());
     const QSize image = m_thumbnail.deviceIndependentSize().toSize();
     const int boxW = std::max(image.width(), fm.horizontalAdvance(caption)) + 12;
@@ -475,10 +489,12 @@ void PoolMapView::drawOverlays(QPainter &painter)
     painter.setPen(QPen(QColor(0, 0, 0, 90)));
     painter.setBrush(Qt::white);
     painter.drawRoundedRect(box, 4, 4);
-    painter.drawImage(QPointF(box.left() + (boxW - image.width()) / 2.0, box.top() + 6), m_thumbnail);
+    painter.drawImage(QPointF(box.left() + (boxW - image.width()) / 2.0, box.top() + 6),
+                      m_thumbnail);
     painter.setPen(palette().color(QPalette::WindowText));
-    painter.drawText(QRectF(box.left() + 6, box.top() + 8 + image.height(), boxW - 12, fm.height() + 4),
-                     Qt::AlignCenter, caption);
+    painter.drawText(
+        QRectF(box.left() + 6, box.top() + 8 + image.height(), boxW - 12, fm.height() + 4),
+        Qt::AlignCenter, caption);
 }
 
 void PoolMapView::mousePressEvent(QMouseEvent *event)
@@ -486,7 +502,8 @@ void PoolMapView::mousePressEvent(QMouseEvent *event)
     m_dragStart = m_lastMouse = event->position();
     m_dragMoved = false;
     m_dragAdds = event->modifiers() & Qt::ShiftModifier;
-    if (event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && m_tool == Tool::Pan)) {
+    if (event->button() == Qt::MiddleButton ||
+        (event->button() == Qt::LeftButton && m_tool == Tool::Pan)) {
         m_drag = Drag::Pan;
         setCursor(Qt::ClosedHandCursor);
     } else if (event->button() == Qt::LeftButton && m_tool == Tool::Rectangle) {

@@ -15,11 +15,11 @@ namespace activelabel {
 // What the pool map shows for each image: its place on the map and what colours it.
 struct PoolMapPoints
 {
-    std::vector<float> xy;            // x0 y0 x1 y1 …: map coordinates (any scale)
+    std::vector<float> xy; // x0 y0 x1 y1 …: map coordinates (any scale)
     std::vector<qint64> imageIds;
-    std::vector<qint16> labels;       // class position, -1 when unlabelled
-    std::vector<qint16> predictions;  // class position, -1 when no model has scored it
-    std::vector<float> uncertainty;   // the strategy's score, NaN when none
+    std::vector<qint16> labels;      // class position, -1 when unlabelled
+    std::vector<qint16> predictions; // class position, -1 when no model has scored it
+    std::vector<float> uncertainty;  // the strategy's score, NaN when none
 
     std::size_t size() const { return imageIds.size(); }
 };
@@ -45,7 +45,8 @@ public:
     void setPoints(PoolMapPoints points, bool keepView = false);
     // New labels / predictions / uncertainties for the same images (same order); keeps the view
     // and the selection.
-    void setColouring(std::vector<qint16> labels, std::vector<qint16> predictions, std::vector<float> uncertainty);
+    void setColouring(std::vector<qint16> labels, std::vector<qint16> predictions,
+                      std::vector<float> uncertainty);
     void setClasses(const QStringList &names, const QList<QColor> &colours);
     const PoolMapPoints &points() const { return m_points; }
 
@@ -110,8 +111,8 @@ private:
     QList<QColor> m_classColours;
     ColourBy m_colourBy = ColourBy::Label;
     Tool m_tool = Tool::Pan;
-    std::vector<std::uint32_t> m_argb;        // per point, as drawn
-    std::vector<std::uint32_t> m_argbDimmed;  // per point, when another point is selected
+    std::vector<std::uint32_t> m_argb;       // per point, as drawn
+    std::vector<std::uint32_t> m_argbDimmed; // per point, when another point is selected
     std::vector<std::int32_t> m_selected;
     std::vector<std::uint8_t> m_isSelected;
     float m_minX = 0, m_minY = 0, m_maxX = 1, m_maxY = 1;

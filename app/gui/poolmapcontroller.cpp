@@ -23,9 +23,10 @@ namespace activelabel {
 
 namespace {
 constexpr int kThumbnailSize = 96;
-const char *const kStageNames[] = {QT_TRANSLATE_NOOP("PoolMapController", "Map: indexing embeddings"),
-                                   QT_TRANSLATE_NOOP("PoolMapController", "Map: nearest neighbours"),
-                                   QT_TRANSLATE_NOOP("PoolMapController", "Map: t-SNE")};
+const char *const kStageNames[] = {
+    QT_TRANSLATE_NOOP("PoolMapController", "Map: indexing embeddings"),
+    QT_TRANSLATE_NOOP("PoolMapController", "Map: nearest neighbours"),
+    QT_TRANSLATE_NOOP("PoolMapController", "Map: t-SNE")};
 const char *const kStageUnits[] = {QT_TRANSLATE_NOOP("PoolMapController", "images"),
                                    QT_TRANSLATE_NOOP("PoolMapController", "images"),
                                    QT_TRANSLATE_NOOP("PoolMapController", "steps")};
@@ -35,7 +36,8 @@ constexpr double kStageStart[] = {0.0, 0.1, 0.2};
 constexpr double kStageShare[] = {0.1, 0.1, 0.8};
 } // namespace
 
-PoolMapController::PoolMapController(Project &project, MainWindow *window, LabelingController *labeling)
+PoolMapController::PoolMapController(Project &project, MainWindow *window,
+                                     LabelingController *labeling)
     : QObject(window), m_project(project), m_window(window), m_labeling(labeling),
       m_thumbnails(std::make_unique<ThumbnailLoader>())
 {
@@ -46,7 +48,8 @@ PoolMapController::PoolMapController(Project &project, MainWindow *window, Label
 
     connect(m_page, &PoolMapPage::recomputeRequested, this, &PoolMapController::recompute);
     connect(m_page, &PoolMapPage::cancelRequested, this, &PoolMapController::cancel);
-    connect(m_page, &PoolMapPage::labelSelectionRequested, this, &PoolMapController::labelSelection);
+    connect(m_page, &PoolMapPage::labelSelectionRequested, this,
+            &PoolMapController::labelSelection);
     connect(m_page, &PoolMapPage::openSelectionRequested, this, &PoolMapController::openSelection);
     connect(m_page, &PoolMapPage::gridPageShown, this, &PoolMapController::requestGridThumbnails);
     connect(m_page, &PoolMapPage::thumbnailRequested, this, [this](qint64 imageId) {
@@ -57,10 +60,11 @@ PoolMapController::PoolMapController(Project &project, MainWindow *window, Label
             // No thumbnail: the dot is still there.
         }
     });
-    connect(m_thumbnails.get(), &ThumbnailLoader::ready, this, [this](qint64 imageId, const QImage &image) {
-        m_page->view()->setThumbnail(imageId, image);
-        m_page->grid()->setTileImage(imageId, image);
-    });
+    connect(m_thumbnails.get(), &ThumbnailLoader::ready, this,
+            [this](qint64 imageId, const QImage &image) {
+                m_page->view()->setThumbnail(imageId, image);
+                m_page->grid()->setTileImage(imageId, image);
+            });
     connect(m_page->grid(), &TileGrid::accepted, this, [this] {
         const QList<qint64> ticked = m_page->grid()->tickedIds();
         const int classPosition = m_page->gridClass();
@@ -68,10 +72,11 @@ PoolMapController::PoolMapController(Project &project, MainWindow *window, Label
             labelSelection(ticked, classPosition);
         m_page->showNextGridPage();
     });
-    connect(m_page, &PoolMapPage::labelGridRequested, this, [this](const QList<qint64> &ids, int classPosition) {
-        labelSelection(ids, classPosition);
-        m_page->showNextGridPage();
-    });
+    connect(m_page, &PoolMapPage::labelGridRequested, this,
+            [this](const QList<qint64> &ids, int classPosition) {
+                labelSelection(ids, classPosition);
+                m_page->showNextGridPage();
+            });
 
     // Labels change several times a second while labelling: recolour at most every 1.5 s, and
     // only while the page is shown.
@@ -177,8 +182,9 @@ void PoolMapController::start(PoolMapRequest request)
             result = runPoolMapJob(
                 *project, request,
                 [this](int stage, double done, double total) {
-                    QMetaObject::invokeMethod(this, [this, stage, done, total] { showProgress(stage, done, total); },
-                                              Qt::QueuedConnection);
+                    QMetaObject::invokeMethod(
+                        this, [this, stage, done, total] { showProgress(stage, done, total); },
+                        Qt::QueuedConnection);
                 },
                 &m_cancel);
         } catch (const Cancelled &) {
@@ -188,8 +194,9 @@ void PoolMapController::start(PoolMapRequest request)
         } catch (const std::exception &e) {
             error = QString::fromUtf8(e.what());
         }
-        QMetaObject::invokeMethod(this, [this, result, error, cancelled] { finished(result, error, cancelled); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, result, error, cancelled] { finished(result, error, cancelled); },
+            Qt::QueuedConnection);
     });
     m_thread->start(QThread::LowPriority);
 }
@@ -203,7 +210,8 @@ void PoolMapController::showProgress(int stage, double done, double total)
         m_report.restart(tr(kStageNames[stage]), tr(kStageUnits[stage]));
     }
     m_report.update(done, total);
-    const double fraction = kStageStart[stage] + kStageShare[stage] * (total > 0 ? done / total : 0);
+    const double fraction =
+        kStageStart[stage] + kStageShare[stage] * (total > 0 ? done / total : 0);
     m_page->showProgress(m_report.text(), int(fraction * 1000));
 }
 
@@ -225,7 +233,8 @@ void PoolMapController::finished(const PoolMapResult &result, const QString &err
     } else if (result.points.xy.empty() && !result.points.imageIds.empty()) {
         // Colours of the map shown.
         if (result.points.imageIds == view->points().imageIds)
-            view->setColouring(result.points.labels, result.points.predictions, result.points.uncertainty);
+            view->setColouring(result.points.labels, result.points.predictions,
+                               result.points.uncertainty);
     } else {
         m_newestEmbeddings = result.newestEmbeddings;
         if (result.modelVersion != 0 && result.modelVersion != m_mapVersion) {
@@ -250,15 +259,17 @@ void PoolMapController::updateStatus()
 {
     const QString images = QLocale().toString(qlonglong(m_page->view()->points().size()));
     if (m_mapVersion == 0 && m_newestEmbeddings == 0)
-        m_page->setMapStatus(tr("No map yet: the map shows the model's embeddings of the pool, kept when a "
-                                "training round rescores it."));
+        m_page->setMapStatus(
+            tr("No map yet: the map shows the model's embeddings of the pool, kept when a "
+               "training round rescores it."));
     else if (m_mapVersion == 0)
         m_page->setMapStatus(tr("No map yet for model v%1.").arg(m_newestEmbeddings));
     else if (m_mapVersion < m_newestEmbeddings)
-        m_page->setMapStatus(tr("Map of %1 images from model v%2; model v%3 is newer: Recompute to update.")
-                                 .arg(images)
-                                 .arg(m_mapVersion)
-                                 .arg(m_newestEmbeddings));
+        m_page->setMapStatus(
+            tr("Map of %1 images from model v%2; model v%3 is newer: Recompute to update.")
+                .arg(images)
+                .arg(m_mapVersion)
+                .arg(m_newestEmbeddings));
     else
         m_page->setMapStatus(tr("Map of %1 images from model v%2.").arg(images).arg(m_mapVersion));
     m_page->setRecomputeEnabled(!isComputing() && m_newestEmbeddings > 0);

@@ -36,7 +36,8 @@ std::int64_t newestEmbeddingsVersion(const std::filesystem::path &projectDir)
     std::int64_t newest = 0;
     std::error_code ec;
     const std::regex name("pool-v([0-9]+)\\.emb");
-    for (const auto &entry : std::filesystem::directory_iterator(PoolEmbeddings::directory(projectDir), ec)) {
+    for (const auto &entry :
+         std::filesystem::directory_iterator(PoolEmbeddings::directory(projectDir), ec)) {
         std::smatch m;
         const std::string file = entry.path().filename().string();
         if (std::regex_match(file, m, name))
@@ -54,7 +55,8 @@ bool readMap(const std::filesystem::path &file, PoolMapPoints &points)
     quint32 magic = 0, format = 0;
     quint64 n = 0;
     in >> magic >> format >> n;
-    if (magic != kMagic || format != kFormat || n > (quint64(1) << 32) || f.size() < qint64(16 + n * 16))
+    if (magic != kMagic || format != kFormat || n > (quint64(1) << 32) ||
+        f.size() < qint64(16 + n * 16))
         return false;
     points.imageIds.resize(n);
     points.xy.resize(2 * n);
@@ -66,14 +68,16 @@ bool readMap(const std::filesystem::path &file, PoolMapPoints &points)
     return in.status() == QDataStream::Ok;
 }
 
-void writeMap(const std::filesystem::path &projectDir, std::int64_t version, const PoolMapPoints &points)
+void writeMap(const std::filesystem::path &projectDir, std::int64_t version,
+              const PoolMapPoints &points)
 {
     const std::filesystem::path file = poolMapFile(projectDir, version);
     std::error_code ec;
     std::filesystem::create_directories(file.parent_path(), ec);
     QSaveFile f(qPath(file));
     if (!f.open(QIODevice::WriteOnly)) {
-        qWarning("pool map: cannot write %s: %s", qPrintable(qPath(file)), qPrintable(f.errorString()));
+        qWarning("pool map: cannot write %s: %s", qPrintable(qPath(file)),
+                 qPrintable(f.errorString()));
         return;
     }
     QDataStream out(&f);
@@ -84,7 +88,8 @@ void writeMap(const std::filesystem::path &projectDir, std::int64_t version, con
     for (float v : points.xy)
         out << v;
     if (!f.commit()) {
-        qWarning("pool map: cannot write %s: %s", qPrintable(qPath(file)), qPrintable(f.errorString()));
+        qWarning("pool map: cannot write %s: %s", qPrintable(qPath(file)),
+                 qPrintable(f.errorString()));
         return;
     }
     // Older versions' maps are stale: the embeddings they came from are gone too.
@@ -128,13 +133,14 @@ void readColours(const Project &project, PoolMapPoints &points)
 
 } // namespace
 
-std::filesystem::path poolMapFile(const std::filesystem::path &projectDir, std::int64_t modelVersion)
+std::filesystem::path poolMapFile(const std::filesystem::path &projectDir,
+                                  std::int64_t modelVersion)
 {
     return projectDir / "cache" / "map" / ("pool-v" + std::to_string(modelVersion) + ".map");
 }
 
-PoolMapResult runPoolMapJob(const Project &project, const PoolMapRequest &request, const PoolMapProgress &progress,
-                            const std::atomic<bool> *cancel)
+PoolMapResult runPoolMapJob(const Project &project, const PoolMapRequest &request,
+                            const PoolMapProgress &progress, const std::atomic<bool> *cancel)
 {
     PoolMapResult result;
     QElapsedTimer clock;
@@ -161,7 +167,8 @@ PoolMapResult runPoolMapJob(const Project &project, const PoolMapRequest &reques
         options.threads = request.threads;
         options.iterations = request.iterations;
         // A small pool cannot have 3 x 30 neighbours: the perplexity follows what it has.
-        options.perplexity = std::clamp(double(embeddings->size() - 1) / 3, 2.0, options.perplexity);
+        options.perplexity =
+            std::clamp(double(embeddings->size() - 1) / 3, 2.0, options.perplexity);
         NeighbourIndexOptions index;
         index.metric = NeighbourMetric::SquaredL2;
         index.threads = request.threads;
@@ -175,7 +182,8 @@ PoolMapResult runPoolMapJob(const Project &project, const PoolMapRequest &reques
             if (progress)
                 progress(1, double(done), double(total));
         };
-        const std::size_t k = std::min<std::size_t>(embeddings->size() - 1, std::size_t(3 * options.perplexity + 1));
+        const std::size_t k =
+            std::min<std::size_t>(embeddings->size() - 1, std::size_t(3 * options.perplexity + 1));
         const KnnGraph graph = built->knnGraph(k, index);
         const FloatMatrix map = tsneEmbed(
             graph, options,

@@ -41,7 +41,7 @@ struct PoolMapResult
     std::int64_t newestEmbeddings = 0; // newest model version with pool embeddings; 0: none
     bool computed = false;             // false: read from the cache
     double seconds = 0;
-    PoolMapPoints points;              // Mode::Colours: xy empty
+    PoolMapPoints points; // Mode::Colours: xy empty
     QString error;
 };
 
@@ -49,10 +49,11 @@ struct PoolMapResult
 using PoolMapProgress = std::function<void(int stage, double done, double total)>;
 
 // Throws Cancelled when `cancel` is set during a computation.
-PoolMapResult runPoolMapJob(const Project &project, const PoolMapRequest &request, const PoolMapProgress &progress,
-                            const std::atomic<bool> *cancel);
+PoolMapResult runPoolMapJob(const Project &project, const PoolMapRequest &request,
+                            const PoolMapProgress &progress, const std::atomic<bool> *cancel);
 
 // The cache file of a version's map.
-std::filesystem::path poolMapFile(const std::filesystem::path &projectDir, std::int64_t modelVersion);
+std::filesystem::path poolMapFile(const std::filesystem::path &projectDir,
+                                  std::int64_t modelVersion);
 
 } // namespace activelabel

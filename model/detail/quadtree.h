@@ -34,7 +34,7 @@ private:
         double comX = 0, comY = 0; // centre of mass
         double side = 0;
         std::int32_t count = 0;
-        std::int32_t firstChild = -1; // four consecutive nodes; -1 for a leaf
+        std::int32_t firstChild = -1;    // four consecutive nodes; -1 for a leaf
         std::int32_t begin = 0, end = 0; // its points: m_order / m_x / m_y [begin, end)
     };
     void buildNode(std::int32_t node, double x0, double y0, double side, int depth);

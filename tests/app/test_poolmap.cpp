@@ -20,10 +20,10 @@
 #include "ui/poolmappage.h"
 #include "ui/trainingpanel.h"
 
+#include <QAction>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
-#include <QAction>
 #include <QtTest>
 
 #include <random>
@@ -34,18 +34,21 @@ using namespace activelabel::testsupport;
 
 namespace {
 
-const QStringList kClasses = {QStringLiteral("Trouser"), QStringLiteral("Sneaker"), QStringLiteral("Bag")};
+const QStringList kClasses = {QStringLiteral("Trouser"), QStringLiteral("Sneaker"),
+                              QStringLiteral("Bag")};
 constexpr int kPerClass = 30;
 
 qint64 labelCount(const QString &projectDir)
 {
-    Database db(std::filesystem::path(projectDir.toStdString()) / "project.sqlite", Database::Access::ReadOnly);
+    Database db(std::filesystem::path(projectDir.toStdString()) / "project.sqlite",
+                Database::Access::ReadOnly);
     return LabelRepository(db).count();
 }
 
 std::optional<int> labelPosition(const QString &projectDir, qint64 imageId)
 {
-    Database db(std::filesystem::path(projectDir.toStdString()) / "project.sqlite", Database::Access::ReadOnly);
+    Database db(std::filesystem::path(projectDir.toStdString()) / "project.sqlite",
+                Database::Access::ReadOnly);
     const auto label = LabelRepository(db).get(imageId);
     if (!label)
         return std::nullopt;
@@ -77,21 +80,24 @@ void TestPoolMap::initTestCase()
     QCoreApplication::setOrganizationName(QStringLiteral("ActiveLabelTests"));
     QStandardPaths::setTestModeEnabled(true);
     const QString tree = m_root.filePath(QStringLiteral("tree"));
-    QVERIFY(writeFashionMnistClassTree(tree.toStdString(), {{1, "Trouser"}, {7, "Sneaker"}, {8, "Bag"}}, kPerClass));
+    QVERIFY(writeFashionMnistClassTree(tree.toStdString(),
+                                       {{1, "Trouser"}, {7, "Sneaker"}, {8, "Bag"}}, kPerClass));
     m_project = m_root.filePath(QStringLiteral("pool map"));
     auto project = Project::create(m_project.toStdString());
     Database &db = project->database();
     ClassRepository classes(db);
     for (const QString &name : kClasses)
         classes.add(name);
-    QCOMPARE(ImageImporter(db, {}).importPaths({tree.toStdString()}, false).added, std::int64_t(3 * kPerClass));
+    QCOMPARE(ImageImporter(db, {}).importPaths({tree.toStdString()}, false).added,
+             std::int64_t(3 * kPerClass));
 
     // The kept embeddings of "model v1": each class a cluster in 16-D (what a trained model's
     // penultimate features look like to the map), and its predictions: right but for one per class.
     std::vector<std::int64_t> ids;
     for (const ImageRecord &image : ImageRepository(db).list({}, 0, 1000)) {
         for (int c = 0; c < kClasses.size(); ++c)
-            if (QString::fromStdString(image.path).contains(QStringLiteral("/%1/").arg(kClasses[c])))
+            if (QString::fromStdString(image.path)
+                    .contains(QStringLiteral("/%1/").arg(kClasses[c])))
                 m_classOf[image.id] = c;
         ids.push_back(image.id);
     }
@@ -120,7 +126,8 @@ void TestPoolMap::initTestCase()
     store.write(1, predictions);
     store.finishRun(1);
     m_labelled = ids[5];
-    LabelRepository(db).setLabel(m_labelled, classes.list()[2].id, LabelSource::Human, QStringLiteral("t"));
+    LabelRepository(db).setLabel(m_labelled, classes.list()[2].id, LabelSource::Human,
+                                 QStringLiteral("t"));
 }
 
 void TestPoolMap::jobComputesCachesAndColours()
@@ -135,8 +142,8 @@ void TestPoolMap::jobComputesCachesAndColours()
 
     request.mode = PoolMapRequest::Mode::CachedOrCompute;
     std::set<int> stages;
-    const PoolMapResult computed =
-        runPoolMapJob(*project, request, [&](int stage, double, double) { stages.insert(stage); }, nullptr);
+    const PoolMapResult computed = runPoolMapJob(
+        *project, request, [&](int stage, double, double) { stages.insert(stage); }, nullptr);
     QVERIFY(computed.error.isEmpty());
     QVERIFY(computed.computed);
     QCOMPARE(computed.modelVersion, std::int64_t(1));
@@ -152,7 +159,8 @@ void TestPoolMap::jobComputesCachesAndColours()
         std::size_t best = i;
         float bestD = std::numeric_limits<float>::max();
         for (std::size_t j = 0; j < points.size(); ++j) {
-            const float dx = points.xy[2 * i] - points.xy[2 * j], dy = points.xy[2 * i + 1] - points.xy[2 * j + 1];
+            const float dx = points.xy[2 * i] - points.xy[2 * j],
+                        dy = points.xy[2 * i + 1] - points.xy[2 * j + 1];
             if (j != i && dx * dx + dy * dy < bestD) {
                 bestD = dx * dx + dy * dy;
                 best = j;
@@ -184,10 +192,13 @@ void TestPoolMap::cancelStopsTheComputation()
     std::filesystem::rename(cache, kept);
     std::atomic<bool> cancel{false};
     PoolMapRequest request;
-    QVERIFY_THROWS_EXCEPTION(Cancelled, runPoolMapJob(*project, request, [&](int stage, double, double) {
-                                 if (stage == 2)
-                                     cancel = true;
-                             }, &cancel));
+    QVERIFY_THROWS_EXCEPTION(Cancelled, runPoolMapJob(
+                                            *project, request,
+                                            [&](int stage, double, double) {
+                                                if (stage == 2)
+                                                    cancel = true;
+                                            },
+                                            &cancel));
     QVERIFY(!std::filesystem::exists(cache)); // nothing half-written
     std::filesystem::rename(kept, cache);
 }

@@ -31,14 +31,16 @@ namespace {
 // `classes` Gaussian clusters, each of three sub-clusters (a class's modes), in `dim` dimensions
 // with ReLU'd coordinates like penultimate features: neighbours mostly share a class, the classes
 // touch (centre spread comparable to the within-cluster spread), as in a trained model's pool.
-FloatMatrix clusteredEmbeddings(std::size_t n, std::size_t dim, int classes, std::vector<int> &labels)
+FloatMatrix clusteredEmbeddings(std::size_t n, std::size_t dim, int classes,
+                                std::vector<int> &labels)
 {
     std::mt19937 rng(11);
     std::normal_distribution<float> normal(0.0f, 1.0f);
     std::vector<std::vector<float>> centres(std::size_t(classes) * 3, std::vector<float>(dim));
     for (std::size_t c = 0; c < centres.size(); ++c)
         for (std::size_t d = 0; d < dim; ++d)
-            centres[c][d] = (c % 3 == 0 ? 1.2f * normal(rng) : centres[c - c % 3][d] + 0.5f * normal(rng));
+            centres[c][d] =
+                (c % 3 == 0 ? 1.2f * normal(rng) : centres[c - c % 3][d] + 0.5f * normal(rng));
     FloatMatrix x(n, dim);
     labels.resize(n);
     std::uniform_int_distribution<int> pick(0, int(centres.size()) - 1);
@@ -113,10 +115,11 @@ void frameTimes(const FloatMatrix &map, const std::vector<int> &labels, int fram
                 view.repaint();
                 zoom.push_back(t.nsecsElapsed() / 1e6);
             }
-            std::printf("frame ms, %zu dots, %s%s: pan median %.2f p99 %.2f; zoom median %.2f p99 %.2f\n", n,
-                        mode == PoolMapView::ColourBy::Label ? "by label" : "by prediction",
-                        selection ? ", with a selection" : "", bench::median(pan), percentile(pan, 0.99),
-                        bench::median(zoom), percentile(zoom, 0.99));
+            std::printf(
+                "frame ms, %zu dots, %s%s: pan median %.2f p99 %.2f; zoom median %.2f p99 %.2f\n",
+                n, mode == PoolMapView::ColourBy::Label ? "by label" : "by prediction",
+                selection ? ", with a selection" : "", bench::median(pan), percentile(pan, 0.99),
+                bench::median(zoom), percentile(zoom, 0.99));
             std::fflush(stdout);
         }
     }
@@ -131,17 +134,18 @@ int main(int argc, char *argv[])
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QCommandLineParser parser;
-    const QCommandLineOption sizesOpt(QStringLiteral("sizes"), QStringLiteral("Pool sizes."), QStringLiteral("N,..."),
-                                      QStringLiteral("20000,100000"));
+    const QCommandLineOption sizesOpt(QStringLiteral("sizes"), QStringLiteral("Pool sizes."),
+                                      QStringLiteral("N,..."), QStringLiteral("20000,100000"));
     const QCommandLineOption refOpt(QStringLiteral("reference-sizes"),
-                                    QStringLiteral("Sizes scikit-learn also maps (0: none)."), QStringLiteral("N,..."),
-                                    QStringLiteral("20000"));
-    const QCommandLineOption dimOpt(QStringLiteral("dim"), QStringLiteral("Embedding width."), QStringLiteral("D"),
-                                    QStringLiteral("128"));
-    const QCommandLineOption threadsOpt(QStringLiteral("threads"), QStringLiteral("Threads."), QStringLiteral("T"),
-                                        QStringLiteral("2"));
-    const QCommandLineOption framesOpt(QStringLiteral("frames"), QStringLiteral("Frames per measure."),
-                                       QStringLiteral("F"), QStringLiteral("300"));
+                                    QStringLiteral("Sizes scikit-learn also maps (0: none)."),
+                                    QStringLiteral("N,..."), QStringLiteral("20000"));
+    const QCommandLineOption dimOpt(QStringLiteral("dim"), QStringLiteral("Embedding width."),
+                                    QStringLiteral("D"), QStringLiteral("128"));
+    const QCommandLineOption threadsOpt(QStringLiteral("threads"), QStringLiteral("Threads."),
+                                        QStringLiteral("T"), QStringLiteral("2"));
+    const QCommandLineOption framesOpt(QStringLiteral("frames"),
+                                       QStringLiteral("Frames per measure."), QStringLiteral("F"),
+                                       QStringLiteral("300"));
     parser.addOptions({sizesOpt, refOpt, dimOpt, threadsOpt, framesOpt});
     parser.addHelpOption();
     parser.process(app);
@@ -177,10 +181,11 @@ int main(int argc, char *argv[])
         const double tsneSeconds = clock.nsecsElapsed() / 1e9;
         const auto sample = sampleRows(n, 1000);
         const double trust = trustworthiness(x, map, 5, sample, threads);
-        std::printf("activelabel map, %zu x %zu: %.1f s (index %.1f s, kNN graph k=%zu %.1f s, t-SNE %.1f s), "
+        std::printf("activelabel map, %zu x %zu: %.1f s (index %.1f s, kNN graph k=%zu %.1f s, "
+                    "t-SNE %.1f s), "
                     "trustworthiness(5) %.4f\n",
-                    n, dim, buildSeconds + graphSeconds + tsneSeconds, buildSeconds, k, graphSeconds, tsneSeconds,
-                    trust);
+                    n, dim, buildSeconds + graphSeconds + tsneSeconds, buildSeconds, k,
+                    graphSeconds, tsneSeconds, trust);
         std::fflush(stdout);
 
         if (referenceSizes.contains(n)) {
@@ -189,15 +194,17 @@ int main(int argc, char *argv[])
             QFile f(in);
             if (!f.open(QIODevice::WriteOnly))
                 return 1;
-            f.write(reinterpret_cast<const char *>(x.data.data()), qint64(x.data.size() * sizeof(float)));
+            f.write(reinterpret_cast<const char *>(x.data.data()),
+                    qint64(x.data.size() * sizeof(float)));
             f.close();
             const QJsonObject ref = bench::runPythonReference(
                 QStringLiteral("reference_tsne.py"),
-                {QStringLiteral("--input"), in, QStringLiteral("--output"), out, QStringLiteral("--dim"),
-                 QString::number(dim)},
+                {QStringLiteral("--input"), in, QStringLiteral("--output"), out,
+                 QStringLiteral("--dim"), QString::number(dim)},
                 threads);
             QFile g(out);
-            if (!ref.isEmpty() && g.open(QIODevice::ReadOnly) && g.size() == qint64(n * 2 * sizeof(float))) {
+            if (!ref.isEmpty() && g.open(QIODevice::ReadOnly) &&
+                g.size() == qint64(n * 2 * sizeof(float))) {
                 FloatMatrix refMap(n, 2);
                 g.read(reinterpret_cast<char *>(refMap.data.data()), g.size());
                 std::printf("sklearn map, %zu x %zu: %.1f s, trustworthiness(5) %.4f\n", n, dim,

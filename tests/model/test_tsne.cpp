@@ -17,7 +17,8 @@ using namespace activelabel;
 namespace {
 
 // `clusters` Gaussian blobs (std 1) in `dim` dimensions, centres 10 apart on the axes.
-FloatMatrix blobs(std::size_t perCluster, int clusters, std::size_t dim, std::vector<int> *labels = nullptr)
+FloatMatrix blobs(std::size_t perCluster, int clusters, std::size_t dim,
+                  std::vector<int> *labels = nullptr)
 {
     std::mt19937 rng(7);
     std::normal_distribution<float> normal(0.0f, 1.0f);
@@ -107,7 +108,8 @@ private Q_SLOTS:
                     QVERIFY(c <= cond[i * k + m - 1]);
             }
             QVERIFY(std::abs(sum - 1) < 1e-9);
-            QVERIFY2(std::abs(entropy - std::log(perplexity)) < 1e-4, qPrintable(QString::number(entropy)));
+            QVERIFY2(std::abs(entropy - std::log(perplexity)) < 1e-4,
+                     qPrintable(QString::number(entropy)));
         }
         for (std::size_t i = 0; i < g.rows; i += 7) {
             const std::int64_t j = g.neighboursOf(i)[3];
@@ -135,9 +137,12 @@ private Q_SLOTS:
             const double down = tsne::klDivergence(p, y);
             y.data[c] = keep;
             const double numeric = (up - down) / (2 * double(h));
-            QVERIFY2(std::abs(numeric - grad.data[c]) < 1e-3 * std::max(1.0, std::abs(numeric)) + 1e-5,
+            QVERIFY2(std::abs(numeric - grad.data[c]) <
+                         1e-3 * std::max(1.0, std::abs(numeric)) + 1e-5,
                      qPrintable(QStringLiteral("coordinate %1: finite difference %2, gradient %3")
-                                    .arg(c).arg(numeric).arg(grad.data[c])));
+                                    .arg(c)
+                                    .arg(numeric)
+                                    .arg(grad.data[c])));
         }
     }
 
@@ -151,7 +156,9 @@ private Q_SLOTS:
             // theta = 0 opens every cell: the same sums in another order.
             QVERIFY(relativeError(tsne::barnesHutGradient(p, y, 0.0, 12, 2), exact) < 1e-5);
             const double approx = relativeError(tsne::barnesHutGradient(p, y, 0.5, 12, 2), exact);
-            QVERIFY2(approx < 0.03, qPrintable(QStringLiteral("spread %1: relative error %2").arg(spread).arg(approx)));
+            QVERIFY2(
+                approx < 0.03,
+                qPrintable(QStringLiteral("spread %1: relative error %2").arg(spread).arg(approx)));
         }
     }
 
@@ -163,12 +170,11 @@ private Q_SLOTS:
         options.iterations = 500;
         options.threads = 2;
         int lastProgress = 0;
-        const FloatMatrix y = tsneEmbed(bruteForceKnn(x, 90, 2), options,
-                                        [&](int done, int total) {
-                                            QCOMPARE(total, 500);
-                                            QVERIFY(done > lastProgress);
-                                            lastProgress = done;
-                                        });
+        const FloatMatrix y = tsneEmbed(bruteForceKnn(x, 90, 2), options, [&](int done, int total) {
+            QCOMPARE(total, 500);
+            QVERIFY(done > lastProgress);
+            lastProgress = done;
+        });
         QCOMPARE(lastProgress, 500);
         QCOMPARE(y.rows, x.rows);
         const double t = trustworthiness(x, y, 5);
@@ -200,10 +206,13 @@ private Q_SLOTS:
         std::atomic<bool> cancel{false};
         TsneOptions options;
         int calls = 0;
-        QVERIFY_THROWS_EXCEPTION(Cancelled, tsneEmbed(bruteForceKnn(x, 30), options, [&](int, int) {
-                                     if (++calls == 2)
-                                         cancel = true;
-                                 }, &cancel));
+        QVERIFY_THROWS_EXCEPTION(Cancelled, tsneEmbed(
+                                                bruteForceKnn(x, 30), options,
+                                                [&](int, int) {
+                                                    if (++calls == 2)
+                                                        cancel = true;
+                                                },
+                                                &cancel));
         QCOMPARE(calls, 2);
     }
 

@@ -55,8 +55,8 @@ QRectF clusterRect(const PoolMapView &view, int c, double margin = 6)
     return r.adjusted(-margin, -margin, margin, margin);
 }
 
-void send(QWidget *w, QEvent::Type type, QPointF pos, Qt::MouseButton button, Qt::MouseButtons buttons,
-          Qt::KeyboardModifiers modifiers = Qt::NoModifier)
+void send(QWidget *w, QEvent::Type type, QPointF pos, Qt::MouseButton button,
+          Qt::MouseButtons buttons, Qt::KeyboardModifiers modifiers = Qt::NoModifier)
 {
     QMouseEvent event(type, pos, w->mapToGlobal(pos), button, buttons, modifiers);
     QCoreApplication::sendEvent(w, &event);
@@ -76,7 +76,8 @@ QColor pixelAt(PoolMapView &view, QPointF p)
     return image.pixelColor(p.toPoint());
 }
 
-const QList<QColor> kColours = {QColor(0xe6, 0x9f, 0x00), QColor(0x56, 0xb4, 0xe9), QColor(0x00, 0x9e, 0x73)};
+const QList<QColor> kColours = {QColor(0xe6, 0x9f, 0x00), QColor(0x56, 0xb4, 0xe9),
+                                QColor(0x00, 0x9e, 0x73)};
 
 } // namespace
 
@@ -141,7 +142,8 @@ private Q_SLOTS:
 
         // Half of A: a lasso around its lower-left triangle (dots with column <= row), 15 dots.
         const QPointF a00 = view.toWidget(0), a04 = view.toWidget(20), a44 = view.toWidget(24);
-        drag(&view, {a00 + QPointF(-6, -10), a04 + QPointF(-6, 6), a44 + QPointF(10, 6), a00 + QPointF(-6, -10)});
+        drag(&view, {a00 + QPointF(-6, -10), a04 + QPointF(-6, 6), a44 + QPointF(10, 6),
+                     a00 + QPointF(-6, -10)});
         QList<qint64> lower;
         for (int i = 0; i < 25; ++i)
             if (i % 5 <= i / 5)
@@ -174,8 +176,8 @@ private Q_SLOTS:
         view.setPoints(threeClusters());
         const QPointF anchor = view.toWidget(12);
         const double before = QLineF(view.toWidget(0), view.toWidget(4)).length();
-        QWheelEvent wheel(anchor, view.mapToGlobal(anchor), QPoint(), QPoint(0, 240), Qt::NoButton, Qt::NoModifier,
-                          Qt::NoScrollPhase, false);
+        QWheelEvent wheel(anchor, view.mapToGlobal(anchor), QPoint(), QPoint(0, 240), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
         QCoreApplication::sendEvent(&view, &wheel);
         QVERIFY(QLineF(view.toWidget(12), anchor).length() < 1e-6);
         QVERIFY(QLineF(view.toWidget(0), view.toWidget(4)).length() > 1.3 * before);
@@ -260,7 +262,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&page));
         QList<ClassRow> classes;
         for (int i = 0; i < 3; ++i)
-            classes.append({i + 1, QStringLiteral("class %1").arg(i), QString::number(i + 1), kColours[i], 0});
+            classes.append(
+                {i + 1, QStringLiteral("class %1").arg(i), QString::number(i + 1), kColours[i], 0});
         page.setClasses(classes);
         PoolMapView *view = page.view();
         view->setPoints(threeClusters());
