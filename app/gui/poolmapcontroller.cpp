@@ -13,7 +13,7 @@
 #include <QLocale>
 #include <QTabWidget>
 #include <QThread>
-#include <QUndoStack>
+#include <QSet>
 
 #include <algorithm>
 #include <exception>
@@ -277,13 +277,22 @@ void PoolMapController::updateStatus()
 
 void PoolMapController::labelSelection(const QList<qint64> &imageIds, int classPosition)
 {
-    // One step of the undo stack for the whole selection.
-    QUndoStack *undo = m_labeling->undoStack();
-    undo->beginMacro(tr("Label %n image(s) from the map", nullptr, int(imageIds.size())));
+    // The page path: one transaction, source bulk-accepted, one undo step. Audit draws and the
+    // image in front of the annotator are labelled one by one only (the audit estimate is
+    // unbiased only so), so they are left out of a selection.
+    const QSet<qint64> kept = m_labeling->imagesKeptFromPages();
+    QList<qint64> page;
     for (qint64 id : imageIds)
-        m_labeling->relabel(id, classPosition);
-    undo->endMacro();
-    m_window->showStatus(tr("Labelled %n image(s) from the map.", nullptr, int(imageIds.size())));
+        if (!kept.contains(id))
+            page << id;
+    const qsizetype leftOut = imageIds.size() - page.size();
+    if (!page.isEmpty())
+        m_labeling->acceptPage(page, classPosition);
+    QString status = tr("Labelled %n image(s) from the map.", nullptr, int(page.size()));
+    if (leftOut > 0)
+        status += QLatin1Char(' ') + tr("%n left for the Label page (audit draws and the image shown there).",
+                                        nullptr, int(leftOut));
+    m_window->showStatus(status);
     m_colourTimer.start();
 }
 

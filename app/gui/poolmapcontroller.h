@@ -23,7 +23,8 @@ class ThumbnailLoader;
 // The Map page of an open project: computes the pool map off the UI thread (progress with time
 // left, Cancel), keeps its colours in step with labels and predictions, shows thumbnails on hover,
 // and sends "label selection as…" through the labelling controller's page path (one transaction,
-// source bulk-accepted, one undo) and "open in grid" to the page's tile grid.
+// source bulk-accepted, one undo; audit draws left out) and "open in grid" to the page's tile
+// grid.
 //
 // When the map is recomputed: a map is computed once per model version and cached on disk
 // (poolmapjob.h). Nothing is computed while the page is hidden: the annotator who never opens the

@@ -3,6 +3,7 @@
 // and reads it back without computing, reads each dot's label and prediction, and stops when
 // cancelled; through the real window, the Map page shows it, labels a selection (one undo takes
 // it all back) and labels the ticked tiles of "open in grid" with Enter.
+#include "app/gui/labelingcontroller.h"
 #include "app/gui/poolmapcontroller.h"
 #include "app/gui/poolmapjob.h"
 #include "app/gui/projectcontroller.h"
@@ -16,11 +17,13 @@
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
 #include "support/fashionmnist.h"
+#include "ui/labelingview.h"
 #include "ui/mainwindow.h"
 #include "ui/poolmappage.h"
 #include "ui/trainingpanel.h"
 
 #include <QAction>
+#include <QSet>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -219,15 +222,26 @@ void TestPoolMap::mapPageLabelsASelection()
     PoolMapView *view = page->view();
     QTRY_COMPARE_WITH_TIMEOUT(view->points().size(), std::size_t(3 * kPerClass), 30000);
 
-    // Select every dot and label them Sneaker: 90 labels, one undo step.
+    // Select every dot and label them Sneaker: one page of labels (bulk-accepted), one undo
+    // step; the image on the Label page and the audit draws are not labelled in bulk.
     view->selectRect(view->rect());
     QCOMPARE(view->selection().size(), std::size_t(3 * kPerClass));
+    QTRY_VERIFY_WITH_TIMEOUT(window.labelingView()->currentImageId() != 0, 30000);
+    const QSet<qint64> kept = controller.labeling()->imagesKeptFromPages();
+    QVERIFY(kept.contains(window.labelingView()->currentImageId()));
     page->labelSelection(1);
-    QTRY_COMPARE_WITH_TIMEOUT(labelCount(m_project), qint64(3 * kPerClass), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(labelCount(m_project), qint64(3 * kPerClass - kept.size()), 20000);
+    for (qint64 id : kept)
+        QVERIFY(!labelPosition(m_project, id));
     QCOMPARE(*labelPosition(m_project, m_labelled), 1);
+    {
+        Database db(std::filesystem::path(m_project.toStdString()) / "project.sqlite", Database::Access::ReadOnly);
+        const auto label = LabelRepository(db).get(m_labelled);
+        QCOMPARE(label->source, LabelSource::BulkAccepted);
+    }
     // The dots take their new colour.
-    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(view->points().labels.begin(), view->points().labels.end(),
-                                         [](qint16 l) { return l == 1; }),
+    QTRY_VERIFY_WITH_TIMEOUT(std::count(view->points().labels.begin(), view->points().labels.end(), qint16(1)) ==
+                                 labelCount(m_project),
                              10000);
     // Edit > Undo, once.
     QAction *undo = nullptr;
@@ -249,7 +263,9 @@ void TestPoolMap::mapPageLabelsASelection()
     const int majority = page->gridClass();
     QVERIFY(majority >= 0);
     grid->setTicked(0, false);
-    const QList<qint64> ticked = grid->tickedIds();
+    QList<qint64> ticked = grid->tickedIds();
+    const QSet<qint64> keptNow = controller.labeling()->imagesKeptFromPages();
+    ticked.removeIf([&](qint64 id) { return keptNow.contains(id); });
     const qint64 unticked = grid->tiles()[0].imageId;
     QTest::keyClick(grid, Qt::Key_Return);
     for (qint64 id : ticked)
