@@ -9,6 +9,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QShortcut>
+#include <QSizePolicy>
 #include <QSplitter>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -114,13 +115,19 @@ PoolMapPage::PoolMapPage(QWidget *parent) : QWidget(parent)
     top->addWidget(m_labelButton);
     top->addWidget(m_openButton);
     top->addStretch(1);
-    top->addWidget(m_status);
-    top->addWidget(m_progressBox);
     top->addWidget(m_recompute);
+    // The state on a line of its own: a long message never widens the window.
+    m_status->setWordWrap(true);
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    auto *state = new QHBoxLayout;
+    state->addWidget(m_status, 1);
+    state->addWidget(m_progressBox);
+
     m_gridPanel = new QWidget(this);
     m_gridPanel->setObjectName(QStringLiteral("mapGridPanel"));
     m_gridTitle = new QLabel(m_gridPanel);
     m_gridTitle->setWordWrap(true);
+    m_gridTitle->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_grid = new TileGrid(m_gridPanel);
     m_grid->setObjectName(QStringLiteral("mapGrid"));
     m_grid->setGridSize(5, 6);
@@ -132,7 +139,8 @@ PoolMapPage::PoolMapPage(QWidget *parent) : QWidget(parent)
     gridLayout->addWidget(m_grid, 1);
     gridLayout->addWidget(closeGridButton, 0, Qt::AlignRight);
     m_gridPanel->hide();
-    auto *split = new QSplitter(this);
+    m_split = new QSplitter(this);
+    auto *split = m_split;
     split->addWidget(m_view);
     split->addWidget(m_gridPanel);
     split->setStretchFactor(0, 1);
@@ -140,6 +148,7 @@ PoolMapPage::PoolMapPage(QWidget *parent) : QWidget(parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
+    layout->addLayout(state);
     layout->addWidget(split, 1);
     auto *escape =
         new QShortcut(QKeySequence(Qt::Key_Escape), m_grid, nullptr, nullptr, Qt::WidgetShortcut);
@@ -215,7 +224,11 @@ void PoolMapPage::showGrid(const QList<Tile> &tiles, int classPosition)
     m_gridQueue = tiles;
     m_gridClass = classPosition;
     m_gridTotal = int(tiles.size());
-    m_gridPanel->show();
+    if (!m_gridPanel->isVisible()) {
+        m_gridPanel->show();
+        const int total = m_split->width();
+        m_split->setSizes({total * 3 / 5, total - total * 3 / 5}); // the map keeps the larger part
+    }
     showNextGridPage();
 }
 

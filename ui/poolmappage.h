@@ -12,6 +12,7 @@ class QLabel;
 class QMenu;
 class QProgressBar;
 class QPushButton;
+class QSplitter;
 class QToolButton;
 
 namespace activelabel {
@@ -78,6 +79,7 @@ private:
     QProgressBar *m_progress = nullptr;
     QLabel *m_progressText = nullptr;
     QList<ClassRow> m_classes;
+    QSplitter *m_split = nullptr;
     QWidget *m_gridPanel = nullptr;
     TileGrid *m_grid = nullptr;
     QLabel *m_gridTitle = nullptr;

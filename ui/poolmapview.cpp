@@ -228,11 +228,13 @@ void PoolMapView::fitAll()
                  h = std::max(double(m_maxY - m_minY), 1e-6);
     m_scale = 0.94 * std::min(std::max(width() - left, 1.0) / w, height() / h);
     m_centre = QPointF((m_minX + m_maxX) / 2.0 - left / 2 / m_scale, (m_minY + m_maxY) / 2.0);
+    m_fitted = true;
     update();
 }
 
 void PoolMapView::panBy(QPointF pixels)
 {
+    m_fitted = false;
     m_centre -= pixels / m_scale;
     update();
 }
@@ -246,6 +248,7 @@ void PoolMapView::zoomBy(double factor, QPointF anchor)
     // Keep the map point under the anchor where it is.
     const QPointF half(width() / 2.0, height() / 2.0);
     const QPointF under = m_centre + (anchor - half) / m_scale;
+    m_fitted = false;
     m_scale = scale;
     m_centre = under - (anchor - half) / m_scale;
     update();
@@ -367,9 +370,9 @@ void PoolMapView::setHovered(int index)
 
 void PoolMapView::resizeEvent(QResizeEvent *event)
 {
-    const QSize old = event->oldSize();
     QWidget::resizeEvent(event);
-    if (old.isEmpty() || !old.isValid())
+    // A map the user has not moved stays fitted (the grid opening beside it, a resized window).
+    if (m_fitted)
         fitAll();
 }
 

@@ -121,6 +121,7 @@ private:
     std::vector<std::int32_t> m_cellStart, m_cellPoints;
     QPointF m_centre;
     double m_scale = 1;
+    bool m_fitted = true; // not panned or zoomed since the last fit: refit on resize
     QImage m_frame;
     QImage m_legend;
     float m_uncertaintyMax = 1;

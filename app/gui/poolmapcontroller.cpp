@@ -1,5 +1,6 @@
 #include "app/gui/poolmapcontroller.h"
 
+#include "app/gui/imagelistmodel.h"
 #include "app/gui/labelingcontroller.h"
 #include "app/gui/thumbnailloader.h"
 #include "model/modelerror.h"
@@ -44,7 +45,7 @@ PoolMapController::PoolMapController(Project &project, MainWindow *window,
     m_page = new PoolMapPage;
     m_page->setObjectName(QStringLiteral("mapPage"));
     window->addPage(m_page, tr("M&ap"));
-    m_thumbnails->setCacheDirectory(project.directory() / "cache" / "thumbnails");
+    m_thumbnails->setCacheDirectory(thumbnailCacheDirectory(project)); // the Browse page's cache
 
     connect(m_page, &PoolMapPage::recomputeRequested, this, &PoolMapController::recompute);
     connect(m_page, &PoolMapPage::cancelRequested, this, &PoolMapController::cancel);
