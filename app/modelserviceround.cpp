@@ -176,7 +176,9 @@ Prediction ModelService::scoreAll(Classifier &classifier, const RoundProgressCal
     std::vector<std::size_t> all(m_images->size());
     std::iota(all.begin(), all.end(), std::size_t(0));
     PredictOptions options;
-    options.embeddings = false;
+    // The embeddings are the features the probabilities come from: keeping them costs a copy
+    // (and the file rescore writes), not another pass over the images.
+    options.embeddings = true;
     options.cancel = cancel;
     if (progress)
         options.progress = [&progress](std::size_t done, std::size_t total) {

@@ -16,6 +16,9 @@ packages=(
   # the ONNX export builds its ModelProto with libonnx (its CMake config; libtorch links the same
   # libonnx1); its test reads the file with OpenCV's dnn module (in libopencv-dev already)
   libonnx-dev libopencv-dnn-dev
+  # look-alikes: approximate nearest neighbours over the pool's embeddings (header-only);
+  # the benchmark's reference is its Python binding
+  libhnswlib-dev python3-hnswlib
   # team projects on a PostgreSQL server: the client library (libpq)
   libpq-dev
   # optimised BLAS: without it LibTorch falls back to reference BLAS (~1.5x slower training)
@@ -26,6 +29,8 @@ packages=(
   python3-torch python3-torchvision python3-pil xvfb xauth sqlite3
   # tests: onnx.checker on the ONNX export
   python3-onnx
+  # benchmarks: scikit-learn's TSNE, the pool map's reference (tests/bench/bench_map)
+  python3-sklearn
   # tests: the storage suites start their own PostgreSQL 15 server (initdb under /tmp)
   postgresql-15
   # tests: fuzzing (libFuzzer needs clang and its runtime), the corpus test's CMYK JPEG (libjpeg)

@@ -6,6 +6,7 @@
 #include "model/torchthreads.h"
 #include "ui/labelingview.h"
 #include "ui/mainwindow.h"
+#include "ui/poolmappage.h"
 
 #include <QApplication>
 #include <QDir>
@@ -43,6 +44,21 @@ bool wantsOnlyTextOutput(int argc, char *argv[])
     return false;
 }
 
+// The Map page as someone uses it: waits for the map (computed on first show, up to 5 min),
+// colours it by prediction and opens a selection in the grid.
+void prepareMapScreenshot(PoolMapPage *map)
+{
+    QElapsedTimer wait;
+    wait.start();
+    while (map->view()->points().size() == 0 && wait.elapsed() < 300000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 100);
+    map->setColourBy(PoolMapView::ColourBy::Prediction);
+    const QSizeF size = map->view()->size();
+    map->view()->selectRect(QRectF(size.width() * 0.45, size.height() * 0.35, size.width() * 0.12,
+                                   size.height() * 0.12));
+    map->openSelection();
+}
+
 // Waits for the labelling view to show an image (or 60 s), then saves each page and quits.
 void scheduleScreenshots(MainWindow &window, const QString &dir)
 {
@@ -58,6 +74,8 @@ void scheduleScreenshots(MainWindow &window, const QString &dir)
         QTabWidget *tabs = window.tabs();
         for (int i = 0; i < tabs->count(); ++i) {
             tabs->setCurrentIndex(i);
+            if (auto *map = qobject_cast<PoolMapPage *>(tabs->widget(i)))
+                prepareMapScreenshot(map);
             // Let thumbnails decode and charts lay out before the grab.
             QElapsedTimer settle;
             settle.start();

@@ -1,9 +1,11 @@
 #include "app/gui/projectcontroller.h"
 
+#include "app/gui/bulkreviewcontroller.h"
 #include "app/gui/imagelistmodel.h"
 #include "app/gui/importjob.h"
 #include "app/gui/labelingcontroller.h"
 #include "app/gui/panelscontroller.h"
+#include "app/gui/poolmapcontroller.h"
 #include "app/projectstatus.h"
 #include "storage/modelversionrepository.h"
 #include "storage/postgresdatabase.h"
@@ -186,6 +188,8 @@ void ProjectController::adoptProject(std::unique_ptr<Project> project)
     }
     labeling->setTrainingSettings(m_window->trainingPanel()->settings());
     m_panels = std::make_unique<PanelsController>(*m_project, m_window, labeling);
+    m_bulk = std::make_unique<BulkReviewController>(*m_project, m_window, labeling);
+    m_poolMap = std::make_unique<PoolMapController>(*m_project, m_window, labeling);
     m_window->setUndoStack(labeling->undoStack());
     m_window->tabs()->setCurrentIndex(0);
     labeling->start();
@@ -216,6 +220,8 @@ void ProjectController::closeProject()
     if (!m_project)
         return;
     m_window->closeProjectView();
+    m_bulk.reset();
+    m_poolMap.reset();
     m_panels.reset();
     m_labeling.reset(); // waits for pending label commits and stops training first
     m_images.reset();

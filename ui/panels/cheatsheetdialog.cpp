@@ -74,6 +74,10 @@ QList<ShortcutEntry> CheatSheetDialog::defaultShortcuts()
         {tr("Ctrl+Shift+Z"), tr("Redo")},
         {tr("F"), tr("Blind mode: hide the prediction")},
         {tr("T"), tr("Train now")},
+        {tr("Ctrl+B"), tr("Bulk review page: label many images of one class at once")},
+        {tr("Map page: P / R / L"), tr("Pan, rectangle or lasso selection (Shift adds; Esc clears)")},
+        {tr("Map page: wheel, + / -, arrows, Home"), tr("Zoom, pan, fit the whole map")},
+        {tr("Map page: C / G / 1 – 9, 0"), tr("Colour by label, prediction or uncertainty / open the selection in the grid / label the selection")},
         {tr("?"), tr("Show this cheat-sheet")},
     };
 }
