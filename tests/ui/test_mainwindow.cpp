@@ -30,6 +30,7 @@ private Q_SLOTS:
         MainWindow window;
         ProjectSummary summary;
         summary.projectPath = QStringLiteral("/tmp/my project");
+        summary.name = QStringLiteral("my project");
         summary.imagesTotal = 30000;
         summary.test = 10000;
         summary.labelled = 1234;
@@ -64,6 +65,7 @@ private Q_SLOTS:
         MainWindow window;
         ProjectSummary summary;
         summary.projectPath = QStringLiteral("/tmp/p");
+        summary.name = QStringLiteral("p");
         window.showProject(summary);
         QSignalSpy spy(&window, &MainWindow::importRequested);
 
