@@ -38,6 +38,12 @@ BulkReviewController::BulkReviewController(Project &project, MainWindow *window,
         if (pageVisible() && m_shown.entries.empty())
             requestPage();
     });
+    connect(labeling, &LabelingController::labelsChanged, this, [this] {
+        // Labels given on the Label page meanwhile may be on the page shown before: rebuilt when
+        // the page is shown again.
+        if (!pageVisible())
+            m_stale = true;
+    });
     connect(labeling, &LabelingController::pageSaved, this, [this](qint64 ticket, int, bool undo) {
         m_saving.remove(ticket);
         if (undo) {
