@@ -205,7 +205,7 @@ void BulkReviewController::show(const BulkPage &page)
             tile.classPosition = page.classPosition;
             tile.colour = colour;
             tile.badge =
-                QStringLiteral("%1 %2%").arg(name).arg(double(entry.confidence) * 100, 0, 'f', 0);
+                QStringLiteral("%1 %2%").arg(name).arg(double(entry.confidence) * 100, 0, 'f', 1);
             tile.toolTip = tr("Image #%1: the model says %2 (%3%)")
                                .arg(entry.imageId)
                                .arg(name)

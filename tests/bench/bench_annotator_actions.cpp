@@ -24,7 +24,7 @@
 //
 //   cmake --build build/release --target bench_annotator_actions
 //   nice -n 10 build/release/tests/bench/bench_annotator_actions [--pool 20000] [--labels 2000]
-//       [--slip 0.02] [--seed 1] [--initial 100] [--cycle 300] [--uncertain 0]
+//       [--slip 0.02] [--seed 1] [--seeds 1] [--initial 100] [--cycle 300] [--uncertain 0]
 //       [--pages-per-class 1] [--min-precision 0.5] [--paths a,b] [--screenshot FILE.png]
 #include "guidriver.h"
 
@@ -65,6 +65,7 @@ struct Options
     int labels = 2000;
     double slip = 0.02;
     unsigned seed = 1;
+    int seeds = 1; // annotators (seeds seed, seed+1, …), each on fresh projects: medians reported
     int initial = 100;
     int cycle = 300;
     int uncertain = 0;
@@ -384,6 +385,7 @@ Options parseOptions(QApplication &app)
     option("slip", QStringLiteral("Slip rate per image (wrong key) or per wrong tile (missed)."),
            QString::number(d.slip));
     option("seed", QStringLiteral("The annotator's random seed."), QString::number(d.seed));
+    option("seeds", QStringLiteral("Annotators (seeds) to run; the summary gives medians."), QString::number(d.seeds));
     option("initial", QStringLiteral("Labels one by one before the first round."), QString::number(d.initial));
     option("cycle", QStringLiteral("(a): labels between rounds."), QString::number(d.cycle));
     option("uncertain", QStringLiteral("(b): uncertain images labelled one by one each cycle."),
@@ -401,6 +403,7 @@ Options parseOptions(QApplication &app)
     o.labels = parser.value(QStringLiteral("labels")).toInt();
     o.slip = parser.value(QStringLiteral("slip")).toDouble();
     o.seed = parser.value(QStringLiteral("seed")).toUInt();
+    o.seeds = std::max(1, parser.value(QStringLiteral("seeds")).toInt());
     o.initial = parser.value(QStringLiteral("initial")).toInt();
     o.cycle = std::max(1, parser.value(QStringLiteral("cycle")).toInt());
     o.uncertain = parser.value(QStringLiteral("uncertain")).toInt();
@@ -423,18 +426,48 @@ int main(int argc, char *argv[])
                 "%d torch threads\n",
                 o.pool, o.labels, 100.0 * o.slip, o.seed, torchThreads());
     QTemporaryDir root;
-    std::vector<Result> results;
-    if (o.paths.contains(QStringLiteral("a")))
-        results.push_back(oneByOnePath(root.filePath(QStringLiteral("a")), o));
-    if (o.paths.contains(QStringLiteral("b")))
-        results.push_back(bulkPath(root.filePath(QStringLiteral("b")), o));
-    std::printf("\nSummary (every key press and click is one action)\n");
-    for (const Result &r : results)
-        print(r);
-    if (results.size() == 2)
-        std::printf("goal: (b) >= 5 correct labels/action: %s; accuracy (b) - (a) = %+.2f points (goal >= -1)\n",
-                    results[1].perAction() >= 5 ? "met" : "NOT met",
-                    100.0 * (results[1].accuracy() - results[0].accuracy()));
+    std::vector<Result> a, b;
+    for (int k = 0; k < o.seeds; ++k) {
+        Options run = o;
+        run.seed = o.seed + unsigned(k);
+        if (k > 0)
+            run.screenshot.clear();
+        const QString tag = QString::number(run.seed);
+        if (o.paths.contains(QStringLiteral("a")))
+            a.push_back(oneByOnePath(root.filePath(QStringLiteral("a") + tag), run));
+        if (o.paths.contains(QStringLiteral("b")))
+            b.push_back(bulkPath(root.filePath(QStringLiteral("b") + tag), run));
+        std::printf("\nseed %u\n", run.seed);
+        if (!a.empty())
+            print(a.back());
+        if (!b.empty())
+            print(b.back());
+        std::fflush(stdout);
+    }
+    const auto median = [](const std::vector<Result> &runs, auto figure) {
+        std::vector<double> values;
+        for (const Result &r : runs)
+            values.push_back(figure(r));
+        return percentile(values, 0.5);
+    };
+    std::printf("\nSummary, median over %d annotator(s) (every key press and click is one action)\n", o.seeds);
+    for (const auto *runs : {&a, &b}) {
+        if (runs->empty())
+            continue;
+        std::printf("%-24s accuracy %6.2f%%  correct/action %5.2f  actions %5.0f  labels %5.0f\n",
+                    qPrintable(runs->front().path), 100.0 * median(*runs, [](const Result &r) { return r.accuracy(); }),
+                    median(*runs, [](const Result &r) { return r.perAction(); }),
+                    median(*runs, [](const Result &r) { return double(r.actions); }),
+                    median(*runs, [](const Result &r) { return double(r.labels); }));
+    }
+    if (!a.empty() && !b.empty()) {
+        const double perAction = median(b, [](const Result &r) { return r.perAction(); });
+        const double gap = 100.0 * (median(b, [](const Result &r) { return r.accuracy(); }) -
+                                    median(a, [](const Result &r) { return r.accuracy(); }));
+        std::printf("goal: (b) >= 5 correct labels/action: %s (%.2f); accuracy (b) - (a) = %+.2f points (goal >= -1): "
+                    "%s\n",
+                    perAction >= 5 ? "met" : "NOT met", perAction, gap, gap >= -1 ? "met" : "NOT met");
+    }
     std::fflush(stdout);
     return 0;
 }
