@@ -166,7 +166,8 @@ void readBalanceAndThroughput(const std::vector<Label> &labels, const ClassIndex
         if (p != classes.positionById.end())
             counts[p->second] += 1;
         // Throughput counts what people did, not imports or the simulated oracle.
-        if (label.source == LabelSource::Human || label.source == LabelSource::Accepted)
+        if (label.source == LabelSource::Human || label.source == LabelSource::Accepted ||
+            label.source == LabelSource::BulkAccepted)
             ++perBucket[label.labelledAt / kThroughputBucketMs];
     }
     report.classBalance.values = counts;

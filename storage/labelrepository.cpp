@@ -47,13 +47,15 @@ const char *labelSourceName(LabelSource source)
     case LabelSource::Accepted: return "accepted";
     case LabelSource::Import: return "import";
     case LabelSource::Oracle: return "oracle";
+    case LabelSource::BulkAccepted: return "bulk-accepted";
     }
     return "human";
 }
 
 std::optional<LabelSource> parseLabelSource(const std::string &name)
 {
-    for (auto s : {LabelSource::Human, LabelSource::Accepted, LabelSource::Import, LabelSource::Oracle})
+    for (auto s : {LabelSource::Human, LabelSource::Accepted, LabelSource::Import, LabelSource::Oracle,
+                   LabelSource::BulkAccepted})
         if (name == labelSourceName(s))
             return s;
     return std::nullopt;
@@ -113,6 +115,34 @@ bool LabelRepository::clearLabel(std::int64_t imageId, const QString &annotator)
 std::optional<LabelChange> LabelRepository::undoLast(std::int64_t imageId, const QString &annotator)
 {
     Transaction tx(m_db);
+    std::optional<LabelChange> reverted = revertLast(imageId, annotator);
+    if (reverted)
+        tx.commit();
+    return reverted;
+}
+
+void LabelRepository::setLabels(const std::vector<std::int64_t> &imageIds, std::int64_t classId, LabelSource source,
+                                const QString &annotator)
+{
+    const std::int64_t time = nowMs();
+    Transaction tx(m_db);
+    for (const std::int64_t imageId : imageIds)
+        write(imageId, classId, labelSourceName(source), annotator, time);
+    tx.commit();
+}
+
+int LabelRepository::undoLastOfEach(const std::vector<std::int64_t> &imageIds, const QString &annotator)
+{
+    Transaction tx(m_db);
+    int reverted = 0;
+    for (const std::int64_t imageId : imageIds)
+        reverted += revertLast(imageId, annotator) ? 1 : 0;
+    tx.commit();
+    return reverted;
+}
+
+std::optional<LabelChange> LabelRepository::revertLast(std::int64_t imageId, const QString &annotator)
+{
     std::vector<LabelChange> changes;
     {
         auto q = m_db.query(std::string(kHistoryColumns) + " WHERE image_id = ? ORDER BY id DESC LIMIT 2");
@@ -151,7 +181,6 @@ std::optional<LabelChange> LabelRepository::undoLast(std::int64_t imageId, const
     last.oldClassId ? h.bind(3, *last.oldClassId) : h.bindNull(3);
     h.bind(4, annotator).bind(5, time);
     h.exec();
-    tx.commit();
     return last;
 }
 

@@ -12,8 +12,9 @@ namespace activelabel {
 class Database;
 
 // How a label came to be: a key press, a prediction accepted by key, an import, the simulated
-// oracle. History entries may also say `undo`.
-enum class LabelSource { Human, Accepted, Import, Oracle };
+// oracle, or a prediction accepted with a whole page of others (bulk review, look-alikes; schema
+// v3). History entries may also say `undo`.
+enum class LabelSource { Human, Accepted, Import, Oracle, BulkAccepted };
 const char *labelSourceName(LabelSource source);
 std::optional<LabelSource> parseLabelSource(const std::string &name);
 
@@ -55,6 +56,14 @@ public:
     // and records it as an `undo` change. Returns the change it reverted, nullopt if none.
     std::optional<LabelChange> undoLast(std::int64_t imageId, const QString &annotator);
 
+    // A page of images given one class (bulk review, look-alikes): one durable transaction for the
+    // whole page, so it is saved or not as a whole. Throws on failure (nothing written).
+    void setLabels(const std::vector<std::int64_t> &imageIds, std::int64_t classId, LabelSource source,
+                   const QString &annotator);
+    // undoLast for each image, in one transaction: how one undo takes back a whole page. Returns
+    // how many images had a change to revert.
+    int undoLastOfEach(const std::vector<std::int64_t> &imageIds, const QString &annotator);
+
     // For bulk writers (import, oracle) inside the caller's Transaction. With overwrite=false an
     // existing label is kept (imports never overwrite a person's work). Returns true if written.
     bool writeInTransaction(std::int64_t imageId, std::int64_t classId, LabelSource source,
@@ -71,6 +80,7 @@ public:
     std::vector<LabelChange> recentChanges(int limit);
 
 private:
+    std::optional<LabelChange> revertLast(std::int64_t imageId, const QString &annotator);
     void write(std::int64_t imageId, std::optional<std::int64_t> classId, const std::string &source,
                const QString &annotator, std::int64_t time);
 

@@ -116,6 +116,54 @@ ALTER TABLE classes ADD COLUMN retired INTEGER NOT NULL DEFAULT 0 CHECK (retired
 )sql");
 }
 
+// v3: label source `bulk-accepted` (a prediction accepted with a whole page of others: the bulk
+// review page, the look-alikes grid). Only the CHECK constraints of labels and label_history
+// change. PostgreSQL replaces a constraint in place; SQLite cannot alter one, so it rebuilds both
+// tables the documented way (create the new table, copy, drop, rename; nothing references them).
+void projectV2ToV3(Database &db)
+{
+    if (db.dialect() == Dialect::Postgres) {
+        // Column CHECKs are named <table>_<column>_check by PostgreSQL.
+        db.exec(R"sql(
+ALTER TABLE labels DROP CONSTRAINT labels_source_check;
+ALTER TABLE labels ADD CONSTRAINT labels_source_check
+    CHECK (source IN ('human', 'accepted', 'import', 'oracle', 'bulk-accepted'));
+ALTER TABLE label_history DROP CONSTRAINT label_history_source_check;
+ALTER TABLE label_history ADD CONSTRAINT label_history_source_check
+    CHECK (source IN ('human', 'accepted', 'import', 'oracle', 'bulk-accepted', 'undo'));
+)sql");
+        return;
+    }
+    db.execSchema(R"sql(
+CREATE TABLE labels_v3 (
+    image_id INTEGER PRIMARY KEY REFERENCES images (id) ON DELETE CASCADE,
+    class_id INTEGER NOT NULL REFERENCES classes (id),
+    source TEXT NOT NULL CHECK (source IN ('human', 'accepted', 'import', 'oracle', 'bulk-accepted')),
+    annotator TEXT NOT NULL DEFAULT '',
+    labelled_at INTEGER NOT NULL
+);
+INSERT INTO labels_v3 (image_id, class_id, source, annotator, labelled_at)
+    SELECT image_id, class_id, source, annotator, labelled_at FROM labels;
+DROP TABLE labels;
+ALTER TABLE labels_v3 RENAME TO labels;
+CREATE INDEX labels_class ON labels (class_id);
+CREATE TABLE label_history_v3 (
+    id INTEGER PRIMARY KEY,
+    image_id INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+    old_class_id INTEGER REFERENCES classes (id),   -- NULL: was unlabelled
+    new_class_id INTEGER REFERENCES classes (id),   -- NULL: label removed
+    source TEXT NOT NULL CHECK (source IN ('human', 'accepted', 'import', 'oracle', 'bulk-accepted', 'undo')),
+    annotator TEXT NOT NULL DEFAULT '',
+    changed_at INTEGER NOT NULL
+);
+INSERT INTO label_history_v3 (id, image_id, old_class_id, new_class_id, source, annotator, changed_at)
+    SELECT id, image_id, old_class_id, new_class_id, source, annotator, changed_at FROM label_history;
+DROP TABLE label_history;
+ALTER TABLE label_history_v3 RENAME TO label_history;
+CREATE INDEX label_history_image ON label_history (image_id, id);
+)sql");
+}
+
 void predictionsV0ToV1(Database &db)
 {
     db.execSchema(R"sql(
@@ -147,7 +195,7 @@ SchemaMigrator::SchemaMigrator(std::string what, std::vector<Step> steps)
 
 SchemaMigrator SchemaMigrator::forProject()
 {
-    return SchemaMigrator("project", {&projectV0ToV1, &projectV1ToV2});
+    return SchemaMigrator("project", {&projectV0ToV1, &projectV1ToV2, &projectV2ToV3});
 }
 
 SchemaMigrator SchemaMigrator::forPredictions()

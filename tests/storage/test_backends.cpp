@@ -6,6 +6,7 @@
 #include "storage/schema.h"
 #include "storage/transaction.h"
 #include "support/storage/backendfixture.h"
+#include "support/storage/pgserver.h"
 
 #include <QTest>
 
@@ -139,6 +140,43 @@ private Q_SLOTS:
         QCOMPARE(fixed.migrate(*db), 2);
         QCOMPARE(SchemaMigrator::version(*db), 3);
         QVERIFY(db->tableExists("c"));
+    }
+
+    void version2ProjectTakesBulkAcceptedLabels()
+    {
+        // A project written before schema v3 (no `bulk-accepted` source), with labels and
+        // history: the v3 step keeps every row (history ids too: undo reads them in order) and the
+        // new source is accepted afterwards, an unknown one still refused.
+        ACTIVELABEL_OPEN_BACKEND(fx);
+        testsupport::TempDir tmp;
+        std::unique_ptr<Database> db =
+            fx.isPostgres() ? Database::connectPostgres(PgServer::instance().createSchema())
+                            : std::make_unique<Database>(std::filesystem::path(tmp.file("v2.sqlite")),
+                                                         Database::Access::ReadWrite);
+        SchemaMigrator::forProject().upTo(2).migrate(*db);
+        QCOMPARE(SchemaMigrator::version(*db), 2);
+        db->exec("INSERT INTO classes (id, name, position) VALUES (1, 'cat', 0)");
+        db->exec("INSERT INTO images (id, path, content_hash, width, height, added) "
+                 "VALUES (1, 'a', 'h1', 2, 2, 0), (2, 'b', 'h2', 2, 2, 0)");
+        db->exec("INSERT INTO labels (image_id, class_id, source, annotator, labelled_at) VALUES (1, 1, 'human', 'ann', 5)");
+        db->exec("INSERT INTO label_history (id, image_id, new_class_id, source, annotator, changed_at) "
+                 "VALUES (7, 1, 1, 'human', 'ann', 5)");
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, db->exec("INSERT INTO labels (image_id, class_id, source, labelled_at) "
+                                                         "VALUES (2, 1, 'bulk-accepted', 6)"));
+
+        QCOMPARE(SchemaMigrator::forProject().migrate(*db), 2);
+        QCOMPARE(SchemaMigrator::version(*db), 3);
+        QCOMPARE(db->scalarText("SELECT annotator FROM labels WHERE image_id = 1"), std::string("ann"));
+        QCOMPARE(db->scalarInt("SELECT id FROM label_history WHERE image_id = 1"), std::int64_t(7));
+        db->exec("INSERT INTO labels (image_id, class_id, source, labelled_at) VALUES (2, 1, 'bulk-accepted', 6)");
+        db->exec("INSERT INTO label_history (image_id, new_class_id, source, changed_at) VALUES (2, 1, 'bulk-accepted', 6)");
+        QCOMPARE(db->scalarInt("SELECT count(*) FROM label_history"), std::int64_t(2));
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, db->exec("UPDATE labels SET source = 'robot' WHERE image_id = 2"));
+        QVERIFY_THROWS_EXCEPTION(DatabaseError,
+                                 db->exec("UPDATE label_history SET source = 'robot' WHERE image_id = 2"));
+        // The images' foreign keys still hold on the rebuilt tables.
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, db->exec("INSERT INTO labels (image_id, class_id, source, labelled_at) "
+                                                         "VALUES (99, 1, 'human', 6)"));
     }
 
     void newerSchemaIsRefused()

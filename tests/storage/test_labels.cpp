@@ -117,6 +117,49 @@ private Q_SLOTS:
         QCOMPARE(labels.count(), std::int64_t(1));
     }
 
+    void pageOfLabelsIsOneTransactionWithOneUndo()
+    {
+        // A bulk review page: every image of the page in one transaction with source
+        // `bulk-accepted`, or none of them; one undoLastOfEach takes the page back and restores what
+        // was there before.
+        ACTIVELABEL_OPEN_BACKEND(fx);
+        Database &db = fx.db();
+        const std::vector<std::int64_t> images = addImages(db, 4);
+        ClassRepository classes(db);
+        const auto cat = classes.add(QStringLiteral("cat"));
+        const auto dog = classes.add(QStringLiteral("dog"));
+        LabelRepository labels(db);
+        labels.setLabel(images[3], dog, LabelSource::Human, QStringLiteral("ann"));
+
+        // One image of the page does not exist: the whole page rolls back.
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, labels.setLabels({images[0], images[1], 999999}, cat,
+                                                                 LabelSource::BulkAccepted, QStringLiteral("ann")));
+        QVERIFY(!db.inTransaction());
+        QCOMPARE(labels.count(), std::int64_t(1));
+        QVERIFY(labels.history(images[0]).empty());
+
+        labels.setLabels({images[0], images[1], images[3]}, cat, LabelSource::BulkAccepted, QStringLiteral("ann"));
+        QVERIFY(!db.inTransaction());
+        QCOMPARE(labels.count(), std::int64_t(3));
+        for (const std::int64_t id : {images[0], images[1], images[3]}) {
+            QCOMPARE(labels.get(id)->classId, cat);
+            QCOMPARE(labels.get(id)->source, LabelSource::BulkAccepted);
+            QCOMPARE(labels.history(id).back().source, QStringLiteral("bulk-accepted"));
+        }
+        QCOMPARE(QString::fromLatin1(labelSourceName(LabelSource::BulkAccepted)), QStringLiteral("bulk-accepted"));
+        QCOMPARE(parseLabelSource("bulk-accepted"), std::optional<LabelSource>(LabelSource::BulkAccepted));
+
+        // The page's undo: images 0 and 1 unlabelled again, image 3 back to its own label; image 2
+        // (not on the page, never labelled) has nothing to revert.
+        QCOMPARE(labels.undoLastOfEach({images[0], images[1], images[3], images[2]}, QStringLiteral("ann")), 3);
+        QVERIFY(!db.inTransaction());
+        QVERIFY(!labels.get(images[0]) && !labels.get(images[1]) && !labels.get(images[2]));
+        QCOMPARE(labels.get(images[3])->classId, dog);
+        QCOMPARE(labels.get(images[3])->source, LabelSource::Human);
+        QCOMPARE(labels.history(images[0]).back().source, QStringLiteral("undo"));
+        QCOMPARE(labels.count(), std::int64_t(1));
+    }
+
     void classOrderAndDefaults()
     {
         ACTIVELABEL_OPEN_BACKEND(fx);
