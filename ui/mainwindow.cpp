@@ -2,6 +2,7 @@
 
 #include "ui/imagebrowser.h"
 #include "ui/labelingview.h"
+#include "ui/lookalikespage.h"
 #include "ui/panels/newprojectdialog.h"
 #include "ui/projectsummarywidget.h"
 #include "ui/trainingpanel.h"
@@ -203,7 +204,7 @@ void MainWindow::showCheatSheet()
     QDialog dialog(this);
     dialog.setObjectName(QStringLiteral("cheatSheet"));
     dialog.setWindowTitle(tr("Keyboard Shortcuts"));
-    const auto bindings = LabelingView::keyBindings();
+    const auto bindings = LabelingView::keyBindings() + LookalikesPage::keyBindings().mid(1);
     auto *table = new QTableWidget(int(bindings.size()), 2, &dialog);
     table->setHorizontalHeaderLabels({tr("Key"), tr("Action")});
     table->verticalHeader()->hide();

@@ -106,6 +106,10 @@ void LookalikeIndexer::run()
         if (embeddings) {
             try {
                 NeighbourIndexOptions options;
+                // One thread: the build is background work beside the training worker on a
+                // machine with few cores, and hnswlib's concurrent insertion reads its entry point
+                // outside its lock (a race ThreadSanitizer reports; the GUI suites run under it).
+                options.threads = 1;
                 options.cancel = &m_cancelBuild;
                 QElapsedTimer clock;
                 clock.start();

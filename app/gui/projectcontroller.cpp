@@ -3,6 +3,7 @@
 #include "app/gui/imagelistmodel.h"
 #include "app/gui/importrunner.h"
 #include "app/gui/labelingcontroller.h"
+#include "app/gui/lookalikescontroller.h"
 #include "app/gui/panelscontroller.h"
 #include "app/projectstatus.h"
 #include "storage/modelversionrepository.h"
@@ -108,6 +109,7 @@ void ProjectController::adoptProject(std::unique_ptr<Project> project)
     }
     labeling->setTrainingSettings(m_window->trainingPanel()->settings());
     m_panels = std::make_unique<PanelsController>(*m_project, m_window, labeling);
+    m_lookalikes = std::make_unique<LookalikesController>(*m_project, m_window, labeling, m_panels->reviewPanel());
     m_window->setUndoStack(labeling->undoStack());
     m_window->tabs()->setCurrentIndex(0);
     labeling->start();
@@ -138,6 +140,7 @@ void ProjectController::closeProject()
     if (!m_project)
         return;
     m_window->closeProjectView();
+    m_lookalikes.reset();
     m_panels.reset();
     m_labeling.reset(); // waits for pending label commits and stops training first
     m_images.reset();

@@ -12,6 +12,7 @@ namespace activelabel {
 
 class ImageListModel;
 class LabelingController;
+class LookalikesController;
 class PanelsController;
 class ImportRunner;
 class MainWindow;
@@ -47,6 +48,7 @@ private:
     std::unique_ptr<ImageListModel> m_images;
     std::unique_ptr<LabelingController> m_labeling;
     std::unique_ptr<PanelsController> m_panels; // declared after m_labeling: destroyed first
+    std::unique_ptr<LookalikesController> m_lookalikes; // likewise
     QPointer<ImportRunner> m_import;
     QTimer m_summaryTimer;
     bool m_summaryStale = false;
