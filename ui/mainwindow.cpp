@@ -1,5 +1,6 @@
 #include "ui/mainwindow.h"
 
+#include "ui/bulkreviewpage.h"
 #include "ui/imagebrowser.h"
 #include "ui/labelingview.h"
 #include "ui/lookalikespage.h"
@@ -144,6 +145,11 @@ void MainWindow::createMenus()
                                          &MainWindow::cancelTrainingRequested);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *bulk = view->addAction(tr("&Bulk Review Page"), QKeySequence(tr("Ctrl+B")), this,
+                                    &MainWindow::bulkReviewRequested);
+    bulk->setObjectName(QStringLiteral("bulkReviewAction"));
+    bulk->setToolTip(tr("Many pool images the model puts in one class, to label at once"));
+    m_projectActions << bulk;
     QAction *blind = view->addAction(tr("&Blind Mode (hide predictions)"));
     blind->setCheckable(true);
     connect(blind, &QAction::toggled, m_labeling, &LabelingView::setBlindMode);
@@ -204,7 +210,9 @@ void MainWindow::showCheatSheet()
     QDialog dialog(this);
     dialog.setObjectName(QStringLiteral("cheatSheet"));
     dialog.setWindowTitle(tr("Keyboard Shortcuts"));
-    const auto bindings = LabelingView::keyBindings() + LookalikesPage::keyBindings().mid(1);
+    // L is in the labelling view's list already: the look-alikes page's own keys follow.
+    const auto bindings =
+        LabelingView::keyBindings() + BulkReviewPage::keyBindings() + LookalikesPage::keyBindings().mid(1);
     auto *table = new QTableWidget(int(bindings.size()), 2, &dialog);
     table->setHorizontalHeaderLabels({tr("Key"), tr("Action")});
     table->verticalHeader()->hide();

@@ -67,6 +67,8 @@ Q_SIGNALS:
     void cancelTrainingRequested();
     void exportRequested();
     void manageClassesRequested();
+    // Ctrl+B: the bulk review page (app/ adds it when a project is open).
+    void bulkReviewRequested();
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;

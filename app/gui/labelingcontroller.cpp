@@ -1,10 +1,13 @@
 #include "app/gui/labelingcontroller.h"
 
 #include "app/gui/labelcommand.h"
+#include "app/gui/pagelabelcommand.h"
 #include "app/imageconversion.h"
 #include "storage/imagerepository.h"
 #include "storage/project.h"
 #include "ui/labelingview.h"
+
+#include <algorithm>
 
 namespace activelabel {
 
@@ -29,6 +32,8 @@ LabelingController::LabelingController(Project &project, LabelingView *view, QOb
     connect(&m_writerThread, &QThread::finished, m_writer, &QObject::deleteLater);
     connect(m_writer, &LabelWriter::saved, this, &LabelingController::onSaved);
     connect(m_writer, &LabelWriter::failed, this, &LabelingController::onFailed);
+    connect(m_writer, &LabelWriter::pageSaved, this, &LabelingController::onPageSaved);
+    connect(m_writer, &LabelWriter::pageFailed, this, &LabelingController::onPageFailed);
     connect(m_writer, &LabelWriter::unlabelledCounted, this, [this](qint64 unlabelled) {
         m_unlabelled = unlabelled;
         m_view->showRemaining(int(unlabelled));
@@ -248,8 +253,15 @@ void LabelingController::onQueueReady(const QueueSnapshot &snapshot)
         shown.insert(entry.imageId);
     if (m_current)
         shown.insert(m_current->imageId);
+    // Images the model got wrong on a page come first, until shown; images labelled on a page
+    // since the queue was asked for are left out.
+    for (const QueueEntry &entry : m_promoted)
+        if (!shown.contains(entry.imageId)) {
+            m_queue.push_back(entry);
+            shown.insert(entry.imageId);
+        }
     for (const QueueEntry &entry : snapshot.entries)
-        if (!shown.contains(entry.imageId))
+        if (!shown.contains(entry.imageId) && !m_pageLabelled.contains(entry.imageId))
             m_queue.push_back(entry);
     // The files of the new queue, plus those of images shown before it; the rest go, or the map
     // would grow with every queue of a long session.
@@ -278,6 +290,10 @@ void LabelingController::advance()
     }
     m_current = m_queue.front();
     m_queue.pop_front();
+    const qint64 shownId = m_current->imageId;
+    m_promoted.erase(std::remove_if(m_promoted.begin(), m_promoted.end(),
+                                    [shownId](const QueueEntry &e) { return e.imageId == shownId; }),
+                     m_promoted.end());
     m_writer->submitQuery(m_current->imageId, m_strategyShown, m_current->score, m_modelVersion.value_or(-1),
                           m_current->audit, predictedClassId(*m_current));
     showCurrent();
@@ -433,6 +449,20 @@ qint64 LabelingController::submit(LabelOperation operation)
     operation.ticket = m_nextTicket++;
     if (operation.annotator.isEmpty())
         operation.annotator = qEnvironmentVariable("USER", QStringLiteral("annotator"));
+    if (operation.kind == LabelOperation::Kind::SetPage || operation.kind == LabelOperation::Kind::UndoPage) {
+        const bool undo = operation.kind == LabelOperation::Kind::UndoPage;
+        m_pendingPages.insert(operation.ticket, PendingPage{undo, operation.imageIds});
+        for (const qint64 id : operation.imageIds) {
+            if (undo)
+                m_pageLabelled.remove(id); // unlabelled again: the queue may ask for it
+            else
+                m_pageLabelled.insert(id);
+        }
+        if (!undo)
+            forgetQueued(operation.imageIds);
+        m_writer->submit(operation);
+        return operation.ticket;
+    }
     m_pendingClass.insert(operation.ticket,
                           operation.kind == LabelOperation::Kind::Undo ? tr("undo") : className(operation.classId));
     m_view->showSaveState(operation.imageId, m_pendingClass.value(operation.ticket), tr("saving…"), false);
@@ -526,6 +556,96 @@ void LabelingController::previous()
     showCurrent();
     updateStrip();
     dropStaleDecoded();
+}
+
+qint64 LabelingController::acceptPage(const QList<qint64> &imageIds, int classPosition)
+{
+    if (imageIds.isEmpty() || classPosition < 0 || std::size_t(classPosition) >= m_classes.size())
+        return 0;
+    const ClassInfo &cls = m_classes[std::size_t(classPosition)];
+    auto *command = new PageLabelCommand(this, std::vector<qint64>(imageIds.begin(), imageIds.end()), cls.id, cls.name);
+    m_undo.push(command); // runs redo(): the page goes to the writer
+    const qint64 ticket = command->ticket();
+    m_labelsSinceRound += int(imageIds.size());
+    m_labelsThisSession += imageIds.size();
+    if (m_settings.retrainEvery > 0 && m_labelsSinceRound >= m_settings.retrainEvery && !m_workerBusy)
+        trainNow();
+    return ticket;
+}
+
+void LabelingController::forgetQueued(const std::vector<qint64> &imageIds)
+{
+    const QSet<qint64> ids(imageIds.begin(), imageIds.end());
+    const auto labelled = [&ids](const QueueEntry &e) { return ids.contains(e.imageId); };
+    const std::size_t before = m_queue.size();
+    m_queue.erase(std::remove_if(m_queue.begin(), m_queue.end(), labelled), m_queue.end());
+    m_promoted.erase(std::remove_if(m_promoted.begin(), m_promoted.end(), labelled), m_promoted.end());
+    if (m_queue.size() != before) {
+        updateStrip();
+        prefetch();
+        if (m_queue.size() < kQueueLowWater)
+            refreshQueue();
+    }
+}
+
+void LabelingController::promote(const std::vector<QueueEntry> &entries)
+{
+    QSet<qint64> ids;
+    for (const QueueEntry &entry : entries)
+        ids.insert(entry.imageId);
+    if (m_current && ids.contains(m_current->imageId))
+        ids.remove(m_current->imageId);
+    const auto promoted = [&ids](const QueueEntry &e) { return ids.contains(e.imageId); };
+    m_queue.erase(std::remove_if(m_queue.begin(), m_queue.end(), promoted), m_queue.end());
+    m_promoted.erase(std::remove_if(m_promoted.begin(), m_promoted.end(), promoted), m_promoted.end());
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+        if (!ids.contains(it->imageId))
+            continue;
+        QueueEntry entry = *it;
+        entry.audit = false; // audit draws never reach a page, so none comes back from one
+        m_queue.push_front(entry);
+        m_promoted.push_front(entry);
+    }
+    if (!m_current)
+        advance();
+    else
+        updateStrip();
+    prefetch();
+}
+
+QSet<qint64> LabelingController::imagesKeptFromPages() const
+{
+    QSet<qint64> kept;
+    if (m_current)
+        kept.insert(m_current->imageId);
+    for (const QueueEntry &e : m_history)
+        kept.insert(e.imageId);
+    for (const QueueEntry &e : m_queue)
+        if (e.audit)
+            kept.insert(e.imageId);
+    return kept;
+}
+
+void LabelingController::onPageSaved(qint64 ticket, int images)
+{
+    const bool undo = m_pendingPages.take(ticket).undo;
+    Q_EMIT pageSaved(ticket, images, undo);
+    Q_EMIT labelsChanged();
+}
+
+void LabelingController::onPageFailed(qint64 ticket, const QString &reason)
+{
+    // Nothing of the page was written: the images are where they were before it.
+    const PendingPage page = m_pendingPages.take(ticket);
+    for (const qint64 id : page.imageIds) {
+        if (page.undo)
+            m_pageLabelled.insert(id);
+        else
+            m_pageLabelled.remove(id);
+    }
+    Q_EMIT pageFailed(ticket, reason);
+    Q_EMIT error(tr("Page not saved"),
+                 tr("The page of labels could not be saved:\n%1\n\nNone of its images was labelled.").arg(reason));
 }
 
 void LabelingController::onSaved(qint64 ticket, qint64 imageId)

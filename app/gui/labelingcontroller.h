@@ -8,6 +8,7 @@
 #include "ui/trainingpanel.h"
 
 #include <QHash>
+#include <QSet>
 #include <QImage>
 #include <QObject>
 #include <QStandardItemModel>
@@ -56,6 +57,23 @@ public:
     // Submits a label change to the writer thread; used by the undo commands.
     qint64 submit(LabelOperation operation);
 
+    // The accept path of the bulk review page and the look-alikes grid: every image of the page
+    // gets class `classPosition` in one transaction (source bulk-accepted), as one step of the
+    // undo stack (one Ctrl+Z takes the page back). The images leave the labelling queue, and count
+    // towards the next automatic round. Returns the writer's ticket (pageSaved/pageFailed carry
+    // it), 0 when there is nothing to write.
+    qint64 acceptPage(const QList<qint64> &imageIds, int classPosition);
+    // Images the model got wrong (unticked on a page): put at the front of the labelling queue,
+    // and kept there across queue rebuilds until they are shown.
+    void promote(const std::vector<QueueEntry> &entries);
+    // Images a page must not show: the one in front of the annotator, those shown before it
+    // (Backspace reaches them), and the audit draws waiting in the queue (an audit image is labelled
+    // one by one, blind to nothing but never in bulk: it is the unbiased accuracy sample).
+    QSet<qint64> imagesKeptFromPages() const;
+    std::optional<qint64> modelVersion() const { return m_modelVersion; }
+    // The labelling queue as it stands (front first), for tests and benchmarks.
+    std::vector<QueueEntry> queuedEntries() const { return {m_queue.begin(), m_queue.end()}; }
+
 public Q_SLOTS:
     void start();
     void reloadClasses();
@@ -76,6 +94,9 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void labelsChanged();           // a label was saved (counts, charts)
+    // A page of labels (or its undo) was committed as a whole / failed as a whole.
+    void pageSaved(qint64 ticket, int images, bool undo);
+    void pageFailed(qint64 ticket, const QString &reason);
     void modelChanged();            // a new model version exists
     void modelExported(bool ok, const QString &message);
     void busy(const QString &what, int value, int maximum);
@@ -92,7 +113,10 @@ private:
     void onRoundFinished(const RoundSummary &summary);
     void onSaved(qint64 ticket, qint64 imageId);
     void onFailed(qint64 ticket, qint64 imageId, const QString &reason);
+    void onPageSaved(qint64 ticket, int images);
+    void onPageFailed(qint64 ticket, const QString &reason);
     void advance();
+    void forgetQueued(const std::vector<qint64> &imageIds);
     void showCurrent();
     void prefetch();
     void dropStaleDecoded();
@@ -130,6 +154,14 @@ private:
     QUndoStack m_undo;
     qint64 m_nextTicket = 1;
     QHash<qint64, QString> m_pendingClass; // ticket -> class name being saved
+    struct PendingPage
+    {
+        bool undo = false;
+        std::vector<qint64> imageIds;
+    };
+    QHash<qint64, PendingPage> m_pendingPages; // ticket -> page being saved
+    QSet<qint64> m_pageLabelled;           // labelled on a page (not undone): never queued again
+    std::deque<QueueEntry> m_promoted;     // unticked on a page, not shown yet: front of the queue
     int m_labelsSinceRound = 0;
     qint64 m_labelsThisSession = 0;
 

@@ -86,6 +86,10 @@ Database &LabelWriter::db()
 
 void LabelWriter::apply(const LabelOperation &operation)
 {
+    if (operation.kind == LabelOperation::Kind::SetPage || operation.kind == LabelOperation::Kind::UndoPage) {
+        applyPage(operation);
+        return;
+    }
     try {
         LabelRepository labels(db());
         switch (operation.kind) {
@@ -100,11 +104,34 @@ void LabelWriter::apply(const LabelOperation &operation)
             if (!labels.undoLast(operation.imageId, operation.annotator))
                 throw std::runtime_error("nothing to undo for this image");
             break;
+        case LabelOperation::Kind::SetPage:
+        case LabelOperation::Kind::UndoPage:
+            break; // applyPage
         }
         m_countOwed = true;
         Q_EMIT saved(operation.ticket, operation.imageId);
     } catch (const std::exception &e) {
         Q_EMIT failed(operation.ticket, operation.imageId, QString::fromUtf8(e.what()));
+    }
+}
+
+void LabelWriter::applyPage(const LabelOperation &operation)
+{
+    try {
+        LabelRepository labels(db());
+        const std::vector<std::int64_t> ids(operation.imageIds.begin(), operation.imageIds.end());
+        if (operation.kind == LabelOperation::Kind::SetPage) {
+            const auto source = parseLabelSource(operation.source.toStdString());
+            if (!source)
+                throw std::runtime_error("unknown label source " + operation.source.toStdString());
+            labels.setLabels(ids, operation.classId, *source, operation.annotator);
+        } else {
+            labels.undoLastOfEach(ids, operation.annotator);
+        }
+        m_countOwed = true;
+        Q_EMIT pageSaved(operation.ticket, int(ids.size()));
+    } catch (const std::exception &e) {
+        Q_EMIT pageFailed(operation.ticket, QString::fromUtf8(e.what()));
     }
 }
 

@@ -10,22 +10,25 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace activelabel {
 
 class Database;
 class Project;
 
-// One change to a label, as the UI asks for it.
+// One change to a label, as the UI asks for it; or to a page of labels (bulk review,
+// look-alikes), written in one transaction.
 struct LabelOperation
 {
-    enum class Kind { Set, Undo };
+    enum class Kind { Set, Undo, SetPage, UndoPage };
     Kind kind = Kind::Set;
     qint64 ticket = 0; // echoed back so the UI can match results to requests
     qint64 imageId = 0;
     qint64 classId = 0;
-    QString source = QStringLiteral("human"); // human | accepted
+    QString source = QStringLiteral("human"); // human | accepted | bulk-accepted
     QString annotator;
+    std::vector<qint64> imageIds; // SetPage, UndoPage: the page
 };
 
 // The single writer of labels for the GUI, on its own thread with its own connection: the UI
@@ -58,6 +61,9 @@ public:
 Q_SIGNALS:
     void saved(qint64 ticket, qint64 imageId);
     void failed(qint64 ticket, qint64 imageId, const QString &reason);
+    // A page (SetPage or UndoPage) committed as a whole, or not at all.
+    void pageSaved(qint64 ticket, int images);
+    void pageFailed(qint64 ticket, const QString &reason);
     void flagFailed(qint64 imageId, const QString &reason);
     // Unlabelled pool images (as `status` counts them), counted after the labels written so far
     // were committed: once a burst of label changes is written, and when asked.
@@ -70,6 +76,7 @@ private Q_SLOTS:
 private:
     void post(std::function<void()> job);
     void apply(const LabelOperation &operation);
+    void applyPage(const LabelOperation &operation);
     void recordQuery(qint64 imageId, const QString &strategy, double score, qint64 modelVersion, bool audit,
                      qint64 predictedClassId);
     void flag(qint64 imageId, const QString &flag);

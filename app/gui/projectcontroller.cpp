@@ -1,5 +1,6 @@
 #include "app/gui/projectcontroller.h"
 
+#include "app/gui/bulkreviewcontroller.h"
 #include "app/gui/imagelistmodel.h"
 #include "app/gui/importrunner.h"
 #include "app/gui/labelingcontroller.h"
@@ -109,6 +110,7 @@ void ProjectController::adoptProject(std::unique_ptr<Project> project)
     }
     labeling->setTrainingSettings(m_window->trainingPanel()->settings());
     m_panels = std::make_unique<PanelsController>(*m_project, m_window, labeling);
+    m_bulk = std::make_unique<BulkReviewController>(*m_project, m_window, labeling);
     m_lookalikes = std::make_unique<LookalikesController>(*m_project, m_window, labeling, m_panels->reviewPanel());
     m_window->setUndoStack(labeling->undoStack());
     m_window->tabs()->setCurrentIndex(0);
@@ -141,6 +143,7 @@ void ProjectController::closeProject()
         return;
     m_window->closeProjectView();
     m_lookalikes.reset();
+    m_bulk.reset();
     m_panels.reset();
     m_labeling.reset(); // waits for pending label commits and stops training first
     m_images.reset();

@@ -10,6 +10,7 @@
 
 namespace activelabel {
 
+class BulkReviewController;
 class ImageListModel;
 class LabelingController;
 class LookalikesController;
@@ -29,6 +30,9 @@ public:
     ~ProjectController() override;
 
     bool hasProject() const { return m_project != nullptr; }
+    // The open project's controllers (nullptr when none, or read-only): for tests and benchmarks.
+    LabelingController *labeling() const { return m_labeling.get(); }
+    BulkReviewController *bulkReview() const { return m_bulk.get(); }
 
 public Q_SLOTS:
     void openProject(const QString &directory);
@@ -48,6 +52,7 @@ private:
     std::unique_ptr<ImageListModel> m_images;
     std::unique_ptr<LabelingController> m_labeling;
     std::unique_ptr<PanelsController> m_panels; // declared after m_labeling: destroyed first
+    std::unique_ptr<BulkReviewController> m_bulk; // likewise
     std::unique_ptr<LookalikesController> m_lookalikes; // likewise
     QPointer<ImportRunner> m_import;
     QTimer m_summaryTimer;
