@@ -193,10 +193,11 @@ QList<QPair<QString, QString>> LookalikesPage::keyBindings()
 {
     return {
         {QStringLiteral("L"), tr("Look-alikes: find images similar to this one, in a grid (labelling, browse, review pages)")},
-        {tr("Space / click"), tr("Look-alikes: tick or untick the focused tile")},
-        {tr("Enter"), tr("Look-alikes: label the ticked tiles as the chosen class (one undo for the page)")},
-        {tr("1–9, 0"), tr("Look-alikes: label the ticked tiles as that class")},
-        {tr("Esc"), tr("Look-alikes: back to the page the search started from")},
+        {tr("Look-alikes: click, Space"), tr("Untick (or tick again) an image that is not the class")},
+        {tr("Look-alikes: arrows, Home, End"), tr("Move between images")},
+        {tr("Look-alikes: Enter"), tr("Label the ticked images with the chosen class (one undo for the page)")},
+        {tr("Look-alikes: 1 … 9, 0"), tr("Label the ticked images with the class bound to that key")},
+        {tr("Look-alikes: Esc"), tr("Back to the page the search started from")},
     };
 }
 

@@ -59,6 +59,13 @@ LookalikesController::LookalikesController(Project &project, MainWindow *window,
                                     .arg(done)
                                     .arg(total));
     });
+    // Once a page is committed (or failed), storage says whether its images are labelled.
+    auto settled = [this](qint64 ticket) {
+        for (qint64 id : m_pendingPages.take(ticket))
+            m_labelledHere.remove(id);
+    };
+    connect(labeling, &LabelingController::pageSaved, this, [settled](qint64 ticket, int, bool) { settled(ticket); });
+    connect(labeling, &LabelingController::pageFailed, this, [settled](qint64 ticket, const QString &) { settled(ticket); });
     reloadClasses();
     m_page->showMessage(tr("Press L on an image (labelling, browse or review page) to see its look-alikes here."));
 }
@@ -178,9 +185,13 @@ void LookalikesController::showLookalikes()
 
     // Unlabelled pool images only: the page is for labelling (labelled ones are on the review page).
     ImageFlagRepository flags(db);
+    // The image in front of the annotator and the audit draws waiting in the queue are labelled
+    // one by one (an audit label is the unbiased accuracy sample), as on the bulk review page.
+    const QSet<qint64> keptFromPages = m_labeling->imagesKeptFromPages();
     const int pageSize = m_page->grid()->pageSize();
     const std::vector<LookalikeImage> similar = index->similarTo(m_queryId, std::size_t(pageSize), [&](std::int64_t id) {
-        return m_labelledHere.contains(id) || labels.get(id).has_value() || flags.get(id) == ImageFlag::Bad;
+        return m_labelledHere.contains(id) || keptFromPages.contains(id) || labels.get(id).has_value()
+               || flags.get(id) == ImageFlag::Bad;
     });
     QList<Tile> tiles;
     for (const LookalikeImage &look : similar) {
@@ -210,9 +221,12 @@ void LookalikesController::accept(int classPosition)
     const QList<qint64> ids = m_page->grid()->tickedIds();
     if (ids.isEmpty())
         return;
-    Q_EMIT labelPageRequested(ids, m_classes[std::size_t(classPosition)].id);
+    const qint64 ticket = m_labeling->acceptPage(ids, classPosition);
+    if (ticket == 0)
+        return;
     for (qint64 id : ids)
         m_labelledHere.insert(id);
+    m_pendingPages.insert(ticket, ids);
     // The next look-alikes of the same image: the ones just labelled are skipped from now on.
     showLookalikes();
 }

@@ -2,6 +2,7 @@
 
 #include "storage/classrepository.h"
 
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QSet>
@@ -23,9 +24,9 @@ class ThumbnailLoader;
 // button, a context-menu entry), shows the look-alikes of an image in the Look-alikes page's tile
 // grid: its nearest unlabelled pool images in the live model's embedding space, from the index
 // the labelling controller's LookalikeIndexer keeps (never waiting for a rebuild). Enter labels
-// the ticked tiles as the chosen class through the labelling controller's page path (source
-// bulk-accepted, one transaction, one undo), then the next look-alikes of the same image fill
-// the page. Lives on the UI thread; its reads are a few small queries per page.
+// the ticked tiles as the chosen class through the labelling controller's page path (acceptPage:
+// source bulk-accepted, one transaction, one undo), then the next look-alikes of the same image
+// fill the page. Lives on the UI thread; its reads are a few small queries per page.
 class LookalikesController : public QObject
 {
     Q_OBJECT
@@ -34,10 +35,6 @@ public:
     ~LookalikesController() override;
 
     LookalikesPage *page() const { return m_page; }
-
-Q_SIGNALS:
-    // Label these images as the class `classId`, as one page (source bulk-accepted, one undo).
-    void labelPageRequested(const QList<qint64> &imageIds, qint64 classId);
 
 public Q_SLOTS:
     // Shows the look-alikes page for `imageId` (the page says why when there are none).
@@ -59,6 +56,7 @@ private:
     qint64 m_queryId = 0;
     // Labelled from this page: skipped at once, before the writer thread's COMMIT is visible here.
     QSet<qint64> m_labelledHere;
+    QHash<qint64, QList<qint64>> m_pendingPages; // writer ticket -> its images, until committed
     int m_returnTab = 0;
     bool m_waitingForIndex = false; // the page says "building…" and fills in when it is ready
 };
