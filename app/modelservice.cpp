@@ -1,5 +1,6 @@
 #include "app/modelservice.h"
 
+#include "app/poolembeddings.h"
 #include "app/projectimages.h"
 #include "model/modelerror.h"
 #include "storage/classrepository.h"
@@ -14,6 +15,8 @@
 #include "storage/sqlitedatabase.h"
 
 #include <QDateTime>
+#include <QDebug>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -207,7 +210,7 @@ std::int64_t ModelService::rollbackTo(LiveModel &live, std::int64_t modelVersion
     for (std::size_t i = 0; i < all.size(); ++i)
         all[i] = i;
     PredictOptions options;
-    options.embeddings = false;
+    options.embeddings = true; // the look-alikes follow the model rolled back to
     rescore(*classifier, id, classifier->predict(*m_images, all, options));
     live.classifier = std::move(classifier);
     live.version = id;
@@ -291,6 +294,50 @@ void ModelService::rescore(Classifier &classifier, std::int64_t modelVersion, co
     store.write(modelVersion, rows);
     store.finishRun(modelVersion);
     store.prune(kPredictionRunsKept);
+    keepPoolEmbeddings(modelVersion, all);
+}
+
+void ModelService::keepPoolEmbeddings(std::int64_t modelVersion, const Prediction &all)
+{
+    if (all.embeddings.empty())
+        return;
+    QElapsedTimer clock;
+    clock.start();
+    std::vector<bool> failed(all.embeddings.rows, false);
+    for (std::size_t row : all.failedRows)
+        failed[row] = true;
+    std::vector<std::int64_t> ids;
+    std::vector<std::size_t> rows;
+    for (std::size_t r = 0; r < all.embeddings.rows; ++r) {
+        if (failed[r] || m_images->record(r).split != Split::Pool)
+            continue; // no pixels, no look-alikes; the test split is not labelled from here
+        ids.push_back(m_images->record(r).id);
+        rows.push_back(r);
+    }
+    FloatMatrix matrix(rows.size(), all.embeddings.cols);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        std::copy_n(all.embeddings.row(rows[i]), matrix.cols, matrix.row(i));
+    auto kept = std::make_shared<const PoolEmbeddings>(modelVersion, std::move(ids), std::move(matrix));
+    QString error;
+    if (!kept->save(m_project.directory(), &error))
+        qWarning().noquote() << "pool embeddings not kept on disk:" << error;
+    m_poolEmbeddings = std::move(kept);
+    m_poolEmbeddingsSeconds = double(clock.nsecsElapsed()) / 1e9;
+}
+
+std::shared_ptr<const PoolEmbeddings> ModelService::poolEmbeddings()
+{
+    const auto latest = ModelVersionRepository(m_db).latest();
+    if (!latest)
+        return nullptr;
+    if (m_poolEmbeddings && m_poolEmbeddings->modelVersion() == latest->id)
+        return m_poolEmbeddings;
+    QString error;
+    if (auto loaded = PoolEmbeddings::load(m_project.directory(), latest->id, &error))
+        m_poolEmbeddings = std::make_shared<const PoolEmbeddings>(std::move(*loaded));
+    else
+        return nullptr;
+    return m_poolEmbeddings;
 }
 
 } // namespace activelabel

@@ -15,6 +15,7 @@
 namespace activelabel {
 
 class Database;
+class PoolEmbeddings;
 class Project;
 class ProjectImages;
 
@@ -65,6 +66,11 @@ struct TrainOutcome
     // read back from the on-disk store. With a frozen backbone whose features exist, the first is 0.
     std::size_t imagesThroughBackbone = 0;
     std::size_t featuresFromDisk = 0;
+    // The pool embeddings kept at rescoring (rows x width) and what keeping them cost: the copy out
+    // of the scores and the cache file (fp16, written atomically).
+    std::size_t embeddingsRows = 0;
+    std::size_t embeddingsWidth = 0;
+    double embeddingsSeconds = 0.0;
 };
 
 // Joins storage and model for one project: runs a training round on every label (warm-started
@@ -135,8 +141,15 @@ public:
     // rows; versions saved before that are matched by name). Cheap when nothing changed.
     void alignClasses(Classifier &classifier, std::int64_t version);
 
-    // Writes the classifier's predictions for every image as the run of `modelVersion`.
+    // Writes the classifier's predictions for every image as the run of `modelVersion`, and, when
+    // `all` has embeddings, the pool's embeddings (PoolEmbeddings: cache/embeddings, derived data;
+    // a file that cannot be written is reported by qWarning and the round carries on).
     void rescore(Classifier &classifier, std::int64_t modelVersion, const Prediction &all);
+
+    // The pool embeddings of the last rescoring by this service (a round or a rollback), else
+    // those on disk for the latest model version (read once), else nullptr: no model yet, or none
+    // kept for it (a version rescored before embeddings were kept gets them at its next round).
+    std::shared_ptr<const PoolEmbeddings> poolEmbeddings();
 
 private:
     // The labelled pool images as training samples, with the class list they index.
@@ -167,9 +180,13 @@ private:
                                                const std::vector<LabelledSample> &samples);
     QString checkpointFile(const QString &relative) const; // a models/ file's full path
 
+    void keepPoolEmbeddings(std::int64_t modelVersion, const Prediction &all);
+
     const Project &m_project;
     Database &m_db;
     std::unique_ptr<ProjectImages> m_images;
+    std::shared_ptr<const PoolEmbeddings> m_poolEmbeddings;
+    double m_poolEmbeddingsSeconds = 0.0; // what the last keepPoolEmbeddings took
 };
 
 // Uncertainty shown beside a prediction: the entropy of its probabilities, in nats.

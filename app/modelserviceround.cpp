@@ -1,6 +1,7 @@
 // ModelService's training round, step by step (the rest of the class is in modelservice.cpp).
 #include "app/modelservice.h"
 
+#include "app/poolembeddings.h"
 #include "app/projectimages.h"
 #include "model/modelerror.h"
 #include "storage/labelrepository.h"
@@ -92,6 +93,11 @@ TrainOutcome ModelService::train(LiveModel &live, const TrainRequest &request, c
             throw Cancelled(); // asked for during the last batch: nothing is recorded yet
         const std::int64_t version = recordVersion(*round.model, inputs, outcome.round, round.parent);
         rescore(*round.model, version, scored);
+        if (m_poolEmbeddings && m_poolEmbeddings->modelVersion() == version) {
+            outcome.embeddingsRows = m_poolEmbeddings->size();
+            outcome.embeddingsWidth = m_poolEmbeddings->dimension();
+            outcome.embeddingsSeconds = m_poolEmbeddingsSeconds;
+        }
         outcome.test = recordMetrics(version, inputs.samples.size(), outcome.round, scored);
         outcome.modelVersion = version;
         if (round.fresh)
@@ -174,7 +180,9 @@ Prediction ModelService::scoreAll(Classifier &classifier, const RoundProgressCal
     std::vector<std::size_t> all(m_images->size());
     std::iota(all.begin(), all.end(), std::size_t(0));
     PredictOptions options;
-    options.embeddings = false;
+    // The embeddings are the features the probabilities come from: keeping them costs a copy
+    // (and the file rescore writes), not another pass over the images.
+    options.embeddings = true;
     options.cancel = cancel;
     if (progress)
         options.progress = [&progress](std::size_t done, std::size_t total) {

@@ -16,6 +16,9 @@ packages=(
   # the ONNX export builds its ModelProto with libonnx (its CMake config; libtorch links the same
   # libonnx1); its test reads the file with OpenCV's dnn module (in libopencv-dev already)
   libonnx-dev libopencv-dnn-dev
+  # look-alikes: approximate nearest neighbours over the pool's embeddings (header-only);
+  # the benchmark's reference is its Python binding
+  libhnswlib-dev python3-hnswlib
   # team projects on a PostgreSQL server: the client library (libpq)
   libpq-dev
   # optimised BLAS: without it LibTorch falls back to reference BLAS (~1.5x slower training)

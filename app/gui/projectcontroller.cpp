@@ -4,6 +4,7 @@
 #include "app/gui/imagelistmodel.h"
 #include "app/gui/importrunner.h"
 #include "app/gui/labelingcontroller.h"
+#include "app/gui/lookalikescontroller.h"
 #include "app/gui/panelscontroller.h"
 #include "app/projectstatus.h"
 #include "storage/modelversionrepository.h"
@@ -110,6 +111,7 @@ void ProjectController::adoptProject(std::unique_ptr<Project> project)
     labeling->setTrainingSettings(m_window->trainingPanel()->settings());
     m_panels = std::make_unique<PanelsController>(*m_project, m_window, labeling);
     m_bulk = std::make_unique<BulkReviewController>(*m_project, m_window, labeling);
+    m_lookalikes = std::make_unique<LookalikesController>(*m_project, m_window, labeling, m_panels->reviewPanel());
     m_window->setUndoStack(labeling->undoStack());
     m_window->tabs()->setCurrentIndex(0);
     labeling->start();
@@ -140,6 +142,7 @@ void ProjectController::closeProject()
     if (!m_project)
         return;
     m_window->closeProjectView();
+    m_lookalikes.reset();
     m_bulk.reset();
     m_panels.reset();
     m_labeling.reset(); // waits for pending label commits and stops training first

@@ -13,6 +13,7 @@ namespace activelabel {
 class BulkReviewController;
 class ImageListModel;
 class LabelingController;
+class LookalikesController;
 class PanelsController;
 class ImportRunner;
 class MainWindow;
@@ -52,6 +53,7 @@ private:
     std::unique_ptr<LabelingController> m_labeling;
     std::unique_ptr<PanelsController> m_panels; // declared after m_labeling: destroyed first
     std::unique_ptr<BulkReviewController> m_bulk; // likewise
+    std::unique_ptr<LookalikesController> m_lookalikes; // likewise
     QPointer<ImportRunner> m_import;
     QTimer m_summaryTimer;
     bool m_summaryStale = false;

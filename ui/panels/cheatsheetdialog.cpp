@@ -75,6 +75,7 @@ QList<ShortcutEntry> CheatSheetDialog::defaultShortcuts()
         {tr("F"), tr("Blind mode: hide the prediction")},
         {tr("T"), tr("Train now")},
         {tr("Ctrl+B"), tr("Bulk review page: label many images of one class at once")},
+        {tr("L"), tr("Look-alikes: images similar to this one, in a grid to label together")},
         {tr("?"), tr("Show this cheat-sheet")},
     };
 }
