@@ -16,7 +16,11 @@
 //                  clicks the right ones instead, leaving each wrong one ticked by mistake with
 //                  probability --slip) and presses Enter; then Esc and one key per image for the
 //                  images it unticked (the front of the queue) plus --uncertain of the queue's
-//                  uncertain images (with the one-by-one slip), and a round.
+//                  uncertain images (with the one-by-one slip), and a round. With --lookalikes 1
+//                  (the default) it first presses L on each image it unticked ("find similar": it
+//                  knows that image's class now) and, when at least --min-precision of the
+//                  look-alikes are that class, clicks the others and presses the class's key,
+//                  which labels the ticked ones; then Esc.
 //
 // Reported per path: labels, correct labels, label accuracy, actions, correct labels per action,
 // wall time; for (b) also the pages and their precision. Goal: (b) >= 5 correct labels/action with
@@ -25,7 +29,7 @@
 //   cmake --build build/release --target bench_annotator_actions
 //   nice -n 10 build/release/tests/bench/bench_annotator_actions [--pool 20000] [--labels 2000]
 //       [--slip 0.02] [--seed 1] [--seeds 1] [--initial 100] [--cycle 300] [--uncertain 0]
-//       [--pages-per-class 1] [--min-precision 0.5] [--paths a,b] [--screenshot FILE.png]
+//       [--pages-per-class 1] [--min-precision 0.5] [--lookalikes 1] [--paths a,b] [--screenshot FILE.png]
 #include "guidriver.h"
 
 #include "app/gui/bulkreviewcontroller.h"
@@ -38,6 +42,7 @@
 #include "storage/sqlitedatabase.h"
 #include "ui/bulkreviewpage.h"
 #include "ui/labelingview.h"
+#include "ui/lookalikespage.h"
 #include "ui/mainwindow.h"
 #include "ui/tilegrid.h"
 
@@ -71,6 +76,7 @@ struct Options
     int uncertain = 0;
     int pagesPerClass = 1;
     double minPrecision = 0.5;
+    bool lookalikes = true; // (b): "find similar" (L) on each image the model got wrong on a page
     QStringList paths{QStringLiteral("a"), QStringLiteral("b")};
     QString screenshot;
 };
@@ -88,6 +94,11 @@ struct Result
     int pageTiles = 0;
     int pageRightTiles = 0;
     int oneByOneLabels = 0;
+    int lookalikeSearches = 0;
+    int lookalikePages = 0;
+    int lookalikeLabels = 0;
+    int lookalikeTiles = 0;
+    int lookalikeRightTiles = 0;
     double accuracy() const { return labels ? double(correct) / labels : 0; }
     double perAction() const { return actions ? double(correct) / double(actions) : 0; }
 };
@@ -270,10 +281,53 @@ double reviewPage(BulkReviewController *bulk, Annotator &annotator, Result &resu
     return precision;
 }
 
+// "Find similar" on the image in front of the annotator (one it unticked on a page, so it knows
+// its class): L, then, when the look-alikes are worth it (at least --min-precision of them that
+// class), a click on each one that is not (missing each with probability --slip) and the class's
+// key, which labels the ticked ones; Esc back to the Label page.
+void findSimilar(GuiSession &session, Annotator &annotator, const Options &o, Result &result)
+{
+    LabelingView *view = session.view();
+    const std::int64_t query = view->currentImageId();
+    const int position = annotator.truth(query);
+    auto *page = session.window().findChild<LookalikesPage *>();
+    if (query == 0 || position < 0 || !page)
+        return;
+    annotator.key(view, Qt::Key_L);
+    ++result.lookalikeSearches;
+    TileGrid *grid = page->grid();
+    waitFor([&] { return grid->count() > 0; }, 15000); // the index may still be building
+    if (grid->count() > 0) {
+        const QList<Tile> tiles = grid->tiles();
+        QList<int> wrong;
+        int right = 0;
+        for (int i = 0; i < tiles.size(); ++i) {
+            if (annotator.truth(tiles[i].imageId) == position)
+                ++right;
+            else
+                wrong << i;
+        }
+        if (double(right) / double(tiles.size()) >= o.minPrecision) {
+            for (const int i : std::as_const(wrong))
+                if (!annotator.slips())
+                    annotator.click(grid, i);
+            const int ticked = int(grid->tickedIds().size());
+            annotator.key(grid, annotator.keyOf(position));
+            annotator.labelsGiven += ticked;
+            ++result.lookalikePages;
+            result.lookalikeLabels += ticked;
+            result.lookalikeTiles += int(tiles.size());
+            result.lookalikeRightTiles += right;
+        }
+    }
+    annotator.key(grid, Qt::Key_Escape);
+    waitFor([&] { return view->currentImageId() != 0 && session.window().tabs()->currentIndex() == 0; }, 30000);
+}
+
 Result bulkPath(const QString &dir, const Options &o)
 {
     Result result;
-    result.path = QStringLiteral("(b) bulk review page");
+    result.path = o.lookalikes ? QStringLiteral("(b) bulk + look-alikes") : QStringLiteral("(b) bulk review page");
     const FashionMnistProject project = createFashionMnistProject(dir, o.pool);
     GuiSession session;
     TrainingSettings settings = session.window().trainingPanel()->settings();
@@ -341,9 +395,12 @@ Result bulkPath(const QString &dir, const Options &o)
         const int unticked = (result.pageTiles - result.pageLabels) - untickedBefore;
         untickedBefore = result.pageTiles - result.pageLabels;
         const int toLabel = unticked + o.uncertain;
-        for (int i = 0; i < toLabel && annotator.labelsGiven < o.labels; ++i)
-            if (!annotator.labelOne())
+        for (int i = 0; i < toLabel && annotator.labelsGiven < o.labels; ++i) {
+            if (o.lookalikes && i < unticked)
+                findSimilar(session, annotator, o, result);
+            if (annotator.labelsGiven >= o.labels || !annotator.labelOne())
                 break;
+        }
         if (annotator.labelsGiven < o.labels)
             result.rounds += runRound(session, project, annotator.labelsGiven) ? 1 : 0;
         if (annotator.labelsGiven == cycleStart) {
@@ -364,6 +421,11 @@ void print(const Result &r)
                 "rounds %d  wall %.0f s\n",
                 qPrintable(r.path), r.labels, r.correct, 100.0 * r.accuracy(), r.actions, r.perAction(), r.rounds,
                 r.seconds);
+    if (r.lookalikeSearches > 0)
+        std::printf("%-24s look-alikes: %d searches, %d pages accepted: %d tiles, %d right (precision %.1f%%), %d "
+                    "labels\n",
+                    "", r.lookalikeSearches, r.lookalikePages, r.lookalikeTiles, r.lookalikeRightTiles,
+                    100.0 * r.lookalikeRightTiles / std::max(1, r.lookalikeTiles), r.lookalikeLabels);
     if (r.pages > 0)
         std::printf("%-24s pages %d: %d tiles, %d right (precision %.1f%%), %d labels accepted; %d labels one by "
                     "one\n",
@@ -394,6 +456,8 @@ Options parseOptions(QApplication &app)
            QString::number(d.pagesPerClass));
     option("min-precision", QStringLiteral("(b): a page with fewer right tiles than this is left."),
            QString::number(d.minPrecision));
+    option("lookalikes", QStringLiteral("(b): find similar (L) on each image unticked on a page (1) or not (0)."),
+           QStringLiteral("1"));
     parser.addOption({QStringLiteral("paths"), QStringLiteral("a,b"), QStringLiteral("LIST"), QStringLiteral("a,b")});
     parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Save the first bulk page shown (b) here."),
                       QStringLiteral("FILE")});
@@ -409,6 +473,7 @@ Options parseOptions(QApplication &app)
     o.uncertain = parser.value(QStringLiteral("uncertain")).toInt();
     o.pagesPerClass = std::max(1, parser.value(QStringLiteral("pages-per-class")).toInt());
     o.minPrecision = parser.value(QStringLiteral("min-precision")).toDouble();
+    o.lookalikes = parser.value(QStringLiteral("lookalikes")).toInt() != 0;
     o.paths = parser.value(QStringLiteral("paths")).split(QLatin1Char(','), Qt::SkipEmptyParts);
     o.screenshot = parser.value(QStringLiteral("screenshot"));
     return o;
