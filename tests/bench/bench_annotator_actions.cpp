@@ -29,7 +29,8 @@
 //   cmake --build build/release --target bench_annotator_actions
 //   nice -n 10 build/release/tests/bench/bench_annotator_actions [--pool 20000] [--labels 2000]
 //       [--slip 0.02] [--seed 1] [--seeds 1] [--initial 100] [--cycle 300] [--uncertain 0]
-//       [--pages-per-class 1] [--min-precision 0.5] [--lookalikes 1] [--paths a,b] [--screenshot FILE.png]
+//       [--pages-per-class 1] [--min-precision 0.5] [--lookalikes 1] [--paths a,b] [--screenshot
+//       FILE.png]
 #include "guidriver.h"
 
 #include "app/gui/bulkreviewcontroller.h"
@@ -133,7 +134,10 @@ public:
         return it == m_truth.end() ? -1 : it->second;
     }
     bool slips() { return std::bernoulli_distribution(m_o.slip)(m_rng); }
-    Qt::Key keyOf(int position) const { return Qt::Key(m_keys[std::size_t(position)].at(0).unicode()); }
+    Qt::Key keyOf(int position) const
+    {
+        return Qt::Key(m_keys[std::size_t(position)].at(0).unicode());
+    }
 
     // One image on the Label page: its class key (or, slipping, another class's), 1 action.
     bool labelOne()
@@ -147,12 +151,15 @@ public:
         if (position < 0)
             position = 0;
         if (slips())
-            position = (position + 1 + std::uniform_int_distribution<int>(0, classCount() - 2)(m_rng)) % classCount();
+            position =
+                (position + 1 + std::uniform_int_distribution<int>(0, classCount() - 2)(m_rng)) %
+                classCount();
         QTest::keyClick(view, keyOf(position));
         ++actions;
         ++labelsGiven;
         ++oneByOne;
-        waitFor([&] { return view->currentImageId() != 0 && view->currentImageId() != before; }, 30000);
+        waitFor([&] { return view->currentImageId() != 0 && view->currentImageId() != before; },
+                30000);
         return true;
     }
 
@@ -181,12 +188,14 @@ private:
 // place and the worker idle.
 bool runRound(GuiSession &session, const FashionMnistProject &project, int labelsGiven)
 {
-    Database db(std::filesystem::path(project.directory.toStdString()) / "project.sqlite", Database::Access::ReadOnly);
+    Database db(std::filesystem::path(project.directory.toStdString()) / "project.sqlite",
+                Database::Access::ReadOnly);
     waitFor([&] { return LabelRepository(db).count() >= labelsGiven; }, 60000);
     LabelingController *labeling = session.controller().labeling();
     const std::optional<qint64> before = labeling->modelVersion();
     labeling->trainNow();
-    waitFor([&] { return labeling->modelVersion() != before && !labeling->isWorkerBusy(); }, kRoundTimeoutMs);
+    waitFor([&] { return labeling->modelVersion() != before && !labeling->isWorkerBusy(); },
+            kRoundTimeoutMs);
     if (labeling->modelVersion() == before) {
         std::fprintf(stderr, "round did not finish within %d s\n", kRoundTimeoutMs / 1000);
         return false;
@@ -202,7 +211,8 @@ void waitForPage(BulkReviewController *bulk)
 // Labels, correct labels, after every commit has returned.
 void countLabels(const FashionMnistProject &project, Annotator &annotator, Result &result)
 {
-    Database db(std::filesystem::path(project.directory.toStdString()) / "project.sqlite", Database::Access::ReadOnly);
+    Database db(std::filesystem::path(project.directory.toStdString()) / "project.sqlite",
+                Database::Access::ReadOnly);
     waitFor([&] { return LabelRepository(db).count() >= annotator.labelsGiven; }, 60000);
     std::unordered_map<std::int64_t, int> positionOfClass;
     for (const ClassInfo &c : ClassRepository(db).list())
@@ -321,13 +331,16 @@ void findSimilar(GuiSession &session, Annotator &annotator, const Options &o, Re
         }
     }
     annotator.key(grid, Qt::Key_Escape);
-    waitFor([&] { return view->currentImageId() != 0 && session.window().tabs()->currentIndex() == 0; }, 30000);
+    waitFor(
+        [&] { return view->currentImageId() != 0 && session.window().tabs()->currentIndex() == 0; },
+        30000);
 }
 
 Result bulkPath(const QString &dir, const Options &o)
 {
     Result result;
-    result.path = o.lookalikes ? QStringLiteral("(b) bulk + look-alikes") : QStringLiteral("(b) bulk review page");
+    result.path = o.lookalikes ? QStringLiteral("(b) bulk + look-alikes")
+                               : QStringLiteral("(b) bulk review page");
     const FashionMnistProject project = createFashionMnistProject(dir, o.pool);
     GuiSession session;
     TrainingSettings settings = session.window().trainingPanel()->settings();
@@ -417,26 +430,32 @@ Result bulkPath(const QString &dir, const Options &o)
 
 void print(const Result &r)
 {
-    std::printf("%-24s labels %5d  correct %5d  accuracy %6.2f%%  actions %5ld  correct/action %5.2f  "
-                "rounds %d  wall %.0f s\n",
-                qPrintable(r.path), r.labels, r.correct, 100.0 * r.accuracy(), r.actions, r.perAction(), r.rounds,
-                r.seconds);
+    std::printf(
+        "%-24s labels %5d  correct %5d  accuracy %6.2f%%  actions %5ld  correct/action %5.2f  "
+        "rounds %d  wall %.0f s\n",
+        qPrintable(r.path), r.labels, r.correct, 100.0 * r.accuracy(), r.actions, r.perAction(),
+        r.rounds, r.seconds);
     if (r.lookalikeSearches > 0)
-        std::printf("%-24s look-alikes: %d searches, %d pages accepted: %d tiles, %d right (precision %.1f%%), %d "
-                    "labels\n",
-                    "", r.lookalikeSearches, r.lookalikePages, r.lookalikeTiles, r.lookalikeRightTiles,
-                    100.0 * r.lookalikeRightTiles / std::max(1, r.lookalikeTiles), r.lookalikeLabels);
+        std::printf(
+            "%-24s look-alikes: %d searches, %d pages accepted: %d tiles, %d right (precision "
+            "%.1f%%), %d "
+            "labels\n",
+            "", r.lookalikeSearches, r.lookalikePages, r.lookalikeTiles, r.lookalikeRightTiles,
+            100.0 * r.lookalikeRightTiles / std::max(1, r.lookalikeTiles), r.lookalikeLabels);
     if (r.pages > 0)
-        std::printf("%-24s pages %d: %d tiles, %d right (precision %.1f%%), %d labels accepted; %d labels one by "
+        std::printf("%-24s pages %d: %d tiles, %d right (precision %.1f%%), %d labels accepted; %d "
+                    "labels one by "
                     "one\n",
-                    "", r.pages, r.pageTiles, r.pageRightTiles, 100.0 * r.pageRightTiles / std::max(1, r.pageTiles),
-                    r.pageLabels, r.oneByOneLabels);
+                    "", r.pages, r.pageTiles, r.pageRightTiles,
+                    100.0 * r.pageRightTiles / std::max(1, r.pageTiles), r.pageLabels,
+                    r.oneByOneLabels);
 }
 
 Options parseOptions(QApplication &app)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Correct labels per annotator action, one by one and bulk."));
+    parser.setApplicationDescription(
+        QStringLiteral("Correct labels per annotator action, one by one and bulk."));
     parser.addHelpOption();
     const Options d;
     auto option = [&](const char *name, const QString &help, const QString &value) {
@@ -447,8 +466,10 @@ Options parseOptions(QApplication &app)
     option("slip", QStringLiteral("Slip rate per image (wrong key) or per wrong tile (missed)."),
            QString::number(d.slip));
     option("seed", QStringLiteral("The annotator's random seed."), QString::number(d.seed));
-    option("seeds", QStringLiteral("Annotators (seeds) to run; the summary gives medians."), QString::number(d.seeds));
-    option("initial", QStringLiteral("Labels one by one before the first round."), QString::number(d.initial));
+    option("seeds", QStringLiteral("Annotators (seeds) to run; the summary gives medians."),
+           QString::number(d.seeds));
+    option("initial", QStringLiteral("Labels one by one before the first round."),
+           QString::number(d.initial));
     option("cycle", QStringLiteral("(a): labels between rounds."), QString::number(d.cycle));
     option("uncertain", QStringLiteral("(b): uncertain images labelled one by one each cycle."),
            QString::number(d.uncertain));
@@ -456,10 +477,13 @@ Options parseOptions(QApplication &app)
            QString::number(d.pagesPerClass));
     option("min-precision", QStringLiteral("(b): a page with fewer right tiles than this is left."),
            QString::number(d.minPrecision));
-    option("lookalikes", QStringLiteral("(b): find similar (L) on each image unticked on a page (1) or not (0)."),
+    option("lookalikes",
+           QStringLiteral("(b): find similar (L) on each image unticked on a page (1) or not (0)."),
            QStringLiteral("1"));
-    parser.addOption({QStringLiteral("paths"), QStringLiteral("a,b"), QStringLiteral("LIST"), QStringLiteral("a,b")});
-    parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Save the first bulk page shown (b) here."),
+    parser.addOption({QStringLiteral("paths"), QStringLiteral("a,b"), QStringLiteral("LIST"),
+                      QStringLiteral("a,b")});
+    parser.addOption({QStringLiteral("screenshot"),
+                      QStringLiteral("Save the first bulk page shown (b) here."),
                       QStringLiteral("FILE")});
     parser.process(app);
     Options o;
@@ -487,7 +511,8 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     prepareGuiApplication();
     const Options o = parseOptions(app);
-    std::printf("bench_annotator_actions: pool %zu (+ 10,000 test images), %d labels a path, slip %.1f%%, seed %u, "
+    std::printf("bench_annotator_actions: pool %zu (+ 10,000 test images), %d labels a path, slip "
+                "%.1f%%, seed %u, "
                 "%d torch threads\n",
                 o.pool, o.labels, 100.0 * o.slip, o.seed, torchThreads());
     QTemporaryDir root;
@@ -515,12 +540,15 @@ int main(int argc, char *argv[])
             values.push_back(figure(r));
         return percentile(values, 0.5);
     };
-    std::printf("\nSummary, median over %d annotator(s) (every key press and click is one action)\n", o.seeds);
+    std::printf(
+        "\nSummary, median over %d annotator(s) (every key press and click is one action)\n",
+        o.seeds);
     for (const auto *runs : {&a, &b}) {
         if (runs->empty())
             continue;
         std::printf("%-24s accuracy %6.2f%%  correct/action %5.2f  actions %5.0f  labels %5.0f\n",
-                    qPrintable(runs->front().path), 100.0 * median(*runs, [](const Result &r) { return r.accuracy(); }),
+                    qPrintable(runs->front().path),
+                    100.0 * median(*runs, [](const Result &r) { return r.accuracy(); }),
                     median(*runs, [](const Result &r) { return r.perAction(); }),
                     median(*runs, [](const Result &r) { return double(r.actions); }),
                     median(*runs, [](const Result &r) { return double(r.labels); }));
@@ -529,9 +557,11 @@ int main(int argc, char *argv[])
         const double perAction = median(b, [](const Result &r) { return r.perAction(); });
         const double gap = 100.0 * (median(b, [](const Result &r) { return r.accuracy(); }) -
                                     median(a, [](const Result &r) { return r.accuracy(); }));
-        std::printf("goal: (b) >= 5 correct labels/action: %s (%.2f); accuracy (b) - (a) = %+.2f points (goal >= -1): "
+        std::printf("goal: (b) >= 5 correct labels/action: %s (%.2f); accuracy (b) - (a) = %+.2f "
+                    "points (goal >= -1): "
                     "%s\n",
-                    perAction >= 5 ? "met" : "NOT met", perAction, gap, gap >= -1 ? "met" : "NOT met");
+                    perAction >= 5 ? "met" : "NOT met", perAction, gap,
+                    gap >= -1 ? "met" : "NOT met");
     }
     std::fflush(stdout);
     return 0;

@@ -92,7 +92,9 @@ private Q_SLOTS:
         Q_EMIT combo->activated(0);
         QCOMPARE(chosen.last().at(0).toInt(), 0);
         QCOMPARE(view.currentClass(), 0);
-        QVERIFY(view.findChild<QLabel *>(QStringLiteral("bulkBlindNote"))->text().contains(QStringLiteral("Blind mode")));
+        QVERIFY(view.findChild<QLabel *>(QStringLiteral("bulkBlindNote"))
+                    ->text()
+                    .contains(QStringLiteral("Blind mode")));
     }
 
     void emptyPageSaysWhy()
