@@ -17,6 +17,7 @@
 
 #include <QDateTime>
 #include <QDebug>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -307,6 +308,8 @@ void ModelService::keepPoolEmbeddings(std::int64_t modelVersion, const Predictio
 {
     if (all.embeddings.empty())
         return;
+    QElapsedTimer clock;
+    clock.start();
     std::vector<bool> failed(all.embeddings.rows, false);
     for (std::size_t row : all.failedRows)
         failed[row] = true;
@@ -326,6 +329,7 @@ void ModelService::keepPoolEmbeddings(std::int64_t modelVersion, const Predictio
     if (!kept->save(m_project.directory(), &error))
         qWarning().noquote() << "pool embeddings not kept on disk:" << error;
     m_poolEmbeddings = std::move(kept);
+    m_poolEmbeddingsSeconds = double(clock.nsecsElapsed()) / 1e9;
 }
 
 std::shared_ptr<const PoolEmbeddings> ModelService::poolEmbeddings()

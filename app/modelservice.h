@@ -66,6 +66,11 @@ struct TrainOutcome
     // read back from the on-disk store. With a frozen backbone whose features exist, the first is 0.
     std::size_t imagesThroughBackbone = 0;
     std::size_t featuresFromDisk = 0;
+    // The pool embeddings kept at rescoring (rows x width) and what keeping them cost: the copy out
+    // of the scores and the cache file (fp16, written atomically).
+    std::size_t embeddingsRows = 0;
+    std::size_t embeddingsWidth = 0;
+    double embeddingsSeconds = 0.0;
 };
 
 // Joins storage and model for one project: runs a training round on every label (warm-started
@@ -181,6 +186,7 @@ private:
     Database &m_db;
     std::unique_ptr<ProjectImages> m_images;
     std::shared_ptr<const PoolEmbeddings> m_poolEmbeddings;
+    double m_poolEmbeddingsSeconds = 0.0; // what the last keepPoolEmbeddings took
 };
 
 // Uncertainty shown beside a prediction: the entropy of its probabilities, in nats.

@@ -1,6 +1,7 @@
 // ModelService's training round, step by step (the rest of the class is in modelservice.cpp).
 #include "app/modelservice.h"
 
+#include "app/poolembeddings.h"
 #include "app/projectimages.h"
 #include "app/serverfiles.h"
 #include "model/modelerror.h"
@@ -94,6 +95,11 @@ TrainOutcome ModelService::train(LiveModel &live, const TrainRequest &request, c
             throw Cancelled(); // asked for during the last batch: nothing is recorded yet
         const std::int64_t version = recordVersion(*round.model, inputs, outcome.round, round.parent);
         rescore(*round.model, version, scored);
+        if (m_poolEmbeddings && m_poolEmbeddings->modelVersion() == version) {
+            outcome.embeddingsRows = m_poolEmbeddings->size();
+            outcome.embeddingsWidth = m_poolEmbeddings->dimension();
+            outcome.embeddingsSeconds = m_poolEmbeddingsSeconds;
+        }
         outcome.test = recordMetrics(version, inputs.samples.size(), outcome.round, scored);
         outcome.modelVersion = version;
         if (round.fresh)

@@ -5,6 +5,7 @@
 
 #include <opencv2/core.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <system_error>
 
@@ -38,13 +39,22 @@ QString qPath(const std::filesystem::path &p)
 PoolEmbeddings::PoolEmbeddings(std::int64_t modelVersion, std::vector<std::int64_t> imageIds, FloatMatrix matrix)
     : m_modelVersion(modelVersion), m_imageIds(std::move(imageIds)), m_matrix(std::move(matrix))
 {
-    m_rowById.reserve(m_imageIds.size());
-    for (std::size_t r = 0; r < m_imageIds.size(); ++r)
-        m_rowById.emplace(m_imageIds[r], r);
+    // Rescoring lists images in id order: then a binary search finds a row, and nothing is built
+    // (a hash map of 500,000 ids took longer than writing the file).
+    m_sorted = std::is_sorted(m_imageIds.begin(), m_imageIds.end());
+    if (!m_sorted) {
+        m_rowById.reserve(m_imageIds.size());
+        for (std::size_t r = 0; r < m_imageIds.size(); ++r)
+            m_rowById.emplace(m_imageIds[r], r);
+    }
 }
 
 long long PoolEmbeddings::rowOf(std::int64_t imageId) const
 {
+    if (m_sorted) {
+        const auto it = std::lower_bound(m_imageIds.begin(), m_imageIds.end(), imageId);
+        return it != m_imageIds.end() && *it == imageId ? static_cast<long long>(it - m_imageIds.begin()) : -1;
+    }
     const auto it = m_rowById.find(imageId);
     return it == m_rowById.end() ? -1 : static_cast<long long>(it->second);
 }

@@ -51,7 +51,8 @@ private:
     std::int64_t m_modelVersion = 0;
     std::vector<std::int64_t> m_imageIds;
     FloatMatrix m_matrix;
-    std::unordered_map<std::int64_t, std::size_t> m_rowById;
+    bool m_sorted = true;                                    // imageIds ascending: rowOf searches them
+    std::unordered_map<std::int64_t, std::size_t> m_rowById; // else this
 };
 
 } // namespace activelabel

@@ -2,6 +2,7 @@
 
 #include "ui/imageview.h"
 
+#include <QAction>
 #include <QCompleter>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -60,8 +61,19 @@ LabelingView::LabelingView(QWidget *parent) : QWidget(parent)
     header->addWidget(m_progress);
     header->addSpacing(16);
     header->addWidget(m_classPicker);
+    auto *similar = new QPushButton(tr("Find similar (L)"), this);
+    similar->setObjectName(QStringLiteral("findSimilarButton"));
+    similar->setFocusPolicy(Qt::NoFocus);
+    similar->setToolTip(tr("Images the model sees as look-alikes of this one, to label together"));
+    connect(similar, &QPushButton::clicked, this, &LabelingView::findSimilarRequested);
+    header->addWidget(similar);
 
     m_image = new ImageView(this);
+    m_image->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *similarAction = new QAction(tr("Find similar images"), m_image);
+    similarAction->setObjectName(QStringLiteral("findSimilarAction"));
+    connect(similarAction, &QAction::triggered, this, &LabelingView::findSimilarRequested);
+    m_image->addAction(similarAction);
 
     m_strip = new QListView(this);
     m_strip->setObjectName(QStringLiteral("queueStrip"));
@@ -96,6 +108,7 @@ LabelingView::LabelingView(QWidget *parent) : QWidget(parent)
     addShortcut(QKeySequence(Qt::Key_Backspace), &LabelingView::previousRequested);
     addShortcut(QKeySequence(Qt::Key_Question), &LabelingView::cheatSheetRequested);
     addShortcut(QKeySequence(Qt::Key_F1), &LabelingView::cheatSheetRequested);
+    addShortcut(QKeySequence(Qt::Key_L), &LabelingView::findSimilarRequested);
     auto *blind = new QShortcut(QKeySequence(Qt::Key_F), this, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
     connect(blind, &QShortcut::activated, this, [this] {
         setBlindMode(!m_blind);
@@ -129,6 +142,7 @@ QList<QPair<QString, QString>> LabelingView::keyBindings()
             {tr("Backspace"), tr("Go back to the previous image")},
             {tr("Ctrl+Z / Ctrl+Shift+Z"), tr("Undo / redo the last label")},
             {tr("F"), tr("Blind mode: hide the model's prediction")},
+            {tr("L"), tr("Look-alikes: images similar to this one, in a grid to label together")},
             {tr("T"), tr("Train now")},
             {tr("? or F1"), tr("This cheat sheet")}};
 }

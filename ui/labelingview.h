@@ -71,6 +71,7 @@ Q_SIGNALS:
     void badImageRequested();
     void previousRequested();
     void cheatSheetRequested();
+    void findSimilarRequested(); // look-alikes of the current image (L, button, context menu)
     void blindModeToggled(bool blind);
 
 private:

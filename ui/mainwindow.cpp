@@ -3,6 +3,7 @@
 #include "ui/bulkreviewpage.h"
 #include "ui/imagebrowser.h"
 #include "ui/labelingview.h"
+#include "ui/lookalikespage.h"
 #include "ui/panels/newprojectdialog.h"
 #include "ui/projectsummarywidget.h"
 #include "ui/trainingpanel.h"
@@ -213,7 +214,9 @@ void MainWindow::showCheatSheet()
     QDialog dialog(this);
     dialog.setObjectName(QStringLiteral("cheatSheet"));
     dialog.setWindowTitle(tr("Keyboard Shortcuts"));
-    const auto bindings = LabelingView::keyBindings() + BulkReviewPage::keyBindings();
+    // L is in the labelling view's list already: the look-alikes page's own keys follow.
+    const auto bindings =
+        LabelingView::keyBindings() + BulkReviewPage::keyBindings() + LookalikesPage::keyBindings().mid(1);
     auto *table = new QTableWidget(int(bindings.size()), 2, &dialog);
     table->setHorizontalHeaderLabels({tr("Key"), tr("Action")});
     table->verticalHeader()->hide();

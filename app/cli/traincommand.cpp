@@ -130,6 +130,10 @@ public:
         }
         if (!outcome.note.isEmpty())
             context.err() << "train: " << outcome.note << Qt::endl;
+        if (outcome.embeddingsRows > 0)
+            context.err() << "train: pool embeddings " << outcome.embeddingsRows << " x " << outcome.embeddingsWidth
+                          << " kept for look-alikes in " << QString::number(outcome.embeddingsSeconds, 'f', 3) << " s"
+                          << Qt::endl;
         const RoundResult &r = outcome.round;
         context.out() << "mode: " << r.modeUsed.toString() << " (" << r.modeReason << ")\n"
                       << "device: " << r.device << "\n"

@@ -38,6 +38,12 @@ BulkReviewController::BulkReviewController(Project &project, MainWindow *window,
         if (pageVisible() && m_shown.entries.empty())
             requestPage();
     });
+    connect(labeling, &LabelingController::labelsChanged, this, [this] {
+        // Labels given on the Label page meanwhile may be on the page shown before: rebuilt when
+        // the page is shown again.
+        if (!pageVisible())
+            m_stale = true;
+    });
     connect(labeling, &LabelingController::pageSaved, this, [this](qint64 ticket, int, bool undo) {
         m_saving.remove(ticket);
         if (undo) {
@@ -199,7 +205,7 @@ void BulkReviewController::show(const BulkPage &page)
             tile.classPosition = page.classPosition;
             tile.colour = colour;
             tile.badge =
-                QStringLiteral("%1 %2%").arg(name).arg(double(entry.confidence) * 100, 0, 'f', 0);
+                QStringLiteral("%1 %2%").arg(name).arg(double(entry.confidence) * 100, 0, 'f', 1);
             tile.toolTip = tr("Image #%1: the model says %2 (%3%)")
                                .arg(entry.imageId)
                                .arg(name)

@@ -5,6 +5,7 @@
 #include "model/modelerror.h"
 #include "model/torchthreads.h"
 #include "ui/labelingview.h"
+#include "ui/lookalikespage.h"
 #include "ui/mainwindow.h"
 #include "ui/poolmappage.h"
 
@@ -71,6 +72,15 @@ void scheduleScreenshots(MainWindow &window, const QString &dir)
             return;
         poll->stop();
         delete started;
+        // The look-alikes page shows those of the image in front of the annotator, once the index
+        // (built in the background at start) is there.
+        if (auto *lookalikes = window.findChild<LookalikesPage *>()) {
+            Q_EMIT window.labelingView()->findSimilarRequested();
+            QElapsedTimer wait;
+            wait.start();
+            while (lookalikes->grid()->count() == 0 && wait.elapsed() < 60000)
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        }
         QTabWidget *tabs = window.tabs();
         for (int i = 0; i < tabs->count(); ++i) {
             tabs->setCurrentIndex(i);

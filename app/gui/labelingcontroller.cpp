@@ -68,6 +68,10 @@ LabelingController::LabelingController(Project &project, LabelingView *view, QOb
         if (const auto result = m_worker->takeExportResult())
             Q_EMIT modelExported(result->ok, result->message);
     });
+    connect(m_worker, &TrainingWorker::poolEmbeddingsReady, this, [this] {
+        if (auto embeddings = m_worker->takePoolEmbeddings())
+            m_lookalikes.rebuild(std::move(*embeddings));
+    });
     connect(m_worker, &TrainingWorker::failed, this, [this](const QString &text) { Q_EMIT error(tr("Model"), text); });
     connect(m_worker, &TrainingWorker::idle, this, [this] {
         m_workerBusy = false;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/gui/labelwriter.h"
+#include "app/gui/lookalikeindexer.h"
 #include "app/gui/trainingworker.h"
 #include "app/mailbox.h"
 #include "storage/classrepository.h"
@@ -50,6 +51,8 @@ public:
     const std::vector<ClassInfo> &classes() const { return m_classes; }
     bool isWorkerBusy() const { return m_workerBusy; }
     qint64 labelsThisSession() const { return m_labelsThisSession; }
+    // The look-alike index of the live model, rebuilt in the background after every round.
+    LookalikeIndexer *lookalikes() { return &m_lookalikes; }
 
     // Submits a label change to the writer thread; used by the undo commands.
     qint64 submit(LabelOperation operation);
@@ -170,6 +173,7 @@ private:
     // Files of the images that may be shown (queue, current, history), from the worker.
     std::unordered_map<qint64, std::filesystem::path> m_files;
     QStandardItemModel m_strip;
+    LookalikeIndexer m_lookalikes;
 };
 
 } // namespace activelabel

@@ -30,6 +30,8 @@ public:
     PanelsController(Project &project, MainWindow *window, LabelingController *labeling);
     ~PanelsController() override;
 
+    ReviewPanel *reviewPanel() const { return m_review; }
+
 public Q_SLOTS:
     void scheduleRefresh();
     void refresh();

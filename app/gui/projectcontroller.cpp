@@ -4,6 +4,7 @@
 #include "app/gui/imagelistmodel.h"
 #include "app/gui/importjob.h"
 #include "app/gui/labelingcontroller.h"
+#include "app/gui/lookalikescontroller.h"
 #include "app/gui/panelscontroller.h"
 #include "app/gui/poolmapcontroller.h"
 #include "app/projectstatus.h"
@@ -190,6 +191,7 @@ void ProjectController::adoptProject(std::unique_ptr<Project> project)
     m_panels = std::make_unique<PanelsController>(*m_project, m_window, labeling);
     m_bulk = std::make_unique<BulkReviewController>(*m_project, m_window, labeling);
     m_poolMap = std::make_unique<PoolMapController>(*m_project, m_window, labeling);
+    m_lookalikes = std::make_unique<LookalikesController>(*m_project, m_window, labeling, m_panels->reviewPanel());
     m_window->setUndoStack(labeling->undoStack());
     m_window->tabs()->setCurrentIndex(0);
     labeling->start();
@@ -220,6 +222,7 @@ void ProjectController::closeProject()
     if (!m_project)
         return;
     m_window->closeProjectView();
+    m_lookalikes.reset();
     m_bulk.reset();
     m_poolMap.reset();
     m_panels.reset();

@@ -13,6 +13,7 @@ namespace activelabel {
 class BulkReviewController;
 class ImageListModel;
 class LabelingController;
+class LookalikesController;
 class PanelsController;
 class FileJobRunner;
 class PoolMapController;
@@ -58,6 +59,7 @@ private:
     std::unique_ptr<PanelsController> m_panels; // declared after m_labeling: destroyed first
     std::unique_ptr<BulkReviewController> m_bulk; // likewise
     std::unique_ptr<PoolMapController> m_poolMap; // likewise
+    std::unique_ptr<LookalikesController> m_lookalikes; // likewise
     QPointer<FileJobRunner> m_import;
     QTimer m_summaryTimer;
     bool m_summaryStale = false;

@@ -35,6 +35,7 @@ TrainingWorker::~TrainingWorker()
     m_snapshots.clear();
     m_exports.clear();
     m_progress.clear();
+    m_embeddings.clear();
 }
 
 namespace {
@@ -66,6 +67,21 @@ void TrainingWorker::ensureOpen()
     m_trainer = std::make_unique<TrainerLock>(*m_db);
     m_service = std::make_unique<ModelService>(m_project, *m_db);
     m_live = m_service->loadLive(); // the one checkpoint read of the session (plus rollbacks)
+    if (m_live.version)
+        handOverPoolEmbeddings(); // the last session's, for look-alikes before the first round
+}
+
+void TrainingWorker::handOverPoolEmbeddings()
+{
+    std::shared_ptr<const PoolEmbeddings> embeddings;
+    try {
+        embeddings = m_service->poolEmbeddings();
+    } catch (const std::exception &e) {
+        Q_EMIT failed(tr("Could not read the pool's embeddings: %1").arg(QString::fromUtf8(e.what())));
+        return;
+    }
+    m_embeddings.post(std::move(embeddings));
+    Q_EMIT poolEmbeddingsReady();
 }
 
 void TrainingWorker::requestTraining(const TrainRequest &request, const QueueRequest &queue)
@@ -187,8 +203,10 @@ void TrainingWorker::train(const TrainRequest &request, const QueueRequest &queu
             summary.testAccuracy = outcome.test->accuracy;
         summary.modelVersion = outcome.modelVersion;
         finishRound(std::move(summary));
-        if (outcome.modelVersion)
-            buildQueue(queue); // the live model is the new version: no checkpoint is read back
+        if (outcome.modelVersion) {
+            handOverPoolEmbeddings(); // the look-alike index is rebuilt while the queue is built
+            buildQueue(queue);        // the live model is the new version: no checkpoint is read back
+        }
     } catch (const std::exception &e) {
         Q_EMIT failed(tr("Training failed: %1").arg(QString::fromUtf8(e.what())));
     }
@@ -309,6 +327,7 @@ void TrainingWorker::rollback(qint64 modelVersion, const QueueRequest &queue)
                            .arg(m_service->images().size())
                            .arg(ProgressReport::formatDuration(summary.seconds));
         finishRound(std::move(summary));
+        handOverPoolEmbeddings();
         buildQueue(queue);
         return;
     } catch (const std::exception &e) {

@@ -2,6 +2,7 @@
 
 #include "app/mailbox.h"
 #include "app/modelservice.h"
+#include "app/poolembeddings.h"
 #include "app/progressreport.h"
 #include "app/queuebuilder.h"
 
@@ -115,6 +116,9 @@ public:
     std::optional<RoundSummary> takeRoundSummary() { return m_summaries.take(); }
     std::optional<QueueSnapshot> takeQueueSnapshot() { return m_snapshots.take(); }
     std::optional<ExportResult> takeExportResult() { return m_exports.take(); }
+    // The pool embeddings of the live model (poolEmbeddingsReady announces them): after each round
+    // and rollback, and at the session's first job (read from disk). nullptr: none for this model.
+    std::optional<std::shared_ptr<const PoolEmbeddings>> takePoolEmbeddings() { return m_embeddings.take(); }
     // The newest progress update (older ones are dropped: only the latest is worth showing).
     std::optional<ProgressUpdate> takeProgress();
 
@@ -128,6 +132,7 @@ Q_SIGNALS:
     void roundFinished();  // takeRoundSummary() has one more
     void queueReady();     // takeQueueSnapshot() has one more
     void exportFinished(); // takeExportResult() has one more
+    void poolEmbeddingsReady(); // takePoolEmbeddings() has one more
     void failed(const QString &message);
     void idle();
 
@@ -152,6 +157,7 @@ private:
     void rollback(qint64 modelVersion, const QueueRequest &queue);
     void exportModel(const QString &path, ModelExportFormat format);
     void ensureOpen();
+    void handOverPoolEmbeddings();
     // Builds a queue (with the live model, or from stored predictions while a round trains it),
     // hands it over and emits queueReady (no busy/idle signals).
     void emitQueue(const QueueRequest &queue, bool refreshImages, bool duringRound = false);
@@ -173,6 +179,7 @@ private:
     Mailbox<QueueSnapshot> m_snapshots;      // likewise
     Mailbox<ExportResult> m_exports;         // likewise
     Mailbox<ProgressUpdate> m_progress;      // likewise
+    Mailbox<std::shared_ptr<const PoolEmbeddings>> m_embeddings; // likewise
 };
 
 } // namespace activelabel

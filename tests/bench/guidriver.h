@@ -96,6 +96,7 @@ public:
               int timeoutMs = 300000);
 
     MainWindow &window() { return *m_window; }
+    ProjectController &controller() { return *m_controller; }
     LabelingView *view() const { return m_view; }
     ImageView *imageView() const { return m_imageView; }
     // The status bar's worker state ("Idle", "Training…", "Building queue…", "Training: step…").

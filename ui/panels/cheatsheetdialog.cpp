@@ -75,6 +75,7 @@ QList<ShortcutEntry> CheatSheetDialog::defaultShortcuts()
         {tr("F"), tr("Blind mode: hide the prediction")},
         {tr("T"), tr("Train now")},
         {tr("Ctrl+B"), tr("Bulk review page: label many images of one class at once")},
+        {tr("L"), tr("Look-alikes: images similar to this one, in a grid to label together")},
         {tr("Map page: P / R / L"), tr("Pan, rectangle or lasso selection (Shift adds; Esc clears)")},
         {tr("Map page: wheel, + / -, arrows, Home"), tr("Zoom, pan, fit the whole map")},
         {tr("Map page: C / G / 1 – 9, 0"), tr("Colour by label, prediction or uncertainty / open the selection in the grid / label the selection")},

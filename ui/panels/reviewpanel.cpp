@@ -90,6 +90,12 @@ ReviewPanel::ReviewPanel(QWidget *parent)
     auto *actions = new QHBoxLayout;
     actions->setContentsMargins(6, 0, 6, 6);
     actions->addWidget(m_hint, 1);
+    m_similar = new QToolButton(this);
+    m_similar->setObjectName(QStringLiteral("reviewFindSimilar"));
+    m_similar->setText(tr("Find similar (L)"));
+    m_similar->setToolTip(tr("Images the model sees as look-alikes of the current one, to label together"));
+    connect(m_similar, &QToolButton::clicked, this, [this] { findSimilar(activeView()->currentIndex()); });
+    actions->addWidget(m_similar);
     actions->addWidget(m_relabel);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -221,6 +227,10 @@ bool ReviewPanel::eventFilter(QObject *watched, QEvent *event)
             relabelSelection(position);
             return true;
         }
+        if (key->key() == Qt::Key_L && !(key->modifiers() & Qt::ShiftModifier)) {
+            findSimilar(static_cast<QAbstractItemView *>(watched)->currentIndex());
+            return true;
+        }
         // Enter in the suspicious list: the model was right, take its prediction.
         if (watched == m_suspicious &&
             (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter)) {
@@ -278,7 +288,16 @@ void ReviewPanel::showContextMenu(QAbstractItemView *view, const QPoint &pos)
     QMenu menu(this);
     QMenu *sub = menu.addMenu(tr("Relabel as"));
     sub->addActions(m_relabelMenu->actions());
+    const QModelIndex index = view->indexAt(pos);
+    menu.addAction(tr("Find similar images\tL"), this, [this, index] { findSimilar(index); });
     menu.exec(view->viewport()->mapToGlobal(pos));
+}
+
+void ReviewPanel::findSimilar(const QModelIndex &index)
+{
+    const QVariant id = index.data(ReviewRoles::ImageIdRole);
+    if (index.isValid() && id.isValid())
+        Q_EMIT findSimilarRequested(id.toLongLong());
 }
 
 } // namespace activelabel

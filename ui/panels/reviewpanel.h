@@ -56,6 +56,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void classFilterChanged(int classPosition);
     void relabelRequested(qint64 imageId, int classPosition);
+    // Look-alikes of the current image of the tab on show (L, the button, the context menu).
+    void findSimilarRequested(qint64 imageId);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -67,6 +69,7 @@ private:
     void updateEmptyState();
     void showContextMenu(QAbstractItemView *view, const QPoint &pos);
     int classForKey(int key) const;
+    void findSimilar(const QModelIndex &index);
 
     QList<ClassRow> m_classes;
     QTabWidget *m_tabs = nullptr;
@@ -76,6 +79,7 @@ private:
     QLabel *m_hint = nullptr;
     QLabel *m_suspiciousEmpty = nullptr;
     QToolButton *m_relabel = nullptr;
+    QToolButton *m_similar = nullptr;
     QMenu *m_relabelMenu = nullptr;
     LabelledThumbnailDelegate *m_gridDelegate = nullptr;
     SuspiciousLabelDelegate *m_suspiciousDelegate = nullptr;
