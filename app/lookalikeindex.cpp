@@ -4,15 +4,17 @@
 
 namespace activelabel {
 
-LookalikeIndex::LookalikeIndex(std::shared_ptr<const PoolEmbeddings> embeddings, NeighbourIndexOptions options)
+LookalikeIndex::LookalikeIndex(std::shared_ptr<const PoolEmbeddings> embeddings,
+                               NeighbourIndexOptions options)
     : m_embeddings(std::move(embeddings))
 {
     options.metric = NeighbourMetric::Cosine;
     m_index = NeighbourIndex::build(m_embeddings->matrix(), options);
 }
 
-std::vector<LookalikeImage> LookalikeIndex::similarTo(std::int64_t imageId, std::size_t count,
-                                                      const std::function<bool(std::int64_t)> &skip) const
+std::vector<LookalikeImage>
+LookalikeIndex::similarTo(std::int64_t imageId, std::size_t count,
+                          const std::function<bool(std::int64_t)> &skip) const
 {
     std::vector<LookalikeImage> out;
     const long long row = m_embeddings->rowOf(imageId);

@@ -25,7 +25,8 @@ class LookalikeIndex
 public:
     // Builds the index (cosine metric) over `embeddings`; `options`' metric is overridden.
     // Throws Cancelled when options.cancel is set, ModelError when memory runs out.
-    LookalikeIndex(std::shared_ptr<const PoolEmbeddings> embeddings, NeighbourIndexOptions options = {});
+    LookalikeIndex(std::shared_ptr<const PoolEmbeddings> embeddings,
+                   NeighbourIndexOptions options = {});
 
     std::int64_t modelVersion() const { return m_embeddings->modelVersion(); }
     const PoolEmbeddings &embeddings() const { return *m_embeddings; }

@@ -1,7 +1,6 @@
 #include "app/poolembeddings.h"
 
 #include <QFile>
-#include <QSaveFile>
 
 #include <opencv2/core.hpp>
 
@@ -36,7 +35,8 @@ QString qPath(const std::filesystem::path &p)
 
 } // namespace
 
-PoolEmbeddings::PoolEmbeddings(std::int64_t modelVersion, std::vector<std::int64_t> imageIds, FloatMatrix matrix)
+PoolEmbeddings::PoolEmbeddings(std::int64_t modelVersion, std::vector<std::int64_t> imageIds,
+                               FloatMatrix matrix)
     : m_modelVersion(modelVersion), m_imageIds(std::move(imageIds)), m_matrix(std::move(matrix))
 {
     // Rescoring lists images in id order: then a binary search finds a row, and nothing is built
@@ -53,7 +53,9 @@ long long PoolEmbeddings::rowOf(std::int64_t imageId) const
 {
     if (m_sorted) {
         const auto it = std::lower_bound(m_imageIds.begin(), m_imageIds.end(), imageId);
-        return it != m_imageIds.end() && *it == imageId ? static_cast<long long>(it - m_imageIds.begin()) : -1;
+        return it != m_imageIds.end() && *it == imageId
+                   ? static_cast<long long>(it - m_imageIds.begin())
+                   : -1;
     }
     const auto it = m_rowById.find(imageId);
     return it == m_rowById.end() ? -1 : static_cast<long long>(it->second);
@@ -64,7 +66,8 @@ std::filesystem::path PoolEmbeddings::directory(const std::filesystem::path &pro
     return projectDir / "cache" / "embeddings";
 }
 
-std::filesystem::path PoolEmbeddings::fileFor(const std::filesystem::path &projectDir, std::int64_t modelVersion)
+std::filesystem::path PoolEmbeddings::fileFor(const std::filesystem::path &projectDir,
+                                              std::int64_t modelVersion)
 {
     return directory(projectDir) / ("pool-v" + std::to_string(modelVersion) + ".emb");
 }
@@ -79,7 +82,8 @@ bool PoolEmbeddings::save(const std::filesystem::path &projectDir, QString *erro
     std::error_code ec;
     std::filesystem::create_directories(directory(projectDir), ec);
     if (ec)
-        return fail(QStringLiteral("cannot create %1: %2").arg(qPath(directory(projectDir)), QString::fromStdString(ec.message())));
+        return fail(QStringLiteral("cannot create %1: %2")
+                        .arg(qPath(directory(projectDir)), QString::fromStdString(ec.message())));
 
     Header header{};
     std::memcpy(header.magic, kMagic, sizeof kMagic);
@@ -92,33 +96,54 @@ bool PoolEmbeddings::save(const std::filesystem::path &projectDir, QString *erro
     // store keeps the same features in fp16 already.
     cv::Mat half;
     if (!m_matrix.data.empty())
-        cv::Mat(int(m_matrix.rows), int(m_matrix.cols), CV_32F, const_cast<float *>(m_matrix.data.data()))
+        cv::Mat(int(m_matrix.rows), int(m_matrix.cols), CV_32F,
+                const_cast<float *>(m_matrix.data.data()))
             .convertTo(half, CV_16F);
 
+    // A temporary file renamed over the final name: a reader sees the old file or the new one,
+    // never half of one. No fsync (QSaveFile's costs most of the write under load): this is derived
+    // data, and a file a crash left short is refused by load()'s size check and rewritten by the
+    // next rescoring.
     const std::filesystem::path path = fileFor(projectDir, m_modelVersion);
-    QSaveFile file(qPath(path));
-    if (!file.open(QIODevice::WriteOnly))
-        return fail(QStringLiteral("cannot write %1: %2").arg(qPath(path), file.errorString()));
+    const std::filesystem::path temporary = path.string() + ".tmp";
+    QFile file(qPath(temporary));
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return fail(
+            QStringLiteral("cannot write %1: %2").arg(qPath(temporary), file.errorString()));
     const qint64 idBytes = qint64(m_imageIds.size() * sizeof(std::int64_t));
     const qint64 valueBytes = qint64(half.total() * half.elemSize());
-    bool ok = file.write(reinterpret_cast<const char *>(&header), sizeof header) == qint64(sizeof header);
+    bool ok =
+        file.write(reinterpret_cast<const char *>(&header), sizeof header) == qint64(sizeof header);
     ok = ok && file.write(reinterpret_cast<const char *>(m_imageIds.data()), idBytes) == idBytes;
-    ok = ok && (valueBytes == 0 || file.write(reinterpret_cast<const char *>(half.data), valueBytes) == valueBytes);
-    if (!ok || !file.commit())
-        return fail(QStringLiteral("cannot write %1: %2").arg(qPath(path), file.errorString()));
+    ok = ok && (valueBytes == 0 ||
+                file.write(reinterpret_cast<const char *>(half.data), valueBytes) == valueBytes);
+    file.close();
+    if (!ok || file.error() != QFileDevice::NoError) {
+        const QString why = file.errorString();
+        std::filesystem::remove(temporary, ec);
+        return fail(QStringLiteral("cannot write %1: %2").arg(qPath(temporary), why));
+    }
+    std::filesystem::rename(temporary, path, ec);
+    if (ec) {
+        std::filesystem::remove(temporary, ec);
+        return fail(QStringLiteral("cannot rename %1: %2")
+                        .arg(qPath(temporary), QString::fromStdString(ec.message())));
+    }
 
-    // Older versions' files are of no use once this one is there (a reader that has one open
-    // keeps reading it: removing an open file is safe here).
+    // Older versions' files (and temporary files a crash left) are of no use once this one is
+    // there (a reader that has one open keeps reading it: removing an open file is safe here).
     for (const auto &entry : std::filesystem::directory_iterator(directory(projectDir), ec)) {
         const std::string name = entry.path().filename().string();
-        if (entry.path() != path && name.rfind("pool-v", 0) == 0 && entry.path().extension() == ".emb")
+        const auto extension = entry.path().extension();
+        if (entry.path() != path && name.rfind("pool-v", 0) == 0 &&
+            (extension == ".emb" || extension == ".tmp"))
             std::filesystem::remove(entry.path(), ec);
     }
     return true;
 }
 
-std::optional<PoolEmbeddings> PoolEmbeddings::load(const std::filesystem::path &projectDir, std::int64_t modelVersion,
-                                                   QString *error)
+std::optional<PoolEmbeddings> PoolEmbeddings::load(const std::filesystem::path &projectDir,
+                                                   std::int64_t modelVersion, QString *error)
 {
     const std::filesystem::path path = fileFor(projectDir, modelVersion);
     auto fail = [&](const QString &why) {
@@ -130,13 +155,13 @@ std::optional<PoolEmbeddings> PoolEmbeddings::load(const std::filesystem::path &
     if (!file.open(QIODevice::ReadOnly))
         return fail(file.errorString());
     Header header{};
-    if (file.read(reinterpret_cast<char *>(&header), sizeof header) != qint64(sizeof header)
-        || std::memcmp(header.magic, kMagic, sizeof kMagic) != 0 || header.format != kFormat
-        || header.bytesPerValue != 2 || header.modelVersion != modelVersion)
+    if (file.read(reinterpret_cast<char *>(&header), sizeof header) != qint64(sizeof header) ||
+        std::memcmp(header.magic, kMagic, sizeof kMagic) != 0 || header.format != kFormat ||
+        header.bytesPerValue != 2 || header.modelVersion != modelVersion)
         return fail(QStringLiteral("not a pool embeddings file of this version"));
     const std::uint64_t limit = std::uint64_t(1) << 31;
-    if (header.rows >= limit || header.cols >= (std::uint64_t(1) << 16)
-        || (header.rows > 0 && header.cols == 0))
+    if (header.rows >= limit || header.cols >= (std::uint64_t(1) << 16) ||
+        (header.rows > 0 && header.cols == 0))
         return fail(QStringLiteral("implausible size %1 x %2").arg(header.rows).arg(header.cols));
     const qint64 idBytes = qint64(header.rows * sizeof(std::int64_t));
     const qint64 valueBytes = qint64(header.rows * header.cols * 2);

@@ -159,13 +159,15 @@ std::unique_ptr<NeighbourIndex> NeighbourIndex::build(const FloatMatrix &embeddi
         add(0);
         blockwise(embeddings.rows - 1, options, [&](std::size_t i) { add(i + 1); });
     } catch (const std::bad_alloc &) {
-        throw ModelError(QStringLiteral("Not enough memory for a nearest-neighbour index of %1 x %2")
-                             .arg(embeddings.rows)
-                             .arg(embeddings.cols));
+        throw ModelError(
+            QStringLiteral("Not enough memory for a nearest-neighbour index of %1 x %2")
+                .arg(embeddings.rows)
+                .arg(embeddings.cols));
     } catch (const std::runtime_error &error) {
         if (dynamic_cast<const Cancelled *>(&error) || dynamic_cast<const ModelError *>(&error))
             throw;
-        throw ModelError(QStringLiteral("Nearest-neighbour index: %1").arg(QString::fromStdString(error.what())));
+        throw ModelError(QStringLiteral("Nearest-neighbour index: %1")
+                             .arg(QString::fromStdString(error.what())));
     }
 
     impl->internalOfRow.resize(embeddings.rows);
@@ -174,9 +176,18 @@ std::unique_ptr<NeighbourIndex> NeighbourIndex::build(const FloatMatrix &embeddi
     return std::unique_ptr<NeighbourIndex>(new NeighbourIndex(std::move(impl)));
 }
 
-std::size_t NeighbourIndex::size() const { return m_impl->rows; }
-std::size_t NeighbourIndex::dimension() const { return m_impl->dim; }
-NeighbourMetric NeighbourIndex::metric() const { return m_impl->metric; }
+std::size_t NeighbourIndex::size() const
+{
+    return m_impl->rows;
+}
+std::size_t NeighbourIndex::dimension() const
+{
+    return m_impl->dim;
+}
+NeighbourMetric NeighbourIndex::metric() const
+{
+    return m_impl->metric;
+}
 
 std::vector<Neighbour> NeighbourIndex::query(const float *vector, std::size_t k) const
 {
@@ -195,10 +206,11 @@ std::vector<Neighbour> NeighbourIndex::queryRow(std::size_t row, std::size_t k) 
     if (row >= m_impl->rows)
         throw std::out_of_range("NeighbourIndex::queryRow: row out of range");
     // The stored vector is already normalised (cosine): search with it as it is.
-    const auto *stored =
-        reinterpret_cast<const float *>(m_impl->hnsw->getDataByInternalId(m_impl->internalOfRow[row]));
+    const auto *stored = reinterpret_cast<const float *>(
+        m_impl->hnsw->getDataByInternalId(m_impl->internalOfRow[row]));
     std::vector<Neighbour> found = m_impl->search(stored, k + 1);
-    const auto self = std::find_if(found.begin(), found.end(), [&](const Neighbour &n) { return n.row == row; });
+    const auto self =
+        std::find_if(found.begin(), found.end(), [&](const Neighbour &n) { return n.row == row; });
     if (self != found.end())
         found.erase(self);
     else if (found.size() > k)
@@ -228,8 +240,9 @@ KnnGraph NeighbourIndex::knnGraph(std::size_t k, const NeighbourIndexOptions &op
     return graph;
 }
 
-std::vector<Neighbour> bruteForceNeighbours(const FloatMatrix &points, const float *vector, std::size_t k,
-                                            NeighbourMetric metric, std::size_t exclude)
+std::vector<Neighbour> bruteForceNeighbours(const FloatMatrix &points, const float *vector,
+                                            std::size_t k, NeighbourMetric metric,
+                                            std::size_t exclude)
 {
     const std::size_t d = points.cols;
     std::vector<float> query(vector, vector + d);

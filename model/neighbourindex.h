@@ -95,7 +95,8 @@ private:
 // The exact k nearest rows of `points` to `vector` by brute force (the reference the index is
 // checked and benchmarked against), nearest first, in `metric`. `exclude`: a row to leave out
 // (e.g. the query's own), or SIZE_MAX.
-std::vector<Neighbour> bruteForceNeighbours(const FloatMatrix &points, const float *vector, std::size_t k,
-                                            NeighbourMetric metric, std::size_t exclude = SIZE_MAX);
+std::vector<Neighbour> bruteForceNeighbours(const FloatMatrix &points, const float *vector,
+                                            std::size_t k, NeighbourMetric metric,
+                                            std::size_t exclude = SIZE_MAX);
 
 } // namespace activelabel

@@ -28,7 +28,8 @@ LookalikesPage::LookalikesPage(QWidget *parent) : QWidget(parent)
     m_queryImage->setFrameShape(QFrame::StyledPanel);
     header->addWidget(m_queryImage);
     auto *right = new QVBoxLayout;
-    m_title = new QLabel(tr("Find similar: press L on an image (labelling, browse or review page)."));
+    m_title =
+        new QLabel(tr("Find similar: press L on an image (labelling, browse or review page)."));
     m_title->setObjectName(QStringLiteral("lookalikesTitle"));
     m_title->setWordWrap(true);
     right->addWidget(m_title);
@@ -48,8 +49,9 @@ LookalikesPage::LookalikesPage(QWidget *parent) : QWidget(parent)
     m_back->setFocusPolicy(Qt::NoFocus);
     controls->addWidget(m_back);
     right->addLayout(controls);
-    auto *hint = new QLabel(tr("Click or Space: tick/untick · arrows: move · Enter: label the ticked images · "
-                               "1–9, 0: label them as that class · Esc: back"));
+    auto *hint = new QLabel(
+        tr("Click or Space: tick/untick · arrows: move · Enter: label the ticked images · "
+           "1–9, 0: label them as that class · Esc: back"));
     hint->setEnabled(false);
     right->addWidget(hint);
     header->addLayout(right, 1);
@@ -80,7 +82,8 @@ void LookalikesPage::setClasses(const QList<ClassRow> &classes)
     m_class->clear();
     for (int i = 0; i < classes.size(); ++i) {
         const ClassRow &row = classes[i];
-        const QString key = row.hotkey.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(row.hotkey);
+        const QString key =
+            row.hotkey.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(row.hotkey);
         m_class->addItem(row.name + key);
     }
     m_class->setCurrentIndex(previous < classes.size() ? previous : -1);
@@ -96,14 +99,15 @@ void LookalikesPage::showQuery(qint64 imageId, const QImage &image, const QStrin
     if (!description.isEmpty())
         m_title->setText(description);
     if (!image.isNull())
-        m_queryImage->setPixmap(QPixmap::fromImage(
-            image.scaled(kQuerySide - 4, kQuerySide - 4, Qt::KeepAspectRatio,
-                         image.width() * 2 < kQuerySide ? Qt::FastTransformation : Qt::SmoothTransformation)));
+        m_queryImage->setPixmap(QPixmap::fromImage(image.scaled(
+            kQuerySide - 4, kQuerySide - 4, Qt::KeepAspectRatio,
+            image.width() * 2 < kQuerySide ? Qt::FastTransformation : Qt::SmoothTransformation)));
 }
 
 void LookalikesPage::setTiles(const QList<Tile> &tiles)
 {
-    m_grid->setEmptyMessage(tr("No look-alikes left to label: every near neighbour is labelled already."));
+    m_grid->setEmptyMessage(
+        tr("No look-alikes left to label: every near neighbour is labelled already."));
     m_grid->setTiles(tiles);
     recolourTiles();
     updateAcceptButton();
@@ -143,7 +147,8 @@ void LookalikesPage::recolourTiles()
         if (tile.classPosition == target)
             continue;
         tile.classPosition = target;
-        tile.colour = target >= 0 && target < m_classes.size() ? m_classes[target].colour : QColor();
+        tile.colour =
+            target >= 0 && target < m_classes.size() ? m_classes[target].colour : QColor();
         changed = true;
     }
     if (!changed)
@@ -157,7 +162,8 @@ void LookalikesPage::updateAcceptButton()
 {
     const int ticked = int(m_grid->tickedIds().size());
     const int target = targetClass();
-    const QString name = target >= 0 && target < m_classes.size() ? m_classes[target].name : tr("…");
+    const QString name =
+        target >= 0 && target < m_classes.size() ? m_classes[target].name : tr("…");
     m_accept->setText(tr("Label %n as %1 (Enter)", nullptr, ticked).arg(name));
     m_accept->setEnabled(ticked > 0 && target >= 0);
 }
@@ -192,11 +198,15 @@ void LookalikesPage::keyPressEvent(QKeyEvent *event)
 QList<QPair<QString, QString>> LookalikesPage::keyBindings()
 {
     return {
-        {QStringLiteral("L"), tr("Look-alikes: find images similar to this one, in a grid (labelling, browse, review pages)")},
-        {tr("Look-alikes: click, Space"), tr("Untick (or tick again) an image that is not the class")},
+        {QStringLiteral("L"), tr("Look-alikes: find images similar to this one, in a grid "
+                                 "(labelling, browse, review pages)")},
+        {tr("Look-alikes: click, Space"),
+         tr("Untick (or tick again) an image that is not the class")},
         {tr("Look-alikes: arrows, Home, End"), tr("Move between images")},
-        {tr("Look-alikes: Enter"), tr("Label the ticked images with the chosen class (one undo for the page)")},
-        {tr("Look-alikes: 1 … 9, 0"), tr("Label the ticked images with the class bound to that key")},
+        {tr("Look-alikes: Enter"),
+         tr("Label the ticked images with the chosen class (one undo for the page)")},
+        {tr("Look-alikes: 1 … 9, 0"),
+         tr("Label the ticked images with the class bound to that key")},
         {tr("Look-alikes: Esc"), tr("Back to the page the search started from")},
     };
 }

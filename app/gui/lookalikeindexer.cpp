@@ -140,7 +140,9 @@ void LookalikeIndexer::run()
         }
         m_changed.notify_all();
         if (!cancelled)
-            m_announcements.post(true, [this] { QMetaObject::invokeMethod(this, "announce", Qt::QueuedConnection); });
+            m_announcements.post(true, [this] {
+                QMetaObject::invokeMethod(this, "announce", Qt::QueuedConnection);
+            });
     }
 }
 

@@ -47,7 +47,7 @@ Q_SIGNALS:
     void progress(int done, int total);
 
 private Q_SLOTS:
-    void announce();       // the build thread's wake-up: emits indexChanged
+    void announce(); // the build thread's wake-up: emits indexChanged
     void announceProgress();
 
 private:
@@ -62,7 +62,7 @@ private:
     std::shared_ptr<const LookalikeIndex> m_current; // guarded by m_mutex
     QString m_lastError;                             // guarded by m_mutex
     std::atomic<bool> m_cancelBuild{false};
-    Mailbox<bool> m_announcements;                   // one per finished build
+    Mailbox<bool> m_announcements; // one per finished build
     Mailbox<std::pair<int, int>> m_progress;
     std::thread m_thread;
 };

@@ -31,7 +31,8 @@ class LookalikesController : public QObject
 {
     Q_OBJECT
 public:
-    LookalikesController(Project &project, MainWindow *window, LabelingController *labeling, ReviewPanel *review);
+    LookalikesController(Project &project, MainWindow *window, LabelingController *labeling,
+                         ReviewPanel *review);
     ~LookalikesController() override;
 
     LookalikesPage *page() const { return m_page; }

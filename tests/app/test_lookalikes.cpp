@@ -38,7 +38,8 @@ QString truthOf(Database &db, qint64 imageId)
     const auto image = ImageRepository(db).get(imageId);
     if (!image)
         return {};
-    return QString::fromStdString(std::filesystem::path(image->path).parent_path().filename().string());
+    return QString::fromStdString(
+        std::filesystem::path(image->path).parent_path().filename().string());
 }
 
 } // namespace
@@ -62,22 +63,25 @@ void TestLookalikes::initTestCase()
     if (!testsupport::hasFashionMnist())
         QSKIP("Fashion-MNIST (dataset-fashion-mnist) is not installed");
     const QString tree = m_root.path() + QStringLiteral("/tree");
-    QVERIFY(testsupport::writeFashionMnistClassTree(tree.toStdString(), {{1, "Trouser"}, {7, "Sneaker"}, {8, "Bag"}},
-                                                    kPerClass));
+    QVERIFY(testsupport::writeFashionMnistClassTree(
+        tree.toStdString(), {{1, "Trouser"}, {7, "Sneaker"}, {8, "Bag"}}, kPerClass));
     m_project = m_root.path() + QStringLiteral("/project");
     auto project = Project::create(m_project.toStdString());
     Database &db = project->database();
     ClassRepository classes(db);
-    for (const QString &name : {QStringLiteral("Trouser"), QStringLiteral("Sneaker"), QStringLiteral("Bag")})
+    for (const QString &name :
+         {QStringLiteral("Trouser"), QStringLiteral("Sneaker"), QStringLiteral("Bag")})
         classes.add(name);
     // Unlabelled pool images, then a few labels per class (as an annotator's first minutes).
-    QCOMPARE(ImageImporter(db, {}).importPaths({tree.toStdString()}, false).added, std::int64_t(3 * kPerClass));
+    QCOMPARE(ImageImporter(db, {}).importPaths({tree.toStdString()}, false).added,
+             std::int64_t(3 * kPerClass));
     LabelRepository labels(db);
     std::map<QString, int> given;
     for (const std::int64_t id : ImageRepository(db).ids({})) {
         const QString truth = truthOf(db, id);
         if (given[truth]++ < kLabelledPerClass)
-            labels.setLabel(id, classes.find(truth)->id, LabelSource::Human, QStringLiteral("test"));
+            labels.setLabel(id, classes.find(truth)->id, LabelSource::Human,
+                            QStringLiteral("test"));
     }
     // The last session's round: its embeddings are on disk for this session to read back.
     ModelService service(*project, db);
@@ -127,7 +131,8 @@ void TestLookalikes::findSimilarFromEveryPage()
     QVERIFY(page->targetClass() >= 0);
 
     // Untick the first two (Space, then arrow right + Space) and label the rest with Enter: one
-    // transaction, source bulk-accepted, one step of undo; the page fills with the next look-alikes.
+    // transaction, source bulk-accepted, one step of undo; the page fills with the next
+    // look-alikes.
     const QList<Tile> page1 = page->grid()->tiles();
     const QString targetName = ClassRepository(db).list()[std::size_t(page->targetClass())].name;
     page->grid()->setFocus();
@@ -143,7 +148,8 @@ void TestLookalikes::findSimilarFromEveryPage()
         QCOMPARE(given.has_value(), i >= 2);
         if (i >= 2) {
             QCOMPARE(ClassRepository(db).get(given->classId)->name, targetName);
-            QCOMPARE(labels.history(page1[i].imageId).back().source, QStringLiteral("bulk-accepted"));
+            QCOMPARE(labels.history(page1[i].imageId).back().source,
+                     QStringLiteral("bulk-accepted"));
         }
     }
     // The next look-alikes of the same image: none of those just labelled.
@@ -167,7 +173,8 @@ void TestLookalikes::findSimilarFromEveryPage()
     // outlier by design; these are a fair draw: two of each class).
     ImageBrowser *browser = window.imageBrowser();
     window.tabs()->setCurrentWidget(window.tabs()->widget(1));
-    QTRY_VERIFY_WITH_TIMEOUT(browser->model() && browser->model()->rowCount() >= 3 * kPerClass, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(browser->model() && browser->model()->rowCount() >= 3 * kPerClass,
+                             10000);
     int sameClass = 0, shownTiles = 0;
     for (int row : {3, 17, 43, 57, 83, 97}) {
         window.tabs()->setCurrentWidget(window.tabs()->widget(1));
@@ -186,13 +193,15 @@ void TestLookalikes::findSimilarFromEveryPage()
         }
     }
     // 3 classes: a third by chance.
-    QVERIFY2(sameClass >= shownTiles * 7 / 10, qPrintable(QStringLiteral("%1 of %2").arg(sameClass).arg(shownTiles)));
+    QVERIFY2(sameClass >= shownTiles * 7 / 10,
+             qPrintable(QStringLiteral("%1 of %2").arg(sameClass).arg(shownTiles)));
 
     // From the review page: its labelled images' grid.
     auto *review = window.findChild<ReviewPanel *>(QStringLiteral("reviewPage"));
     QVERIFY(review);
     window.tabs()->setCurrentWidget(review);
-    QTRY_VERIFY_WITH_TIMEOUT(review->labelledView()->model()->rowCount() >= 3 * kLabelledPerClass, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(review->labelledView()->model()->rowCount() >= 3 * kLabelledPerClass,
+                             10000);
     const QModelIndex first = review->labelledView()->model()->index(0, 0);
     review->labelledView()->setCurrentIndex(first);
     review->labelledView()->setFocus();
@@ -214,7 +223,8 @@ void TestLookalikes::withoutAModelThePageSaysSo()
         auto project = Project::create(dir.toStdString());
         ClassRepository(project->database()).add(QStringLiteral("Trouser"));
         QVERIFY(ImageImporter(project->database(), {})
-                    .importPaths({(m_root.path() + QStringLiteral("/tree/Trouser")).toStdString()}, false)
+                    .importPaths({(m_root.path() + QStringLiteral("/tree/Trouser")).toStdString()},
+                                 false)
                     .added > 0);
     }
     MainWindow window;

@@ -1,8 +1,8 @@
 // The pool's embeddings are kept when the pool is rescored: a training round on a real project
-// (real Fashion-MNIST PNGs, imported with their labels) writes cache/embeddings/pool-v<version>.emb,
-// which reads back as the latest model's features of every pool image (and of no test image),
-// replaces the previous version's file at the next round, and is refused (not misread) when
-// damaged.
+// (real Fashion-MNIST PNGs, imported with their labels) writes
+// cache/embeddings/pool-v<version>.emb, which reads back as the latest model's features of every
+// pool image (and of no test image), replaces the previous version's file at the next round, and is
+// refused (not misread) when damaged.
 #include "app/modelservice.h"
 #include "app/poolembeddings.h"
 #include "app/projectimages.h"
@@ -41,13 +41,16 @@ void TestPoolEmbeddings::keptAtRescoreAndReadBack()
 {
     QTemporaryDir dir;
     const QString tree = dir.filePath(QStringLiteral("tree"));
-    QVERIFY(writeFashionMnistClassTree(tree.toStdString(), {{1, "Trouser"}, {7, "Sneaker"}, {8, "Bag"}}, 20));
-    const std::filesystem::path projectDir = dir.filePath(QStringLiteral("pool embeddings \u00fc")).toStdString();
+    QVERIFY(writeFashionMnistClassTree(tree.toStdString(),
+                                       {{1, "Trouser"}, {7, "Sneaker"}, {8, "Bag"}}, 20));
+    const std::filesystem::path projectDir =
+        dir.filePath(QStringLiteral("pool embeddings \u00fc")).toStdString();
     auto project = Project::create(projectDir);
     Database &db = project->database();
     ImageImporter::Options options;
     options.labelMode = ImportLabelMode::Labels;
-    QCOMPARE(ImageImporter(db, options).importPaths({tree.toStdString()}, true).added, std::int64_t(60));
+    QCOMPARE(ImageImporter(db, options).importPaths({tree.toStdString()}, true).added,
+             std::int64_t(60));
     // One test-split image with real pixels: scored, but not a pool image.
     ImageRecord test;
     test.path = (tree + QStringLiteral("/Bag/0.png")).toStdString();
@@ -92,13 +95,16 @@ void TestPoolEmbeddings::keptAtRescoreAndReadBack()
         const Prediction p = model->predict(reader.images(), pool, predict);
         double worst = 0.0, worstInMemory = 0.0, norm = 0.0;
         for (std::size_t i = 0; i < p.embeddings.data.size(); ++i) {
-            worst = std::max(worst, double(std::abs(p.embeddings.data[i] - kept->matrix().data[i])));
-            worstInMemory = std::max(worstInMemory, double(std::abs(p.embeddings.data[i] - inMemory->matrix().data[i])));
+            worst =
+                std::max(worst, double(std::abs(p.embeddings.data[i] - kept->matrix().data[i])));
+            worstInMemory = std::max(
+                worstInMemory, double(std::abs(p.embeddings.data[i] - inMemory->matrix().data[i])));
             norm = std::max(norm, double(std::abs(p.embeddings.data[i])));
         }
         QVERIFY(norm > 0.0);
         QVERIFY2(worst <= 2e-3 * norm, qPrintable(QStringLiteral("%1 of %2").arg(worst).arg(norm)));
-        QVERIFY2(worstInMemory <= 1e-4 * norm, qPrintable(QStringLiteral("%1 of %2").arg(worstInMemory).arg(norm)));
+        QVERIFY2(worstInMemory <= 1e-4 * norm,
+                 qPrintable(QStringLiteral("%1 of %2").arg(worstInMemory).arg(norm)));
     }
 
     // The next round's file replaces this one.
@@ -132,7 +138,8 @@ void TestPoolEmbeddings::saveAndLoadRoundTrip()
     QCOMPARE(read->rowOf(42), 2LL);
     QCOMPARE(read->rowOf(8), -1LL);
     for (std::size_t i = 0; i < m.data.size(); ++i)
-        QVERIFY(std::abs(read->matrix().data[i] - m.data[i]) <= 1e-3f * std::max(1.0f, std::abs(m.data[i])));
+        QVERIFY(std::abs(read->matrix().data[i] - m.data[i]) <=
+                1e-3f * std::max(1.0f, std::abs(m.data[i])));
     // Another version's file is not this one's.
     QVERIFY(!PoolEmbeddings::load(projectDir, 4));
     // Empty (a pool that is all labelled... or all undecodable) round-trips too.

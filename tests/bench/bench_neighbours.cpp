@@ -1,14 +1,16 @@
 // Look-alike search ("find similar") on a large pool: the neighbours of one image among N
 // synthetic embeddings of the built-in models' width (smallcnn 128, resnet18 512), with
 // model/neighbourindex (Debian's hnswlib, cosine), against in the same run:
-//   - exact search by brute force (one matrix-vector product with OpenCV, then a partial sort), which is
+//   - exact search by brute force (one matrix-vector product with OpenCV, then a partial sort),
+//   which is
 //     also what recall@10 is measured against;
-//   - Debian's python3-hnswlib on the same vectors with the same parameters (reference_neighbours.py).
+//   - Debian's python3-hnswlib on the same vectors with the same parameters
+//   (reference_neighbours.py).
 // Also: the index's build time, and what keeping the pool's embeddings costs a round (writing and
 // reading back cache/embeddings/pool-v<version>.emb at that size).
 //
-// Usage: bench_neighbours [--rows 20000,500000] [--dim 128] [--threads 2] [--queries 1000] [--no-python]
-// Prints medians; asserts nothing about time.
+// Usage: bench_neighbours [--rows 20000,500000] [--dim 128] [--threads 2] [--queries 1000]
+// [--no-python] Prints medians; asserts nothing about time.
 #include "app/poolembeddings.h"
 #include "app/runtimeenvironment.h"
 #include "bench/benchstats.h"
@@ -77,7 +79,8 @@ FloatMatrix normalisedRows(const FloatMatrix &x)
 // (OpenCV's gemm), then a partial sort by cosine distance.
 std::vector<std::size_t> exactNeighbours(const FloatMatrix &unit, std::size_t row, std::size_t k)
 {
-    const cv::Mat all(int(unit.rows), int(unit.cols), CV_32F, const_cast<float *>(unit.data.data()));
+    const cv::Mat all(int(unit.rows), int(unit.cols), CV_32F,
+                      const_cast<float *>(unit.data.data()));
     const cv::Mat scores = all * all.row(int(row)).t();
     std::vector<float> d(unit.rows);
     for (std::size_t r = 0; r < unit.rows; ++r)
@@ -111,8 +114,8 @@ void runSize(std::size_t rows, std::size_t dim, int threads, std::size_t queries
     clock.start();
     const auto index = NeighbourIndex::build(x, options);
     const double buildSeconds = clock.nsecsElapsed() / 1e9;
-    std::printf("build: %.2f s (%.0f rows/s), M %d, ef_construction %d\n", buildSeconds, double(rows) / buildSeconds,
-                options.m, options.efConstruction);
+    std::printf("build: %.2f s (%.0f rows/s), M %d, ef_construction %d\n", buildSeconds,
+                double(rows) / buildSeconds, options.m, options.efConstruction);
 
     std::vector<double> times;
     for (std::size_t q = 0; q < queries; ++q) {
@@ -123,8 +126,8 @@ void runSize(std::size_t rows, std::size_t dim, int threads, std::size_t queries
         if (found.size() != k)
             std::printf("warning: %zu neighbours for row %zu\n", found.size(), row);
     }
-    std::printf("query (k=%zu, ef %d): median %.3f ms, p99 %.3f ms over %zu queries\n", k, options.efSearch,
-                bench::median(times), percentile(times, 0.99), queries);
+    std::printf("query (k=%zu, ef %d): median %.3f ms, p99 %.3f ms over %zu queries\n", k,
+                options.efSearch, bench::median(times), percentile(times, 0.99), queries);
 
     const FloatMatrix unit = normalisedRows(x);
     std::vector<double> exactTimes;
@@ -141,9 +144,10 @@ void runSize(std::size_t rows, std::size_t dim, int threads, std::size_t queries
         for (std::size_t e : exact)
             hits += found.count(e);
     }
-    std::printf("recall@10: %.4f over %zu queries\n", double(hits) / double(10 * recallQueries), recallQueries);
-    std::printf("brute force (exact, OpenCV gemm): median %.2f ms, p99 %.2f ms per query\n", bench::median(exactTimes),
-                percentile(exactTimes, 0.99));
+    std::printf("recall@10: %.4f over %zu queries\n", double(hits) / double(10 * recallQueries),
+                recallQueries);
+    std::printf("brute force (exact, OpenCV gemm): median %.2f ms, p99 %.2f ms per query\n",
+                bench::median(exactTimes), percentile(exactTimes, 0.99));
 
     // What a round pays to keep these embeddings, and a session to read them back.
     QTemporaryDir dir;
@@ -158,32 +162,39 @@ void runSize(std::size_t rows, std::size_t dim, int threads, std::size_t queries
     clock.restart();
     const auto loaded = PoolEmbeddings::load(dir.path().toStdString(), 1);
     const double loadSeconds = clock.nsecsElapsed() / 1e9;
-    const auto bytes = std::filesystem::file_size(PoolEmbeddings::fileFor(dir.path().toStdString(), 1));
-    std::printf("pool embeddings file: %.1f MiB; copy %.3f s, write (fp16, fsync, rename) %.3f s, read %.3f s%s\n",
-                double(bytes) / (1 << 20), makeSeconds, saveSeconds, loadSeconds, loaded ? "" : " (READ FAILED)");
+    const auto bytes =
+        std::filesystem::file_size(PoolEmbeddings::fileFor(dir.path().toStdString(), 1));
+    std::printf(
+        "pool embeddings file: %.1f MiB; copy %.3f s, write (fp16, rename) %.3f s, read %.3f s%s\n",
+        double(bytes) / (1 << 20), makeSeconds, saveSeconds, loadSeconds,
+        loaded ? "" : " (READ FAILED)");
 
     if (python) {
         const QString raw = dir.filePath(QStringLiteral("vectors.f32"));
         QFile f(raw);
         if (f.open(QIODevice::WriteOnly)) {
-            f.write(reinterpret_cast<const char *>(x.data.data()), qint64(x.data.size() * sizeof(float)));
+            f.write(reinterpret_cast<const char *>(x.data.data()),
+                    qint64(x.data.size() * sizeof(float)));
             f.close();
         }
         const QJsonObject ref = bench::runPythonReference(
             QStringLiteral("reference_neighbours.py"),
-            {raw, QStringLiteral("--rows"), QString::number(rows), QStringLiteral("--dim"), QString::number(dim),
-             QStringLiteral("--k"), QString::number(k), QStringLiteral("--m"), QString::number(options.m),
-             QStringLiteral("--ef-construction"), QString::number(options.efConstruction), QStringLiteral("--ef"),
-             QString::number(options.efSearch), QStringLiteral("--queries"), QString::number(queries)},
+            {raw, QStringLiteral("--rows"), QString::number(rows), QStringLiteral("--dim"),
+             QString::number(dim), QStringLiteral("--k"), QString::number(k), QStringLiteral("--m"),
+             QString::number(options.m), QStringLiteral("--ef-construction"),
+             QString::number(options.efConstruction), QStringLiteral("--ef"),
+             QString::number(options.efSearch), QStringLiteral("--queries"),
+             QString::number(queries)},
             threads);
         if (!ref.isEmpty())
-            std::printf("python hnswlib: build %.2f s, query median %.3f ms, p99 %.3f ms, recall@10 %.4f; "
-                        "numpy exact median %.2f ms\n",
-                        ref.value(QStringLiteral("build_s")).toDouble(),
-                        ref.value(QStringLiteral("query_median_ms")).toDouble(),
-                        ref.value(QStringLiteral("query_p99_ms")).toDouble(),
-                        ref.value(QStringLiteral("recall_at_10")).toDouble(),
-                        ref.value(QStringLiteral("numpy_exact_median_ms")).toDouble());
+            std::printf(
+                "python hnswlib: build %.2f s, query median %.3f ms, p99 %.3f ms, recall@10 %.4f; "
+                "numpy exact median %.2f ms\n",
+                ref.value(QStringLiteral("build_s")).toDouble(),
+                ref.value(QStringLiteral("query_median_ms")).toDouble(),
+                ref.value(QStringLiteral("query_p99_ms")).toDouble(),
+                ref.value(QStringLiteral("recall_at_10")).toDouble(),
+                ref.value(QStringLiteral("numpy_exact_median_ms")).toDouble());
     }
 }
 
@@ -195,20 +206,23 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("rows"), QStringLiteral("Pool sizes, comma-separated."), QStringLiteral("N,..."),
-                      QStringLiteral("20000,500000")});
-    parser.addOption({QStringLiteral("dim"), QStringLiteral("Embedding width (smallcnn 128, resnet18 512)."),
+    parser.addOption({QStringLiteral("rows"), QStringLiteral("Pool sizes, comma-separated."),
+                      QStringLiteral("N,..."), QStringLiteral("20000,500000")});
+    parser.addOption({QStringLiteral("dim"),
+                      QStringLiteral("Embedding width (smallcnn 128, resnet18 512)."),
                       QStringLiteral("D"), QStringLiteral("128")});
-    parser.addOption({QStringLiteral("threads"), QStringLiteral("Build threads."), QStringLiteral("N"),
-                      QStringLiteral("2")});
-    parser.addOption({QStringLiteral("queries"), QStringLiteral("Timed queries per size."), QStringLiteral("N"),
-                      QStringLiteral("1000")});
-    parser.addOption({QStringLiteral("no-python"), QStringLiteral("Skip the python3-hnswlib reference.")});
+    parser.addOption({QStringLiteral("threads"), QStringLiteral("Build threads."),
+                      QStringLiteral("N"), QStringLiteral("2")});
+    parser.addOption({QStringLiteral("queries"), QStringLiteral("Timed queries per size."),
+                      QStringLiteral("N"), QStringLiteral("1000")});
+    parser.addOption(
+        {QStringLiteral("no-python"), QStringLiteral("Skip the python3-hnswlib reference.")});
     parser.process(app);
     const int threads = parser.value(QStringLiteral("threads")).toInt();
     initTorchThreads(threads);
     for (const QString &rows : parser.value(QStringLiteral("rows")).split(QLatin1Char(',')))
         runSize(rows.toULongLong(), parser.value(QStringLiteral("dim")).toULongLong(), threads,
-                parser.value(QStringLiteral("queries")).toULongLong(), !parser.isSet(QStringLiteral("no-python")));
+                parser.value(QStringLiteral("queries")).toULongLong(),
+                !parser.isSet(QStringLiteral("no-python")));
     return 0;
 }

@@ -78,7 +78,8 @@ void TestNeighbourIndex::exactOnASmallCase()
         QCOMPARE(found.size(), std::size_t(5));
         QCOMPARE(rowsOf(found), rowsOf(exact));
         for (std::size_t j = 0; j < found.size(); ++j)
-            QVERIFY(std::abs(found[j].distance - exact[j].distance) < 1e-3f * (1.0f + exact[j].distance));
+            QVERIFY(std::abs(found[j].distance - exact[j].distance) <
+                    1e-3f * (1.0f + exact[j].distance));
         for (std::size_t j = 1; j < found.size(); ++j)
             QVERIFY(found[j - 1].distance <= found[j].distance);
     }
@@ -131,7 +132,8 @@ void TestNeighbourIndex::recallAtTenOnThousandsOfVectors()
             total += k;
         }
         const double recall = double(hits) / double(total);
-        qInfo("recall@10 (%s) = %.3f", metric == NeighbourMetric::Cosine ? "cosine" : "squared L2", recall);
+        qInfo("recall@10 (%s) = %.3f", metric == NeighbourMetric::Cosine ? "cosine" : "squared L2",
+              recall);
         QVERIFY2(recall >= 0.95, qPrintable(QString::number(recall)));
     }
 }
