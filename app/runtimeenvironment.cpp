@@ -1,8 +1,15 @@
 #include "app/runtimeenvironment.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <malloc.h>
 #include <unistd.h>
+
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#endif
 
 namespace activelabel {
 
@@ -30,6 +37,19 @@ void ensureRuntimeEnvironment(char *argv[])
 void releaseFreedHeap()
 {
     malloc_trim(0);
+}
+
+void lowerThisThreadsCpuPriority(int niceIncrement)
+{
+#ifdef __linux__
+    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+    errno = 0;
+    const int current = ::getpriority(PRIO_PROCESS, tid);
+    if (errno == 0)
+        ::setpriority(PRIO_PROCESS, tid, std::min(19, current + niceIncrement));
+#else
+    (void)niceIncrement;
+#endif
 }
 
 } // namespace activelabel

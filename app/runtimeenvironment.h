@@ -25,4 +25,10 @@ void ensureRuntimeEnvironment(char *argv[]);
 // free, +13 MiB in use between 500 and 5,000 labels). Call it when a thread's burst of work ends.
 void releaseFreedHeap();
 
+// Lowers the calling thread's CPU priority by `niceIncrement` (Linux nice values are per thread,
+// and the OpenMP threads torch starts from it inherit it): for background work (training,
+// scoring, index builds) that must not take CPU time from the UI thread, or the next image misses
+// its frame. Qt's QThread::LowPriority cannot express this: SCHED_OTHER has one static priority.
+void lowerThisThreadsCpuPriority(int niceIncrement);
+
 } // namespace activelabel

@@ -1,6 +1,7 @@
 #include "app/gui/lookalikeindexer.h"
 
 #include "app/gui/trainingworker.h"
+#include "app/runtimeenvironment.h"
 #include "model/modelerror.h"
 
 #include <QElapsedTimer>
@@ -8,31 +9,7 @@
 
 #include <algorithm>
 
-#ifdef __linux__
-#include <cerrno>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
-
 namespace activelabel {
-
-namespace {
-
-// Background work, like the training worker's (see trainingworker.cpp): the threads the build
-// starts inherit this thread's nice value.
-void lowerThisThreadsCpuPriority()
-{
-#ifdef __linux__
-    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
-    errno = 0;
-    const int current = ::getpriority(PRIO_PROCESS, tid);
-    if (errno == 0)
-        ::setpriority(PRIO_PROCESS, tid, std::min(19, current + kWorkerNiceIncrement));
-#endif
-}
-
-} // namespace
 
 LookalikeIndexer::LookalikeIndexer(QObject *parent) : QObject(parent)
 {
@@ -87,7 +64,7 @@ QString LookalikeIndexer::lastError() const
 
 void LookalikeIndexer::run()
 {
-    lowerThisThreadsCpuPriority();
+    lowerThisThreadsCpuPriority(kWorkerNiceIncrement);
     for (;;) {
         std::shared_ptr<const PoolEmbeddings> embeddings;
         {

@@ -12,13 +12,6 @@
 #include <exception>
 #include <utility>
 
-#ifdef __linux__
-#include <cerrno>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
-
 namespace activelabel {
 
 TrainingWorker::TrainingWorker(const Project &project, std::atomic<bool> &cancel)
@@ -38,31 +31,11 @@ TrainingWorker::~TrainingWorker()
     m_embeddings.clear();
 }
 
-namespace {
-
-// Training, rescoring and queue building are background work: on a busy machine they must not
-// take CPU time from the UI thread, or the next image misses its frame. Linux nice values are
-// per thread, and the OpenMP threads torch starts from this thread inherit it (libgomp keeps a
-// team per calling thread), so one call here covers all of the worker's compute. Qt's
-// QThread::LowPriority cannot express this: SCHED_OTHER has a single static priority.
-void lowerThisThreadsCpuPriority()
-{
-#ifdef __linux__
-    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
-    errno = 0;
-    const int current = ::getpriority(PRIO_PROCESS, tid);
-    if (errno == 0)
-        ::setpriority(PRIO_PROCESS, tid, std::min(19, current + kWorkerNiceIncrement));
-#endif
-}
-
-} // namespace
-
 void TrainingWorker::ensureOpen()
 {
     if (m_service)
         return;
-    lowerThisThreadsCpuPriority(); // first call on the worker thread, before any torch work
+    lowerThisThreadsCpuPriority(kWorkerNiceIncrement); // first call on the worker thread, before any torch work
     m_db = m_project.openConnection();
     m_trainer = std::make_unique<TrainerLock>(*m_db);
     m_service = std::make_unique<ModelService>(m_project, *m_db);

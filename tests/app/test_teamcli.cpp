@@ -38,10 +38,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY2(QFile::exists(cliPath()), qPrintable(cliPath() + " not built"));
-        PgServer &server = PgServer::instance();
-        if (server.notInstalled())
-            QSKIP(qPrintable(server.error()));
-        QVERIFY2(server.available(), qPrintable(server.error()));
+        ACTIVELABEL_REQUIRE_PGSERVER();
     }
 
     void teamProjectByUri()

@@ -28,10 +28,7 @@ private Q_SLOTS:
     {
         QCoreApplication::setOrganizationName(QStringLiteral("ActiveLabelTests"));
         QStandardPaths::setTestModeEnabled(true);
-        PgServer &server = PgServer::instance();
-        if (server.notInstalled())
-            QSKIP(qPrintable(server.error()));
-        QVERIFY2(server.available(), qPrintable(server.error()));
+        ACTIVELABEL_REQUIRE_PGSERVER();
     }
 
     void opensByUriAsksThePasswordAndFetchesImages()

@@ -35,10 +35,7 @@ class TestPostgresConnection : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        PgServer &server = PgServer::instance();
-        if (server.notInstalled())
-            QSKIP(qPrintable(server.error()));
-        QVERIFY2(server.available(), qPrintable(server.error()));
+        ACTIVELABEL_REQUIRE_PGSERVER();
     }
 
     void uriIsShownWithoutPassword()

@@ -73,3 +73,13 @@ private:
 };
 
 } // namespace activelabel::testsupport
+
+// In a test function (usually initTestCase): skips, saying why, when postgresql-15 is not
+// installed, and fails when the server did not start.
+#define ACTIVELABEL_REQUIRE_PGSERVER()                                                                   \
+    do {                                                                                                 \
+        activelabel::testsupport::PgServer &pgServer = activelabel::testsupport::PgServer::instance();   \
+        if (pgServer.notInstalled())                                                                     \
+            QSKIP(qPrintable(pgServer.error()));                                                         \
+        QVERIFY2(pgServer.available(), qPrintable(pgServer.error()));                                    \
+    } while (false)
