@@ -43,6 +43,8 @@ public:
     // Full-size images kept decoded: the current one, the prefetched ones ahead and the most
     // recently shown (Backspace re-decodes older ones). What bounds memory in a long session.
     static constexpr int kMaxDecodedImages = 32;
+    // When this few images are left in the queue, the next one is built in the background.
+    static constexpr std::size_t kQueueLowWater = 20;
     // Images Backspace goes back to (and undo reaches as far): generous, yet bounded.
     static constexpr int kHistoryLength = 2000;
 
