@@ -4,7 +4,13 @@
 #include "model/modelerror.h"
 
 // hnswlib 0.6 defines non-inline functions in its headers: this must stay the one translation
-// unit that includes it.
+// unit that includes it. Its SSE path prefetches the entry one past the end of a link list while
+// it walks the graph: a read that is harmless on real hardware but outside an upper level's
+// allocation, which AddressSanitizer stops on. Sanitizer builds use its plain loops instead (same
+// results).
+#if defined(__SANITIZE_ADDRESS__) && !defined(NO_MANUAL_VECTORIZATION)
+#define NO_MANUAL_VECTORIZATION
+#endif
 #include <hnswlib/hnswlib.h>
 
 #include <algorithm>
