@@ -2,6 +2,7 @@
 
 #include "storage/groundtruthrepository.h"
 #include "storage/labelrepository.h"
+#include "storage/labelreviewrepository.h"
 #include "storage/queryrepository.h"
 
 #include <QJsonArray>
@@ -149,6 +150,68 @@ AgreementReport computeAgreement(const AnnotatorVotes &votes, const std::map<std
     return report;
 }
 
+std::vector<LabelChange> votesOnly(const std::vector<LabelChange> &changes,
+                                   const std::map<std::int64_t, std::int64_t> &settlements,
+                                   std::map<std::int64_t, std::int64_t> *settled)
+{
+    std::vector<LabelChange> out;
+    out.reserve(changes.size());
+    std::int64_t pendingImage = -1; // the image whose last change was its settlement
+    for (const LabelChange &c : changes) {
+        const auto s = settlements.find(c.imageId);
+        if (s != settlements.end() && s->second == c.id) {
+            pendingImage = c.imageId;
+            if (settled)
+                (*settled)[c.imageId] = c.id;
+            continue;
+        }
+        if (pendingImage == c.imageId && c.source == QLatin1String("undo")) {
+            if (settled)
+                settled->erase(c.imageId); // the settlement was taken back
+            pendingImage = -1;
+            continue;
+        }
+        pendingImage = -1;
+        out.push_back(c);
+    }
+    return out;
+}
+
+std::vector<ReviewItem> reviewQueue(const std::vector<LabelChange> &changes,
+                                    const std::map<std::int64_t, std::int64_t> &settlements)
+{
+    std::map<std::int64_t, std::int64_t> settled;
+    const std::vector<LabelChange> votesHistory = votesOnly(changes, settlements, &settled);
+    std::map<std::int64_t, std::int64_t> lastVoteChange;
+    for (const LabelChange &c : votesHistory)
+        lastVoteChange[c.imageId] = c.id;
+    std::vector<ReviewItem> queue;
+    for (const auto &[image, byAnnotator] : currentVotes(votesHistory)) {
+        std::map<std::int64_t, int> counts;
+        for (const auto &[name, cls] : byAnnotator)
+            ++counts[cls];
+        if (counts.size() < 2)
+            continue;
+        if (const auto s = settled.find(image); s != settled.end() && s->second > lastVoteChange[image])
+            continue;
+        ReviewItem item{image, byAnnotator, std::nullopt};
+        int best = 0, second = 0;
+        for (const auto &[cls, c] : counts) {
+            if (c > best) {
+                second = best;
+                best = c;
+                item.majorityClass = cls;
+            } else if (c > second) {
+                second = c;
+            }
+        }
+        if (best == second)
+            item.majorityClass.reset();
+        queue.push_back(std::move(item));
+    }
+    return queue;
+}
+
 AgreementReport readAgreement(Database &db)
 {
     std::map<std::int64_t, std::int64_t> auditTruth;
@@ -156,7 +219,11 @@ AgreementReport readAgreement(Database &db)
     for (const QueryRecord &q : QueryRepository(db).audits())
         if (const auto t = truth.get(q.imageId))
             auditTruth[q.imageId] = *t;
-    return computeAgreement(currentVotes(LabelRepository(db).allChanges()), auditTruth);
+    const std::vector<LabelChange> changes = LabelRepository(db).allChanges();
+    const std::map<std::int64_t, std::int64_t> settlements = LabelReviewRepository(db).settlements();
+    AgreementReport report = computeAgreement(currentVotes(votesOnly(changes, settlements)), auditTruth);
+    report.disagreements = static_cast<std::int64_t>(reviewQueue(changes, settlements).size());
+    return report;
 }
 
 QJsonObject AgreementReport::toJson() const
@@ -180,6 +247,11 @@ QJsonObject AgreementReport::toJson() const
     o.insert(QStringLiteral("annotators"), people);
     o.insert(QStringLiteral("disagreements"), qint64(disagreements));
     return o;
+}
+
+std::vector<ReviewItem> readReviewQueue(Database &db)
+{
+    return reviewQueue(LabelRepository(db).allChanges(), LabelReviewRepository(db).settlements());
 }
 
 } // namespace activelabel

@@ -54,7 +54,30 @@ AnnotatorVotes currentVotes(const std::vector<LabelChange> &changesByImageInOrde
 // `auditTruth`: ground truth of the audit-drawn images that have one.
 AgreementReport computeAgreement(const AnnotatorVotes &votes, const std::map<std::int64_t, std::int64_t> &auditTruth);
 
-// The project's report, from its history, audit draws and ground truth.
+// One image in the review queue: each annotator's current vote, and the class most of them chose
+// when one class leads.
+struct ReviewItem
+{
+    std::int64_t imageId = 0;
+    std::map<QString, std::int64_t> votes;
+    std::optional<std::int64_t> majorityClass;
+};
+
+// The history as votes: without the changes that settled a disagreement (they are a reviewer's
+// decision, not one more vote) and without an undo that took a settlement back. `settled` receives
+// the settlements still in force: image id -> the settling change.
+std::vector<LabelChange> votesOnly(const std::vector<LabelChange> &changesByImageInOrder,
+                                   const std::map<std::int64_t, std::int64_t> &settlements,
+                                   std::map<std::int64_t, std::int64_t> *settled = nullptr);
+
+// Images whose annotators disagree and that no settlement covers (a vote after the settlement
+// reopens the image), in image order.
+std::vector<ReviewItem> reviewQueue(const std::vector<LabelChange> &changesByImageInOrder,
+                                    const std::map<std::int64_t, std::int64_t> &settlements);
+
+// The project's report, from its history, settlements, audit draws and ground truth.
+// `disagreements` counts the images awaiting review.
 AgreementReport readAgreement(Database &db);
+std::vector<ReviewItem> readReviewQueue(Database &db);
 
 } // namespace activelabel

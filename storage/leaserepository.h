@@ -14,15 +14,23 @@ class Database;
 // transaction (rows locked with SKIP LOCKED, so concurrent claims never wait on each other nor
 // get the same image), labels them, and ends each lease in the transaction that writes its label.
 // A lease left by a client that died expires after its time to live, and the image goes back to
-// the queue. One annotator per image (overlap 1). Server projects only: the table is a team table.
+// the queue. The project's overlap k routes each image to k distinct annotators (1: one annotator
+// per image, the default), never twice to the same one. Server projects only: the table is a team
+// table.
 class LeaseRepository
 {
 public:
     // `holder` names one client process (annotator@host:pid); `annotator` the person it labels for.
     LeaseRepository(Database &db, std::string holder, QString annotator);
 
-    // Claims up to `count` unlabelled pool images that have ground truth and no live lease (what
-    // the simulated annotator labels), in image order from where this client's last claim ended;
+    // The project's overlap: how many annotators label each routed image (setting 'overlap').
+    static int overlap(Database &db);
+    static void setOverlap(Database &db, int annotatorsPerImage);
+
+    // Claims up to `count` pool images that have ground truth and still want a label from this
+    // annotator (what the simulated annotator labels): with overlap 1, unlabelled and not leased;
+    // with overlap k, fewer than k other annotators have labelled or are holding it, and this
+    // annotator has neither. In image order from where this client's last claim ended;
     // the first claim starts at a point the seed picks, so that concurrent clients start apart and
     // each claim reads a few index entries, not the whole pool. One transaction.
     std::vector<std::int64_t> claimWithTruth(int count, std::int64_t ttlMs, std::uint32_t seed);
@@ -38,9 +46,14 @@ public:
     static std::string holderFor(const QString &annotator);
 
 private:
+    // Gives up the images of this holder's live leases that a racing claim also took beyond the
+    // overlap (see the .cpp), and removes them from `ids`.
+    void dropOversubscribed(std::vector<std::int64_t> &ids, std::int64_t now);
+
     Database &m_db;
     std::string m_holder;
     QString m_annotator;
+    int m_overlap = 1;
     std::int64_t m_cursor = -1; // the last image id claimed; -1: not started
 };
 

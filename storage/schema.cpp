@@ -164,6 +164,22 @@ CREATE INDEX label_history_image ON label_history (image_id, id);
 )sql");
 }
 
+// v4: review. Where annotators disagree on an image, a reviewer settles it: the settling change is
+// an ordinary label change (what training reads), and this row marks it as the settlement, so that
+// agreement does not count the reviewer as one more vote and the image leaves the review queue
+// (until a later vote reopens it).
+void projectV3ToV4(Database &db)
+{
+    db.execSchema(R"sql(
+CREATE TABLE label_reviews (
+    image_id INTEGER PRIMARY KEY REFERENCES images (id) ON DELETE CASCADE,
+    history_id INTEGER NOT NULL REFERENCES label_history (id) ON DELETE CASCADE,
+    reviewer TEXT NOT NULL,
+    settled_at INTEGER NOT NULL
+);
+)sql");
+}
+
 void predictionsV0ToV1(Database &db)
 {
     db.execSchema(R"sql(
@@ -221,6 +237,15 @@ CREATE TABLE model_files (
 )sql");
 }
 
+// Overlap (an image labelled by k annotators): a lease belongs to an image and an annotator, so
+// that up to k annotators hold one image at once and none holds it twice. Server only: PostgreSQL
+// names the primary key it made for the column constraint of v1 "leases_pkey".
+void teamV2ToV3(Database &db)
+{
+    db.exec("ALTER TABLE leases DROP CONSTRAINT leases_pkey");
+    db.exec("ALTER TABLE leases ADD PRIMARY KEY (image_id, annotator)");
+}
+
 } // namespace
 
 SchemaMigrator::SchemaMigrator(std::string what, std::vector<Step> steps, std::string versionKey)
@@ -230,7 +255,7 @@ SchemaMigrator::SchemaMigrator(std::string what, std::vector<Step> steps, std::s
 
 SchemaMigrator SchemaMigrator::forProject()
 {
-    return SchemaMigrator("project", {&projectV0ToV1, &projectV1ToV2, &projectV2ToV3});
+    return SchemaMigrator("project", {&projectV0ToV1, &projectV1ToV2, &projectV2ToV3, &projectV3ToV4});
 }
 
 SchemaMigrator SchemaMigrator::forPredictions()
@@ -245,7 +270,7 @@ SchemaMigrator SchemaMigrator::forServerPredictions()
 
 SchemaMigrator SchemaMigrator::forTeam()
 {
-    return SchemaMigrator("team", {&teamV0ToV1, &teamV1ToV2}, "team_schema_version");
+    return SchemaMigrator("team", {&teamV0ToV1, &teamV1ToV2, &teamV2ToV3}, "team_schema_version");
 }
 
 SchemaMigrator SchemaMigrator::upTo(int version) const

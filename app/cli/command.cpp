@@ -1,6 +1,8 @@
 #include "app/cli/command.h"
 
 #include "app/progressreport.h"
+#include "storage/classrepository.h"
+#include "storage/imagerepository.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -109,6 +111,30 @@ QStringList Command::positionals(const QCommandLineParser &parser, int minimum, 
     if (maximum >= 0 && args.size() > maximum)
         throw UsageError(QStringLiteral("unexpected argument '%1'").arg(args.at(maximum)).toStdString());
     return args;
+}
+
+std::int64_t existingImageId(Database &db, const QString &argument)
+{
+    bool ok = false;
+    const qint64 imageId = argument.toLongLong(&ok);
+    if (!ok || imageId <= 0)
+        throw UsageError("IMAGE_ID must be a positive integer, not '" + argument.toStdString() + "'");
+    if (!ImageRepository(db).get(imageId))
+        throw std::runtime_error("no image with id " + std::to_string(imageId));
+    return imageId;
+}
+
+std::int64_t existingClassId(Database &db, const QString &name)
+{
+    ClassRepository classes(db);
+    if (const auto cls = classes.find(name))
+        return cls->id;
+    QStringList names;
+    for (const ClassInfo &c : classes.list())
+        names << c.name;
+    throw std::runtime_error("unknown class '" + name.toStdString() + "' (classes: " +
+                             (names.isEmpty() ? std::string("none") : names.join(QStringLiteral(", ")).toStdString()) +
+                             ")");
 }
 
 } // namespace activelabel::cli

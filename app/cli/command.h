@@ -85,4 +85,10 @@ protected:
     QStringList positionals(const QCommandLineParser &parser, int minimum, int maximum) const;
 };
 
+// An IMAGE_ID argument: a positive integer naming an image of the project (UsageError or
+// runtime_error otherwise).
+std::int64_t existingImageId(Database &db, const QString &argument);
+// The id of the class named `name`; the error lists the project's classes.
+std::int64_t existingClassId(Database &db, const QString &name);
+
 } // namespace activelabel::cli

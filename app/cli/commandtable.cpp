@@ -19,6 +19,7 @@
     X(Queue)                                                                                                           \
     X(Simulate)                                                                                                        \
     X(Agreement)                                                                                                       \
+    X(Review)                                                                                                          \
     X(ServeTrainer)
 
 namespace activelabel::cli {

@@ -31,28 +31,15 @@ public:
     int run(const QCommandLineParser &parser, Context &context) const override
     {
         const QStringList args = positionals(parser, 3, 3);
-        bool ok = false;
-        const qint64 imageId = args.at(1).toLongLong(&ok);
-        if (!ok || imageId <= 0)
-            throw UsageError("IMAGE_ID must be a positive integer, not '" + args.at(1).toStdString() + "'");
         QString annotator = parser.value(QStringLiteral("annotator"));
         if (annotator.isEmpty())
             annotator = qEnvironmentVariable("USER");
 
         auto project = context.openProject(args.at(0), Project::Mode::ReadWrite);
         Database &db = project->database();
-        if (!ImageRepository(db).get(imageId))
-            throw std::runtime_error("no image with id " + std::to_string(imageId));
-        ClassRepository classes(db);
-        const auto cls = classes.find(args.at(2));
-        if (!cls) {
-            QStringList names;
-            for (const ClassInfo &c : classes.list())
-                names << c.name;
-            throw std::runtime_error("unknown class '" + args.at(2).toStdString() + "' (classes: " +
-                                     (names.isEmpty() ? std::string("none") : names.join(QStringLiteral(", ")).toStdString()) + ")");
-        }
-        LabelRepository(db).setLabel(imageId, cls->id, LabelSource::Human, annotator);
+        const std::int64_t imageId = existingImageId(db, args.at(1));
+        const std::int64_t classId = existingClassId(db, args.at(2));
+        LabelRepository(db).setLabel(imageId, classId, LabelSource::Human, annotator);
         context.out() << "saved" << Qt::endl;
         return 0;
     }

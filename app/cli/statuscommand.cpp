@@ -1,6 +1,7 @@
 #include "app/cli/command.h"
 
 #include "app/projectstatus.h"
+#include "storage/leaserepository.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -42,6 +43,8 @@ public:
             o.insert(QStringLiteral("model_version"),
                      s.modelVersion ? QJsonValue(static_cast<qint64>(*s.modelVersion)) : QJsonValue(QJsonValue::Null));
             o.insert(QStringLiteral("rejected_files"), static_cast<qint64>(s.rejectedFiles));
+            if (project->isOnServer())
+                o.insert(QStringLiteral("overlap"), LeaseRepository::overlap(project->database()));
             context.out() << QJsonDocument(o).toJson(QJsonDocument::Compact) << Qt::endl;
             return 0;
         }
@@ -54,6 +57,9 @@ public:
                       << "model version:  " << (s.modelVersion ? QString::number(*s.modelVersion) : QStringLiteral("none"))
                       << "\n"
                       << "rejected files: " << s.rejectedFiles << Qt::endl;
+        if (project->isOnServer())
+            context.out() << "overlap:        " << LeaseRepository::overlap(project->database())
+                          << " annotator(s) per image" << Qt::endl;
         return 0;
     }
 };

@@ -102,6 +102,33 @@ private Q_SLOTS:
         QCOMPARE(votes.at(4).size(), std::size_t(2));
     }
 
+    void reviewQueueAndSettlements()
+    {
+        std::vector<LabelChange> history = {
+            change(1, 1, "ann"), change(1, 2, "bob"), change(1, 1, "rev"),  // settled by rev (id 3)
+            change(2, 1, "ann"), change(2, 2, "bob"), change(2, 2, "rev"),  // settled (id 6), then
+            change(2, 1, "cy"),                                              // a new vote reopens it
+            change(3, 1, "ann"), change(3, 1, "bob"), change(3, 2, "cy"),   // majority 1, unsettled
+            change(4, 1, "ann"), change(4, 2, "bob"), change(4, 1, "rev"),  // settled (id 13) and the
+            change(4, 2, "rev", "undo"),                                     // settlement undone
+            change(5, 1, "ann"), change(5, 1, "bob")};                       // agreed: never queued
+        for (std::size_t i = 0; i < history.size(); ++i)
+            history[i].id = std::int64_t(i + 1);
+        const std::map<std::int64_t, std::int64_t> settlements = {{1, 3}, {2, 6}, {4, 13}};
+        std::vector<std::int64_t> queued;
+        for (const ReviewItem &item : reviewQueue(history, settlements))
+            queued.push_back(item.imageId);
+        QCOMPARE(queued, (std::vector<std::int64_t>{2, 3, 4}));
+        const ReviewItem three = reviewQueue(history, settlements)[1];
+        QCOMPARE(three.majorityClass, std::optional<std::int64_t>(1));
+        QVERIFY(!reviewQueue(history, settlements)[2].majorityClass); // 1 against 1
+        // The reviewer is no voter: image 1 keeps ann and bob only.
+        const AnnotatorVotes votes = currentVotes(votesOnly(history, settlements));
+        QCOMPARE(votes.at(1).size(), std::size_t(2));
+        QVERIFY(!votes.at(1).count(QStringLiteral("rev")));
+        QCOMPARE(votes.at(4), (std::map<QString, std::int64_t>{{QStringLiteral("ann"), 1}, {QStringLiteral("bob"), 2}}));
+    }
+
     void majorityAndAuditFigures()
     {
         AnnotatorVotes votes;

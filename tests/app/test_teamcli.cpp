@@ -9,6 +9,7 @@
 #include "support/storage/pgserver.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -99,6 +100,83 @@ private Q_SLOTS:
         QVERIFY2(isOneLineError(r) && r.err.contains(QStringLiteral("does not work on a team project")), qPrintable(r.describe()));
         r = runCli({QStringLiteral("export"), uri, QStringLiteral("--model"), tmp.filePath(QStringLiteral("m.pt"))});
         QVERIFY2(isOneLineError(r) && r.err.contains(QStringLiteral("no model yet")), qPrintable(r.describe()));
+    }
+
+    void overlapRoutesImagesForAgreementAndReview()
+    {
+        // Overlap 2 on a pool of 60: a and then b (who slips half the time) label the same 30
+        // images; c and d at once take the other 30, each image once each; nothing is left for e.
+        const QString uri = QString::fromStdString(PgServer::instance().createDatabase());
+        CliResult r = runCli({QStringLiteral("init"), QStringLiteral("--server"), uri, QStringLiteral("--overlap"),
+                              QStringLiteral("2")});
+        QVERIFY2(r.exitCode == 0 && r.out.contains(QStringLiteral("each image labelled by 2 annotators")),
+                 qPrintable(r.describe()));
+        QCOMPARE(runCli({QStringLiteral("import-fashion-mnist"), uri, QStringLiteral("--limit"), QStringLiteral("60"),
+                         QStringLiteral("--test-limit"), QStringLiteral("10")})
+                     .exitCode,
+                 0);
+        auto oracle = [&](const QString &who, const QStringList &more = {}) {
+            return QStringList{QStringLiteral("oracle"), uri, QStringLiteral("--count"), QStringLiteral("30"),
+                               QStringLiteral("--annotator"), who} + more;
+        };
+        QCOMPARE(runCli(oracle(QStringLiteral("a"))).out.trimmed(), QStringLiteral("labelled 30 images"));
+        QCOMPARE(runCli(oracle(QStringLiteral("b"), {QStringLiteral("--slip-rate"), QStringLiteral("0.5")})).out.trimmed(),
+                 QStringLiteral("labelled 30 images"));
+        std::vector<std::unique_ptr<QProcess>> both;
+        for (const QString &who : {QStringLiteral("c"), QStringLiteral("d")}) {
+            both.push_back(std::make_unique<QProcess>());
+            both.back()->start(cliPath(), oracle(who));
+        }
+        for (auto &p : both) {
+            QVERIFY(p->waitForFinished(120000));
+            QCOMPARE(QString::fromUtf8(p->readAllStandardOutput()).trimmed(), QStringLiteral("labelled 30 images"));
+        }
+        r = runCli(oracle(QStringLiteral("e")));
+        QVERIFY2(r.exitCode == 0 && r.out.trimmed() == QStringLiteral("labelled 0 images"), qPrintable(r.describe()));
+
+        const auto db = Database::connectPostgres(uri.toStdString());
+        QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM label_history"), std::int64_t(120));
+        QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM (SELECT DISTINCT image_id, annotator FROM label_history) AS t"),
+                 std::int64_t(120)); // nobody was given an image twice
+        QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM (SELECT image_id FROM label_history GROUP BY image_id"
+                               " HAVING COUNT(*) = 2) AS t"),
+                 std::int64_t(60)); // every image, exactly two annotators
+        QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM label_history h JOIN label_history o ON o.image_id = h.image_id"
+                               " WHERE h.annotator = 'c' AND o.annotator = 'd'"),
+                 std::int64_t(30));
+        r = runCli({QStringLiteral("status"), uri, QStringLiteral("--json")});
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("overlap")).toInt(), 2);
+
+        // b's slips are the disagreements; the queue lists them, a reviewer settles one.
+        const qint64 slips = db->scalarInt("SELECT COUNT(*) FROM label_history h JOIN ground_truth g ON"
+                                           " g.image_id = h.image_id WHERE h.annotator = 'b' AND h.new_class_id <> g.class_id");
+        QVERIFY(slips > 0);
+        r = runCli({QStringLiteral("agreement"), uri, QStringLiteral("--json")});
+        QJsonObject agreement = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(agreement.value(QStringLiteral("images_multi")).toInt(), 60);
+        QCOMPARE(agreement.value(QStringLiteral("disagreements")).toInt(), int(slips));
+        r = runCli({QStringLiteral("review"), uri, QStringLiteral("--json")});
+        const QJsonObject queue = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(queue.value(QStringLiteral("count")).toInt(), int(slips));
+        const QJsonObject first = queue.value(QStringLiteral("queue")).toArray().at(0).toObject();
+        const qint64 imageId = first.value(QStringLiteral("image_id")).toInteger();
+        const QString truth = first.value(QStringLiteral("votes")).toObject().value(QStringLiteral("a")).toString();
+        QVERIFY(!truth.isEmpty() && first.value(QStringLiteral("majority")).isNull()); // one against one
+        r = runCli({QStringLiteral("review"), uri, QString::number(imageId), truth, QStringLiteral("--reviewer"),
+                    QStringLiteral("rev")});
+        QVERIFY2(r.exitCode == 0 && r.out.trimmed() == QStringLiteral("settled"), qPrintable(r.describe()));
+        r = runCli({QStringLiteral("review"), uri, QString::number(imageId), truth});
+        QVERIFY2(isOneLineError(r) && r.err.contains(QStringLiteral("not awaiting review")), qPrintable(r.describe()));
+        r = runCli({QStringLiteral("agreement"), uri, QStringLiteral("--json")});
+        agreement = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(agreement.value(QStringLiteral("disagreements")).toInt(), int(slips) - 1);
+        QCOMPARE(agreement.value(QStringLiteral("annotators")).toArray().size(), 4); // the reviewer is not a vote
+        QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM labels l JOIN ground_truth g ON g.image_id = l.image_id"
+                               " WHERE l.image_id = " + std::to_string(imageId) + " AND l.class_id = g.class_id"
+                               " AND l.annotator = 'rev'"),
+                 std::int64_t(1)); // the settled label is the image's label, what training reads
+        r = runCli({QStringLiteral("review"), uri, QStringLiteral("--majority")});
+        QVERIFY2(r.exitCode == 0 && r.out.startsWith(QStringLiteral("settled 0 images by majority; ")), qPrintable(r.describe()));
     }
 
     void folderImportUploadsTheBytes()

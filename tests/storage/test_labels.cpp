@@ -4,6 +4,7 @@
 #include "storage/classrepository.h"
 #include "storage/imagerepository.h"
 #include "storage/labelrepository.h"
+#include "storage/labelreviewrepository.h"
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
 #include "storage/transaction.h"
@@ -84,6 +85,29 @@ private Q_SLOTS:
         QVERIFY(!labels.clearLabel(image, QStringLiteral("ann")));
         QCOMPARE(labels.recentChanges(2).size(), std::size_t(2));
         QCOMPARE(labels.recentChanges(1).front().id, labels.history(image).back().id);
+    }
+
+    void settlementIsALabelChangeMarkedAsSuch()
+    {
+        ACTIVELABEL_OPEN_BACKEND(fx);
+        Database &db = fx.db();
+        const auto image = addImage(db, 1);
+        ClassRepository classes(db);
+        const auto cat = classes.add(QStringLiteral("cat"));
+        const auto dog = classes.add(QStringLiteral("dog"));
+        LabelRepository labels(db);
+        labels.setLabel(image, cat, LabelSource::Human, QStringLiteral("ann"));
+        labels.setLabel(image, dog, LabelSource::Human, QStringLiteral("bob"));
+        LabelReviewRepository reviews(db);
+        QVERIFY(reviews.settlements().empty());
+        const std::int64_t first = reviews.settle(image, cat, QStringLiteral("rev"));
+        QCOMPARE(labels.get(image)->classId, cat); // what training reads
+        QCOMPARE(labels.get(image)->annotator, QStringLiteral("rev"));
+        QCOMPARE(labels.history(image).back().id, first);
+        const std::int64_t second = reviews.settle(image, dog, QStringLiteral("rev2")); // settled again: replaced
+        QCOMPARE(reviews.settlements(), (std::map<std::int64_t, std::int64_t>{{image, second}}));
+        QVERIFY(second > first);
+        QCOMPARE(db.scalarText("SELECT reviewer FROM label_reviews"), std::string("rev2"));
     }
 
     void failedLabelLeavesNothing()

@@ -19,9 +19,9 @@ private Q_SLOTS:
         testsupport::TempDir tmp;
         auto project = Project::create(tmp.file("p"));
         Database &db = project->database();
-        QCOMPARE(SchemaMigrator::version(db), 3);
+        QCOMPARE(SchemaMigrator::version(db), SchemaMigrator::forProject().targetVersion());
         for (const char *table : {"images", "import_log", "classes", "labels", "label_history", "queries",
-                                  "ground_truth", "model_versions", "metrics", "settings", "meta", "image_flags"}) {
+                                  "ground_truth", "model_versions", "metrics", "settings", "meta", "image_flags", "label_reviews"}) {
             auto q = db.query("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?");
             q.bind(1, table);
             QVERIFY(q.step());
@@ -54,7 +54,7 @@ private Q_SLOTS:
             QVERIFY2(QString::fromUtf8(e.what()).contains("needs an upgrade"), e.what());
         }
         auto project = Project::open(tmp.file("p"), Project::Mode::ReadWrite);
-        QCOMPARE(SchemaMigrator::version(project->database()), 3);
+        QCOMPARE(SchemaMigrator::version(project->database()), SchemaMigrator::forProject().targetVersion());
         QCOMPARE(project->database().scalarInt("SELECT count(*) FROM sqlite_schema WHERE name = 'leftover'"), std::int64_t(1));
         QCOMPARE(project->database().scalarInt("SELECT count(*) FROM labels"), std::int64_t(0));
     }
@@ -77,7 +77,7 @@ private Q_SLOTS:
         }
         auto project = Project::open(tmp.file("p"), Project::Mode::ReadWrite);
         Database &db = project->database();
-        QCOMPARE(SchemaMigrator::version(db), 3);
+        QCOMPARE(SchemaMigrator::version(db), SchemaMigrator::forProject().targetVersion());
         QCOMPARE(db.scalarInt("SELECT count(*) FROM queries WHERE predicted_class_id IS NULL"), std::int64_t(1));
         QCOMPARE(db.scalarInt("SELECT count(*) FROM image_flags"), std::int64_t(0));
         db.exec("INSERT INTO image_flags (image_id, flag, flagged_at) VALUES (1, 'bad', 0)");
@@ -107,7 +107,7 @@ private Q_SLOTS:
                                       [](Database &) { QFAIL("step 1 must not run again"); },
                                       [](Database &d) { d.exec("CREATE TABLE c (x)"); }});
         QCOMPARE(fixed.migrate(db), 2);
-        QCOMPARE(SchemaMigrator::version(db), 3);
+        QCOMPARE(SchemaMigrator::version(db), fixed.targetVersion());
     }
 
     void refusesNewerSchema()

@@ -21,6 +21,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -131,7 +132,9 @@ private Q_SLOTS:
         for (int c = 0; c < kClients; ++c)
             clients.emplace_back([&, c] {
                 auto db = Database::connectPostgres(uri);
-                LeaseRepository leases(*db, "client" + std::to_string(c), QStringLiteral("ann"));
+                // Two annotators, four clients each: a race between two clients of one annotator
+                // ends at the lease's key, one between annotators at the check after the claim.
+                LeaseRepository leases(*db, "client" + std::to_string(c), QStringLiteral("ann%1").arg(c % 2));
                 for (int round = 0; round < 5; ++round) {
                     const auto ids = leases.claimWithTruth(10, 60'000, 7);
                     claimed[c].insert(claimed[c].end(), ids.begin(), ids.end());
@@ -150,6 +153,75 @@ private Q_SLOTS:
         auto db = Database::connectPostgres(uri);
         QCOMPARE(LeaseRepository(*db, "reader", QStringLiteral("r")).liveCount(), std::int64_t(total));
         QVERIFY(LeaseRepository(*db, "x", QStringLiteral("x")).claimWithTruth(10, 60'000, 7).empty()); // all leased
+    }
+
+    void overlapRoutesEachImageToKDistinctAnnotators()
+    {
+        // Overlap 2: six annotators claim at once, each from its own connection; no image goes to
+        // more than two of them nor twice to one, and once they are done every image has two.
+        constexpr int kImages = 100;
+        constexpr int kClients = 6;
+        const std::string uri = teamWithImages(kImages);
+        LeaseRepository::setOverlap(*Database::connectPostgres(uri), 2);
+        std::vector<std::vector<std::int64_t>> claimed(kClients);
+        auto claimUntilEmpty = [&](int c) {
+            auto db = Database::connectPostgres(uri);
+            LeaseRepository leases(*db, "client" + std::to_string(c), QStringLiteral("ann%1").arg(c));
+            for (int empty = 0; empty < 3;) {
+                const auto ids = leases.claimWithTruth(7, 60'000, static_cast<std::uint32_t>(c * 31));
+                claimed[c].insert(claimed[c].end(), ids.begin(), ids.end());
+                empty = ids.empty() ? empty + 1 : 0;
+            }
+        };
+        std::vector<std::thread> clients;
+        for (int c = 0; c < kClients; ++c)
+            clients.emplace_back(claimUntilEmpty, c);
+        for (auto &t : clients)
+            t.join();
+        for (int c = 0; c < kClients; ++c) // a claim may come back empty while others hold row locks
+            claimUntilEmpty(c);
+        std::map<std::int64_t, int> takers;
+        for (const auto &ids : claimed) {
+            QCOMPARE(std::set<std::int64_t>(ids.begin(), ids.end()).size(), ids.size());
+            for (std::int64_t id : ids)
+                ++takers[id];
+        }
+        QCOMPARE(takers.size(), std::size_t(kImages));
+        for (const auto &[id, count] : takers)
+            QVERIFY2(count == 2, qPrintable(QStringLiteral("image %1 went to %2 annotators").arg(id).arg(count)));
+        auto db = Database::connectPostgres(uri);
+        QCOMPARE(db->scalarInt("SELECT MAX(c) FROM (SELECT COUNT(*) AS c FROM leases GROUP BY image_id) AS t"),
+                 std::int64_t(2));
+    }
+
+    void anAnnotatorsLabelCountsTowardsTheOverlap()
+    {
+        const std::string uri = teamWithImages(5);
+        auto db = Database::connectPostgres(uri);
+        LeaseRepository::setOverlap(*db, 2);
+        QCOMPARE(LeaseRepository::overlap(*db), 2);
+        GroundTruthRepository truth(*db);
+        LabelRepository labels(*db);
+        // The number of images claimed and labelled; 0 when a lease or a write failed.
+        auto labelAll = [&](LeaseRepository &leases, const QString &who) -> std::size_t {
+            const auto ids = leases.claimWithTruth(10, 60'000, 0);
+            for (std::int64_t id : ids) {
+                Transaction tx(*db);
+                if (!leases.release(id) || !labels.writeInTransaction(id, *truth.get(id), LabelSource::Oracle, who, true))
+                    return 0;
+                tx.commit();
+            }
+            return ids.size();
+        };
+        LeaseRepository a(*db, "a@host:1", QStringLiteral("a"));
+        LeaseRepository b(*db, "b@host:2", QStringLiteral("b"));
+        LeaseRepository c(*db, "c@host:3", QStringLiteral("c"));
+        QCOMPARE(labelAll(a, QStringLiteral("a")), std::size_t(5));
+        QVERIFY(a.claimWithTruth(10, 60'000, 0).empty()); // a labelled them all: none is a's to label again
+        QCOMPARE(labelAll(b, QStringLiteral("b")), std::size_t(5));
+        QVERIFY(c.claimWithTruth(10, 60'000, 0).empty()); // two votes each: done
+        QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM label_history"), std::int64_t(10));
+        QCOMPARE(labels.count(), std::int64_t(5));
     }
 
     void hostileNamesAreDataNeverSql()
