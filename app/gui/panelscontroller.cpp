@@ -1,16 +1,20 @@
 #include "app/gui/panelscontroller.h"
 
+#include "app/agreement.h"
+#include "app/gui/agreementdata.h"
 #include "app/gui/filejobrunner.h"
 #include "app/gui/labelingcontroller.h"
 #include "app/gui/reviewmodel.h"
 #include "app/metricsreport.h"
 #include "storage/classrepository.h"
 #include "storage/labelexporter.h"
+#include "storage/labelreviewrepository.h"
 #include "storage/metricrepository.h"
 #include "storage/modelversionrepository.h"
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
 #include "ui/mainwindow.h"
+#include "ui/panels/agreementview.h"
 #include "ui/panels/classmanagerdialog.h"
 #include "ui/panels/exportdialog.h"
 #include "ui/panels/metricspanel.h"
@@ -71,6 +75,9 @@ PanelsController::PanelsController(Project &project, MainWindow *window, Labelin
     m_review->setSuspiciousModel(m_suspicious.get());
     connect(m_review, &ReviewPanel::classFilterChanged, this, &PanelsController::refreshReview);
     connect(m_review, &ReviewPanel::relabelRequested, labeling, &LabelingController::relabel);
+    connect(m_metrics->agreementView(), &AgreementView::settleRequested, this, &PanelsController::settle);
+    connect(m_metrics->agreementView(), &AgreementView::settleByMajorityRequested, this,
+            &PanelsController::settleByMajority);
 
     connect(window, &MainWindow::manageClassesRequested, this, &PanelsController::manageClasses);
     connect(window, &MainWindow::exportRequested, this, &PanelsController::showExportDialog);
@@ -150,6 +157,55 @@ void PanelsController::refreshMetrics()
     m_metrics->setClassBalance(report.classBalance);
     m_metrics->setConfusion(report.confusion);
     m_metrics->setThroughput(report.throughput);
+    m_metrics->setAgreement(readAgreementData(m_project.database()));
+}
+
+namespace {
+
+QString reviewerName()
+{
+    return qEnvironmentVariable("USER", QStringLiteral("annotator"));
+}
+
+} // namespace
+
+void PanelsController::settle(qint64 imageId, int classPosition)
+{
+    const AgreementData &shown = m_metrics->agreementView()->agreement();
+    if (classPosition < 0 || classPosition >= shown.classes.size())
+        return;
+    try {
+        Database &db = m_project.database();
+        const auto cls = ClassRepository(db).find(shown.classes[classPosition]);
+        if (!cls)
+            return; // renamed or retired meanwhile: the refresh below shows the classes as they are
+        LabelReviewRepository(db).settle(imageId, cls->id, reviewerName());
+        m_window->showStatus(tr("Image %1 settled as %2 ✓").arg(imageId).arg(cls->name));
+    } catch (const std::exception &e) {
+        m_window->showError(tr("Settle"), tr("The settlement was not saved: %1").arg(QString::fromUtf8(e.what())));
+    }
+    m_metricsStale = true;
+    refreshShownPage();
+}
+
+void PanelsController::settleByMajority()
+{
+    try {
+        Database &db = m_project.database();
+        LabelReviewRepository reviews(db);
+        int settled = 0;
+        for (const ReviewItem &item : readReviewQueue(db)) {
+            if (item.majorityClass) {
+                reviews.settle(item.imageId, *item.majorityClass, reviewerName());
+                ++settled;
+            }
+        }
+        m_window->showStatus(tr("%n image(s) settled by majority ✓", nullptr, settled));
+    } catch (const std::exception &e) {
+        m_window->showError(tr("Settle"), tr("Settling stopped: %1").arg(QString::fromUtf8(e.what())));
+    }
+    m_metricsStale = true;
+    refreshShownPage();
 }
 
 void PanelsController::refreshVersions()

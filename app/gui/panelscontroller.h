@@ -38,6 +38,9 @@ public Q_SLOTS:
     void manageClasses();
     void showExportDialog();
     void exportNow(const activelabel::ExportRequest &request);
+    // Settles a disagreement (the Agreement tab): the reviewer's label, in one transaction.
+    void settle(qint64 imageId, int classPosition);
+    void settleByMajority();
 
 private:
     void refreshMetrics();

@@ -1,16 +1,30 @@
 // Agreement between annotators: Fleiss' kappa on the textbook example (Fleiss 1971, as Wikipedia
 // gives it: 0.210), Cohen's kappa on a 2x2 table with a known value (0.4), votes replayed from
 // the label history (undo takes a vote back, a removal withdraws it, the last word counts), the
-// majority and audit figures, and `agreement --json` on a real project with and without overlap.
+// majority and audit figures, the review queue and its settlements, `agreement --json` on a real
+// project with and without overlap, and the real window's Agreement tab settling a disagreement.
 #include "app/agreement.h"
+#include "app/gui/projectcontroller.h"
+#include "storage/classrepository.h"
+#include "storage/imageimporter.h"
+#include "storage/imagerepository.h"
 #include "storage/labelrepository.h"
+#include "storage/project.h"
+#include "storage/sqlitedatabase.h"
+#include "ui/mainwindow.h"
+#include "ui/panels/agreementview.h"
+#include "ui/panels/metricspanel.h"
 #include "support/cli.h"
 #include "support/imagecorpus.h"
 #include "support/tempproject.h"
 
+#include <QComboBox>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QTest>
+#include <QLabel>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QtTest>
 
 using namespace activelabel;
 using namespace activelabel::testsupport;
@@ -145,6 +159,65 @@ private Q_SLOTS:
         QCOMPARE(report.disagreements, std::int64_t(1));
     }
 
+    void theWindowSettlesDisagreements()
+    {
+        TempDir tmp;
+        const std::string tree = tmp.file("tree");
+        std::filesystem::create_directories(tree);
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(writeImage(tree + "/img" + std::to_string(i) + ".png", 24, 24, i));
+        const QString path = QString::fromStdString(tmp.file("p"));
+        std::vector<std::int64_t> ids;
+        {
+            auto project = Project::create(path.toStdString());
+            Database &db = project->database();
+            ImageImporter(db, {}).importPaths({tree}, false);
+            ids = ImageRepository(db).ids({});
+            ClassRepository classes(db);
+            const auto cat = classes.add(QStringLiteral("cat"));
+            const auto dog = classes.add(QStringLiteral("dog"));
+            LabelRepository labels(db);
+            auto vote = [&](std::size_t image, std::int64_t cls, const char *who) {
+                labels.setLabel(ids[image], cls, LabelSource::Human, QString::fromLatin1(who));
+            };
+            vote(0, cat, "ann"), vote(0, dog, "bob");                     // a tie
+            vote(1, cat, "ann"), vote(1, cat, "bob"), vote(1, dog, "cy"); // cat leads
+            vote(2, dog, "ann"), vote(2, dog, "bob");                     // agreed
+        }
+        MainWindow window;
+        ProjectController controller(&window);
+        window.resize(1100, 800);
+        window.show();
+        controller.openProject(path);
+        auto *metrics = window.findChild<MetricsPanel *>();
+        QVERIFY(metrics);
+        window.tabs()->setCurrentWidget(metrics);
+        metrics->tabs()->setCurrentWidget(metrics->agreementView());
+        AgreementView *view = metrics->agreementView();
+        QTRY_COMPARE_WITH_TIMEOUT(view->agreement().queue.size(), 2, 10000);
+        QCOMPARE(view->agreement().imagesMulti, 3);
+        QVERIFY(view->findChild<QLabel *>(QStringLiteral("agreementSummary"))->text().contains(QStringLiteral("2 awaiting review")));
+        QCOMPARE(view->agreement().queue[0].imageId, ids[0]);
+        QCOMPARE(view->agreement().queue[1].majority, QStringLiteral("cat"));
+
+        // The tie: the reviewer picks dog and presses Settle.
+        view->selectQueueRow(0);
+        view->findChild<QComboBox *>(QStringLiteral("settleClass"))->setCurrentIndex(1);
+        QTest::mouseClick(view->findChild<QPushButton *>(QStringLiteral("settleButton")), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(view->agreement().queue.size(), 1, 10000);
+        auto reader = Project::open(path.toStdString(), Project::Mode::ReadOnly);
+        LabelRepository labels(reader->database());
+        ClassRepository classes(reader->database());
+        QCOMPARE(classes.get(labels.get(ids[0])->classId)->name, QStringLiteral("dog"));
+        QCOMPARE(view->agreement().annotators.size(), 3); // the reviewer is not a voter
+
+        // The rest where one class leads, in one go.
+        QTest::mouseClick(view->findChild<QPushButton *>(QStringLiteral("settleMajorityButton")), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(view->agreement().queue.size(), 0, 10000);
+        QCOMPARE(classes.get(labels.get(ids[1])->classId)->name, QStringLiteral("cat"));
+        QVERIFY(!view->findChild<QPushButton *>(QStringLiteral("settleMajorityButton"))->isEnabled());
+    }
+
     void cliOnARealProject()
     {
         if (!QFileInfo::exists(cliPath()))
@@ -184,5 +257,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAgreement)
+QTEST_MAIN(TestAgreement)
 #include "test_agreement.moc"

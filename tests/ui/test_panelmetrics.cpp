@@ -1,5 +1,6 @@
 // The metrics panel: charts reflect the data handed in, the plateau detector and hint, the
 // confusion-matrix model, and PNG export of every plot.
+#include "ui/panels/agreementview.h"
 #include "ui/panels/confusionmatrixview.h"
 #include "ui/panels/metricspanel.h"
 #include "ui/panels/plateau.h"
@@ -8,12 +9,15 @@
 #include <QAreaSeries>
 #include <QBarSet>
 #include <QChart>
+#include <QComboBox>
 #include <QHorizontalStackedBarSeries>
 #include <QImage>
 #include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QPushButton>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -325,14 +329,57 @@ private Q_SLOTS:
     void tabsAreNamedAndReachable()
     {
         MetricsPanel panel;
-        QCOMPARE(panel.tabs()->count(), 6);
+        QCOMPARE(panel.tabs()->count(), 7);
         QVERIFY(panel.findChild<QWidget *>(QStringLiteral("accuracyChart")));
+        QVERIFY(panel.findChild<QWidget *>(QStringLiteral("agreementView")));
         QVERIFY(panel.findChild<QWidget *>(QStringLiteral("confusionTable")));
         QVERIFY(panel.findChild<QLabel *>(QStringLiteral("plateauHint")));
         // Empty charts still exist (with a "no data" title) so the tabs never look broken.
         QVERIFY(panel.chart(MetricsPanel::Plot::Throughput)
                     ->title()
                     .contains(QLatin1String("no labels yet")));
+    }
+
+    void agreementTabListsAndSettles()
+    {
+        AgreementView view;
+        QVERIFY(view.findChild<QLabel *>(QStringLiteral("agreementSummary"))->text().contains(QLatin1String("--overlap 2")));
+        AgreementData data;
+        data.imagesMulti = 4;
+        data.fleissKappa = 0.5;
+        data.classes = {QStringLiteral("cat"), QStringLiteral("dog"), QStringLiteral("fox")};
+        data.annotators = {{QStringLiteral("ann"), 4, 0.9, 0.75}, {QStringLiteral("bob"), 4, std::nullopt, 0.5}};
+        data.pairs = {{QStringLiteral("ann"), QStringLiteral("bob"), 4, 0.4}};
+        data.queue = {{11, QStringLiteral("a.png"), {QStringLiteral("ann: cat"), QStringLiteral("bob: dog")}, {}, -1},
+                      {12, QStringLiteral("b.png"), {QStringLiteral("ann: fox"), QStringLiteral("bob: fox"),
+                                                     QStringLiteral("cy: cat")}, QStringLiteral("fox"), 2}};
+        view.setAgreement(data);
+        QVERIFY(view.findChild<QLabel *>(QStringLiteral("agreementSummary"))->text().contains(QLatin1String("0.500")));
+        auto *queue = view.findChild<QTableWidget *>(QStringLiteral("disagreementTable"));
+        QCOMPARE(queue->rowCount(), 2);
+        QCOMPARE(queue->item(0, 2)->text(), QStringLiteral("ann: cat, bob: dog"));
+        QCOMPARE(view.findChild<QTableWidget *>(QStringLiteral("annotatorTable"))->item(1, 2)->text(), QStringLiteral("–"));
+        auto *settle = view.findChild<QPushButton *>(QStringLiteral("settleButton"));
+        QVERIFY(!settle->isEnabled()); // nothing selected
+        QSignalSpy settled(&view, &AgreementView::settleRequested);
+        view.selectQueueRow(1); // the majority's class is preselected
+        QCOMPARE(view.findChild<QComboBox *>(QStringLiteral("settleClass"))->currentText(), QStringLiteral("fox"));
+        QVERIFY(settle->isEnabled());
+        QTest::mouseClick(settle, Qt::LeftButton);
+        QCOMPARE(settled.count(), 1);
+        QCOMPARE(settled.at(0).at(0).toLongLong(), 12);
+        QCOMPARE(settled.at(0).at(1).toInt(), 2);
+        // Enter in the queue settles too; a refresh keeps the reviewer on the same image.
+        queue->setFocus();
+        QTest::keyClick(queue, Qt::Key_Return);
+        QCOMPARE(settled.count(), 2);
+        data.queue.removeFirst();
+        view.setAgreement(data);
+        QCOMPARE(view.selectedQueueRow(), 0);
+        QCOMPARE(view.agreement().queue[0].imageId, 12);
+        QSignalSpy majority(&view, &AgreementView::settleByMajorityRequested);
+        QTest::mouseClick(view.findChild<QPushButton *>(QStringLiteral("settleMajorityButton")), Qt::LeftButton);
+        QCOMPARE(majority.count(), 1);
     }
 };
 

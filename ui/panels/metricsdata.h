@@ -61,4 +61,40 @@ struct ThroughputSample
     double labelsPerHour = 0.0;
 };
 
+// Agreement between annotators (images labelled by more than one) and the disagreements awaiting
+// a reviewer.
+struct AnnotatorRow
+{
+    QString name;
+    qint64 labels = 0;
+    std::optional<double> auditAccuracy;
+    std::optional<double> majorityAgreement;
+};
+
+struct AnnotatorPairRow
+{
+    QString a, b;
+    qint64 images = 0;
+    std::optional<double> cohenKappa;
+};
+
+struct DisagreementRow
+{
+    qint64 imageId = 0;
+    QString path;
+    QStringList votes;      // "name: class", by annotator name
+    QString majority;       // empty when no class leads
+    int majorityPosition = -1;
+};
+
+struct AgreementData
+{
+    qint64 imagesMulti = 0;
+    std::optional<double> fleissKappa;
+    QList<AnnotatorRow> annotators;
+    QList<AnnotatorPairRow> pairs;
+    QList<DisagreementRow> queue;
+    QStringList classes; // class order, for settling
+};
+
 } // namespace activelabel

@@ -1,6 +1,7 @@
 #include "ui/panels/metricspanel.h"
 
 #include "ui/charts/curvechart.h"
+#include "ui/panels/agreementview.h"
 #include "ui/panels/confusionmatrixview.h"
 #include "ui/panels/metricscharts.h"
 #include "ui/panels/plateau.h"
@@ -49,6 +50,7 @@ MetricsPanel::MetricsPanel(QWidget *parent)
     m_balanceView = newChartView(QStringLiteral("classBalanceChart"), this);
     m_throughputView = newChartView(QStringLiteral("throughputChart"), this);
     m_confusion = new ConfusionMatrixView(this);
+    m_agreement = new AgreementView(this);
 
     // Mnemonics make every tab reachable with Alt+letter as well as Ctrl+Tab.
     m_tabs->addTab(m_accuracyView, tr("&Accuracy"));
@@ -57,6 +59,7 @@ MetricsPanel::MetricsPanel(QWidget *parent)
     m_tabs->addTab(m_balanceView, tr("&Balance"));
     m_tabs->addTab(m_confusion, tr("&Confusion"));
     m_tabs->addTab(m_throughputView, tr("&Throughput"));
+    m_tabs->addTab(m_agreement, tr("A&greement"));
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -177,6 +180,11 @@ void MetricsPanel::setThroughput(const QList<ThroughputSample> &samples)
 {
     m_throughput = samples;
     replaceChart(Plot::Throughput, buildChart(Plot::Throughput));
+}
+
+void MetricsPanel::setAgreement(const AgreementData &agreement)
+{
+    m_agreement->setAgreement(agreement);
 }
 
 void MetricsPanel::setPlateauRounds(int rounds)

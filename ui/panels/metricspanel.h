@@ -12,11 +12,13 @@ class QTabWidget;
 
 namespace activelabel {
 
+class AgreementView;
 class ConfusionMatrixView;
 
 // The live plots of a project, one tab each: accuracy vs labels (audit estimate, its 95% band and
 // the test split), training rounds (loss and held-out accuracy), per-class accuracy, class balance
-// of the labels, the confusion matrix and labelling throughput; above them a hint when the
+// of the labels, the confusion matrix, labelling throughput and agreement between annotators (with
+// the disagreements to settle); above them a hint when the
 // estimate has reached a plateau. It shows plain data that app/ hands it and refreshes a chart by
 // rebuilding it, which is cheap at the sizes involved (one point per round).
 class MetricsPanel : public QWidget
@@ -35,6 +37,7 @@ public:
     void setClassBalance(const ClassSeries &counts);
     void setConfusion(const ConfusionData &confusion);
     void setThroughput(const QList<ThroughputSample> &samples);
+    void setAgreement(const AgreementData &agreement);
     // How many recent rounds the plateau hint looks at (default 3).
     void setPlateauRounds(int rounds);
     int plateauRounds() const { return m_plateauRounds; }
@@ -42,6 +45,7 @@ public:
     // The chart on screen for a plot (nullptr for Confusion, which is a table).
     QChart *chart(Plot plot) const;
     ConfusionMatrixView *confusionView() const { return m_confusion; }
+    AgreementView *agreementView() const { return m_agreement; }
     QTabWidget *tabs() const { return m_tabs; }
     bool plateauHintShown() const;
     QString plateauHintText() const;
@@ -65,6 +69,7 @@ private:
     QChartView *m_balanceView = nullptr;
     QChartView *m_throughputView = nullptr;
     ConfusionMatrixView *m_confusion = nullptr;
+    AgreementView *m_agreement = nullptr;
 
     QList<AccuracyPoint> m_accuracy;
     QList<RoundPoint> m_rounds;
