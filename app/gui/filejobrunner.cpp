@@ -32,11 +32,19 @@ FileJobRunner::~FileJobRunner()
     // wait()'s synchronisation is inside Qt, which ThreadSanitizer cannot see; the job thread's
     // last touch of this object is inside the mailbox's lock (run), so taking it here orders that
     // (and every progress signal before it) before the members go.
+    m_progress.clear();
     m_outcome.clear();
+}
+
+void FileJobRunner::deliverProgress()
+{
+    if (const auto p = m_progress.take())
+        Q_EMIT progress(p->done, p->total, p->text);
 }
 
 void FileJobRunner::deliverFinished()
 {
+    deliverProgress(); // a reading posted just before the end still shows, before `finished`
     if (const auto outcome = m_outcome.take())
         Q_EMIT finished(outcome->summary, outcome->problems, outcome->ok);
 }
@@ -58,7 +66,12 @@ void FileJobRunner::run()
         report.update(double(p.done), double(p.total));
         const QString text = p.total > 0 ? report.text()
                                          : tr("%1: %2 files found").arg(capitalised(phase), QLocale().toString(p.done));
-        Q_EMIT progress(p.done, p.total, text);
+        // Through the mailbox, not as a queued signal's arguments: the text's bytes then cross
+        // threads under a lock ThreadSanitizer sees (app/mailbox.h). A reading the UI has not
+        // taken yet is replaced, not queued behind.
+        m_progress.postOrReplaceNewest(
+            Progress{p.done, p.total, text}, [](const Progress &) { return true; },
+            [this] { QMetaObject::invokeMethod(this, "deliverProgress", Qt::QueuedConnection); });
         return !m_cancelled.load();
     };
     Outcome outcome;

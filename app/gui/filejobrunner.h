@@ -42,7 +42,9 @@ Q_SIGNALS:
     void finished(const QString &summary, const QStringList &problems, bool ok);
 
 private Q_SLOTS:
-    // Emits `finished` on the runner's (UI) thread with what run() posted; run()'s wake-up.
+    // Emit `progress` and `finished` on the runner's (UI) thread with what run() posted; run()'s
+    // wake-ups.
+    void deliverProgress();
     void deliverFinished();
 
 private:
@@ -51,7 +53,14 @@ private:
     Job m_job;
     QThread m_thread;
     std::atomic<bool> m_cancelled{false};
-    Mailbox<Outcome> m_outcome; // run()'s result, for deliverFinished
+    struct Progress
+    {
+        qint64 done = 0;
+        qint64 total = 0;
+        QString text;
+    };
+    Mailbox<Progress> m_progress; // the latest progress only: the UI shows no more
+    Mailbox<Outcome> m_outcome;   // run()'s result, for deliverFinished
 };
 
 } // namespace activelabel

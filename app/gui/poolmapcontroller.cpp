@@ -113,6 +113,10 @@ PoolMapController::~PoolMapController()
         m_thread->wait();
         delete m_thread;
     }
+    // The job thread's last touch of this object is inside the mailboxes' locks: taking them
+    // orders it before the members go (QThread::wait's own ordering is invisible to TSan).
+    m_jobProgress.clear();
+    m_jobOutcome.clear();
     const int index = m_window->tabs()->indexOf(m_page);
     if (index >= 0)
         m_window->tabs()->removeTab(index);
@@ -176,30 +180,40 @@ void PoolMapController::start(PoolMapRequest request)
     request.threads = std::max(1, QThread::idealThreadCount());
     const Project *project = &m_project;
     m_thread = QThread::create([this, project, request] {
-        PoolMapResult result;
-        QString error;
-        bool cancelled = false;
+        JobOutcome outcome;
         try {
-            result = runPoolMapJob(
+            outcome.result = runPoolMapJob(
                 *project, request,
                 [this](int stage, double done, double total) {
-                    QMetaObject::invokeMethod(
-                        this, [this, stage, done, total] { showProgress(stage, done, total); },
-                        Qt::QueuedConnection);
+                    m_jobProgress.postOrReplaceNewest(
+                        {stage, done, total}, [](const JobProgress &) { return true; },
+                        [this] { QMetaObject::invokeMethod(this, "deliverProgress", Qt::QueuedConnection); });
                 },
                 &m_cancel);
         } catch (const Cancelled &) {
-            cancelled = true;
+            outcome.cancelled = true;
         } catch (const ModelError &e) {
-            error = e.message();
+            outcome.error = e.message();
         } catch (const std::exception &e) {
-            error = QString::fromUtf8(e.what());
+            outcome.error = QString::fromUtf8(e.what());
         }
-        QMetaObject::invokeMethod(
-            this, [this, result, error, cancelled] { finished(result, error, cancelled); },
-            Qt::QueuedConnection);
+        m_jobOutcome.post(std::move(outcome), [this] {
+            QMetaObject::invokeMethod(this, "deliverFinished", Qt::QueuedConnection);
+        });
     });
     m_thread->start(QThread::LowPriority);
+}
+
+void PoolMapController::deliverProgress()
+{
+    if (const auto p = m_jobProgress.take())
+        showProgress(p->stage, p->done, p->total);
+}
+
+void PoolMapController::deliverFinished()
+{
+    if (auto outcome = m_jobOutcome.take())
+        finished(outcome->result, outcome->error, outcome->cancelled);
 }
 
 void PoolMapController::showProgress(int stage, double done, double total)

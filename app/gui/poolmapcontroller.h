@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/gui/poolmapjob.h"
+#include "app/mailbox.h"
 #include "app/progressreport.h"
 
 #include <QObject>
@@ -55,7 +56,25 @@ Q_SIGNALS:
     // A job finished (map shown, colours updated, or failed): for tests and screenshots.
     void updated();
 
+private Q_SLOTS:
+    // The job thread's wake-ups: take what it posted and show it (app/mailbox.h).
+    void deliverProgress();
+    void deliverFinished();
+
 private:
+    struct JobProgress
+    {
+        int stage = 0;
+        double done = 0;
+        double total = 0;
+    };
+    struct JobOutcome
+    {
+        PoolMapResult result;
+        QString error;
+        bool cancelled = false;
+    };
+
     void start(PoolMapRequest request);
     void finished(const PoolMapResult &result, const QString &error, bool cancelled);
     void showProgress(int stage, double done, double total);
@@ -72,6 +91,8 @@ private:
     std::unique_ptr<ThumbnailLoader> m_thumbnails;
     QThread *m_thread = nullptr;
     std::atomic<bool> m_cancel{false};
+    Mailbox<JobProgress> m_jobProgress; // the newest reading only
+    Mailbox<JobOutcome> m_jobOutcome;
     ProgressReport m_report;
     int m_stage = -1;
     std::int64_t m_mapVersion = 0;
