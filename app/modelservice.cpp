@@ -90,6 +90,18 @@ LiveModel ModelService::loadLive()
     return live;
 }
 
+bool ModelService::followLatest(LiveModel &live)
+{
+    const auto latest = ModelVersionRepository(m_db).latest();
+    if (!latest || (live.version && *live.version >= latest->id))
+        return false;
+    LiveModel next = loadLive();
+    if (!next.classifier)
+        return false;
+    live = std::move(next);
+    return true;
+}
+
 void ModelService::useFeatureStore(Classifier &classifier)
 {
     bool ok = false;

@@ -101,6 +101,10 @@ public:
     // starts from. Throws ModelError when its checkpoint is missing or damaged.
     std::unique_ptr<Classifier> loadLatest(std::optional<std::int64_t> *version = nullptr);
     LiveModel loadLive();
+    // A team project's trainer published a version newer than `live`'s: loads it into `live`
+    // (its checkpoint fetched from the server) and returns true; its predictions are on the server
+    // already. False when `live` is the latest.
+    bool followLatest(LiveModel &live);
 
     // One round on every label, in named steps: collect the samples, choose the model (the live
     // one, or a new one for a new backbone, a scratch round or the first round), train, score

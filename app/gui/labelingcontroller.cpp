@@ -200,6 +200,12 @@ void LabelingController::exportModel(const QString &path, ModelExportFormat form
     m_worker->requestExport(path, format); // the worker owns the model: no torch on this thread
 }
 
+void LabelingController::followTeamTrainer()
+{
+    if (!m_workerBusy)
+        m_worker->requestFollow(queueRequest());
+}
+
 void LabelingController::rollback(qint64 modelVersion)
 {
     if (m_workerBusy) {

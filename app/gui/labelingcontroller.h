@@ -52,6 +52,9 @@ public:
     int decodedImageCount() const { return int(m_decoded.size()); }
     const std::vector<ClassInfo> &classes() const { return m_classes; }
     bool isWorkerBusy() const { return m_workerBusy; }
+    // A team project: adopts the team trainer's newest model version, if newer than the live one,
+    // and rebuilds the queue with it (skipped while the worker is busy: the next look catches up).
+    void followTeamTrainer();
     qint64 labelsThisSession() const { return m_labelsThisSession; }
     // The look-alike index of the live model, rebuilt in the background after every round.
     LookalikeIndexer *lookalikes() { return &m_lookalikes; }

@@ -34,6 +34,14 @@ ProjectController::ProjectController(MainWindow *window) : QObject(window), m_wi
     m_summaryTimer.setSingleShot(true);
     m_summaryTimer.setInterval(500);
     connect(&m_summaryTimer, &QTimer::timeout, this, &ProjectController::refreshSummary);
+    // The look is one small query on the worker's connection; the trainer's rounds take minutes.
+    m_followTimer.setInterval(qEnvironmentVariableIntValue("ACTIVELABEL_FOLLOW_SECONDS") > 0
+                                  ? qEnvironmentVariableIntValue("ACTIVELABEL_FOLLOW_SECONDS") * 1000
+                                  : 15000);
+    connect(&m_followTimer, &QTimer::timeout, this, [this] {
+        if (m_labeling)
+            m_labeling->followTeamTrainer();
+    });
     connect(window->tabs(), &QTabWidget::currentChanged, this, [this] {
         if (m_summaryStale && summaryShown())
             refreshSummary();
@@ -195,6 +203,8 @@ void ProjectController::adoptProject(std::unique_ptr<Project> project)
     m_window->setUndoStack(labeling->undoStack());
     m_window->tabs()->setCurrentIndex(0);
     labeling->start();
+    if (m_project->isOnServer())
+        m_followTimer.start(); // the team's trainer publishes versions: the queue follows them
     m_window->labelingView()->setFocus();
 }
 
@@ -222,6 +232,7 @@ void ProjectController::closeProject()
     if (!m_project)
         return;
     m_window->closeProjectView();
+    m_followTimer.stop();
     m_lookalikes.reset();
     m_bulk.reset();
     m_poolMap.reset();

@@ -62,6 +62,7 @@ private:
     std::unique_ptr<LookalikesController> m_lookalikes; // likewise
     QPointer<FileJobRunner> m_import;
     QTimer m_summaryTimer;
+    QTimer m_followTimer; // a team project: looks for the trainer's new model versions
     bool m_summaryStale = false;
 };
 

@@ -86,6 +86,17 @@ void TrainingWorker::requestRollback(qint64 modelVersion, const QueueRequest &qu
     post(std::move(job));
 }
 
+void TrainingWorker::requestFollow(const QueueRequest &queue)
+{
+    Job job;
+    job.kind = Job::Kind::Follow;
+    job.queue = queue;
+    // A look asked for while one waits is the same look.
+    m_jobs.postOrReplaceNewest(
+        std::move(job), [](const Job &newest) { return newest.kind == Job::Kind::Follow; },
+        [this] { QMetaObject::invokeMethod(this, "runNextJob", Qt::QueuedConnection); });
+}
+
 void TrainingWorker::requestExport(const QString &path, ModelExportFormat format)
 {
     Job job;
@@ -119,6 +130,9 @@ void TrainingWorker::runNextJob()
         break;
     case Job::Kind::Export:
         exportModel(job->path, job->exportFormat);
+        break;
+    case Job::Kind::Follow:
+        follow(job->queue);
         break;
     }
     if (m_jobs.size() == 0)
@@ -306,6 +320,35 @@ void TrainingWorker::rollback(qint64 modelVersion, const QueueRequest &queue)
     } catch (const std::exception &e) {
         Q_EMIT failed(tr("Rollback failed: %1").arg(QString::fromUtf8(e.what())));
         Q_EMIT idle();
+    }
+}
+
+void TrainingWorker::follow(const QueueRequest &queue)
+{
+    try {
+        ensureOpen();
+        const std::optional<std::int64_t> before = m_live.version;
+        QElapsedTimer timer;
+        timer.start();
+        const bool newer = m_service->followLatest(m_live);
+        m_followFailing = false;
+        if (!newer)
+            return; // one small query: no busy/idle for it
+        Q_EMIT busy(tr("Loading the team's new model"));
+        RoundSummary summary;
+        summary.modelVersion = m_live.version;
+        summary.mode = QStringLiteral("from the team's trainer");
+        summary.seconds = double(timer.elapsed()) / 1000.0;
+        summary.note = before ? tr("Model v%1 from the team's trainer replaces v%2").arg(*m_live.version).arg(*before)
+                              : tr("Model v%1 from the team's trainer").arg(*m_live.version);
+        finishRound(std::move(summary));
+        handOverPoolEmbeddings();
+        buildQueue(queue);
+    } catch (const std::exception &e) {
+        // Asked every few seconds: one message per outage, not one per look.
+        if (!m_followFailing)
+            Q_EMIT failed(tr("Could not load the team's new model: %1").arg(QString::fromUtf8(e.what())));
+        m_followFailing = true;
     }
 }
 

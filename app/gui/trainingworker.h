@@ -96,6 +96,9 @@ public:
     // the newest: the older ones describe images the annotator has moved past since.
     void requestQueue(const QueueRequest &queue);
     void requestRollback(qint64 modelVersion, const QueueRequest &queue);
+    // A team project: when the team's trainer has published a newer version than the live one,
+    // adopts it (announced like a round) and builds a queue with it; otherwise does nothing.
+    void requestFollow(const QueueRequest &queue);
     // Exports the live model (TorchScript or ONNX + sidecar) to `path`; exportFinished announces it.
     void requestExport(const QString &path, ModelExportFormat format = ModelExportFormat::TorchScript);
 
@@ -140,7 +143,7 @@ private:
     // One request from the UI thread.
     struct Job
     {
-        enum class Kind { Train, Queue, Rollback, Export };
+        enum class Kind { Train, Queue, Rollback, Export, Follow };
         Kind kind = Kind::Queue;
         TrainRequest train;      // Kind::Train
         qint64 modelVersion = 0; // Kind::Rollback
@@ -155,6 +158,7 @@ private:
     void reportRoundProgress(const RoundProgress &progress);
     void buildQueue(const QueueRequest &queue);
     void rollback(qint64 modelVersion, const QueueRequest &queue);
+    void follow(const QueueRequest &queue);
     void exportModel(const QString &path, ModelExportFormat format);
     void ensureOpen();
     void handOverPoolEmbeddings();
@@ -171,6 +175,7 @@ private:
     ProgressReport m_report;
     std::optional<RoundProgress::Phase> m_reportPhase;
     bool m_roundSemi = false; // the running round is semi-supervised (for its progress text)
+    bool m_followFailing = false; // the last look for the team's new model failed
     QElapsedTimer m_progressClock;
     qint64 m_lastProgressMs = -1;
     Mailbox<Job> m_jobs;                     // asked for, not started yet

@@ -1,12 +1,16 @@
 // The window on a team project: File → Open Team Project on a Server takes a URI, asks for the
 // password when the server wants one (and keeps it nowhere), and fetches the images this computer
-// has not cached yet on a file-job thread, after which the browser shows them.
+// has not cached yet on a file-job thread, after which the browser shows them; and while it is open
+// it follows the model versions the team's trainer (here a CLI `train`) publishes.
+#include "app/gui/labelingcontroller.h"
 #include "app/gui/projectcontroller.h"
 #include "storage/imageimporter.h"
 #include "storage/project.h"
+#include "support/cli.h"
 #include "support/imagecorpus.h"
 #include "support/storage/pgserver.h"
 #include "ui/imagebrowser.h"
+#include "ui/labelingview.h"
 #include "ui/mainwindow.h"
 
 #include <QInputDialog>
@@ -90,6 +94,49 @@ private Q_SLOTS:
         // What the window remembers for File → Open Recent has no password in it.
         QVERIFY(!QSettings().value(QStringLiteral("recentProjects")).toStringList().join(' ').contains(
             QStringLiteral("pw-4-window")));
+    }
+
+    void followsTheTrainersNewVersions()
+    {
+        qputenv("ACTIVELABEL_FOLLOW_SECONDS", "1");
+        PgServer &server = PgServer::instance();
+        const std::string uri = server.createDatabase();
+        QTemporaryDir tmp;
+        const std::string labelled = tmp.filePath(QStringLiteral("labelled")).toStdString();
+        const std::string pool = tmp.filePath(QStringLiteral("pool")).toStdString();
+        QVERIFY(writeImageFolder(labelled, {"cat", "dog"}, 8));
+        fs::create_directories(pool);
+        for (int i = 0; i < 10; ++i) // seeds apart from the labelled folder's: other content
+            QVERIFY(writeImage(pool + "/" + std::to_string(i) + ".png", 28, 28, 100 + i, 1));
+        {
+            auto project = Project::createOnServer(uri);
+            ImageImporter::Options options;
+            options.uploadTo = project->directory();
+            options.labelMode = ImportLabelMode::Labels;
+            QCOMPARE(ImageImporter(project->database(), options).importPaths({labelled}, true).added, std::int64_t(16));
+            options.labelMode = ImportLabelMode::None;
+            QCOMPARE(ImageImporter(project->database(), options).importPaths({pool}, false).added, std::int64_t(10));
+        }
+        MainWindow window;
+        ProjectController controller(&window);
+        window.show();
+        Q_EMIT window.openProjectRequested(QString::fromStdString(uri));
+        QVERIFY(controller.hasProject());
+        LabelingController *labeling = controller.labeling();
+        QTRY_VERIFY_WITH_TIMEOUT(window.labelingView()->currentImageId() != 0, 30000);
+        QVERIFY(!labeling->modelVersion());
+        QSignalSpy messages(labeling, &LabelingController::message);
+
+        // The trainer, another process, publishes version 1; the window picks it up by itself.
+        const CliResult trained = runCli({QStringLiteral("train"), QString::fromStdString(uri), QStringLiteral("--epochs"),
+                                          QStringLiteral("1"), QStringLiteral("--transfer"), QStringLiteral("frozen")});
+        QVERIFY2(trained.exitCode == 0, qPrintable(trained.describe()));
+        QTRY_VERIFY_WITH_TIMEOUT(labeling->modelVersion() == std::optional<qint64>(1), 60000);
+        bool announced = false;
+        for (const QList<QVariant> &m : messages)
+            announced = announced || m.at(0).toString().contains(QStringLiteral("from the team's trainer"));
+        QVERIFY(announced);
+        qunsetenv("ACTIVELABEL_FOLLOW_SECONDS");
     }
 };
 
