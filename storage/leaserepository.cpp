@@ -96,25 +96,11 @@ std::vector<std::int64_t> LeaseRepository::claimWithTruth(int count, std::int64_
     // is minus the number of images picked: when some were picked but lost, the next statement (a
     // new snapshot) picks again; when none was left after the cursor, the next one starts from the
     // first image.
-    const std::string wanted = m_overlap == 1 ? kWantedOnce : kWantedByOverlap;
-    const std::string claimSql =
-        "WITH picked AS ("
-        " SELECT i.id FROM images i JOIN ground_truth g ON g.image_id = i.id"
-        " WHERE i.id > ?2 AND i.split = 'pool' AND" + wanted +
-        " ORDER BY i.id LIMIT ?3"
-        " FOR NO KEY UPDATE OF i SKIP LOCKED),"
-        " cleared AS (DELETE FROM leases s USING picked p WHERE s.image_id = p.id AND s.annotator <> ?5"
-        " AND s.expires_at <= ?1),"
-        " claimed AS ("
-        " INSERT INTO leases (image_id, holder, annotator, expires_at) SELECT id, ?4, ?5, ?6 FROM picked"
-        " ON CONFLICT (image_id, annotator) DO UPDATE SET holder = excluded.holder,"
-        " expires_at = excluded.expires_at WHERE leases.expires_at <= ?1"
-        " RETURNING image_id)"
-        " SELECT image_id FROM claimed UNION ALL SELECT -COUNT(*) FROM picked";
+    const std::string sql = claimSql("i.id > ?2", true);
     std::vector<std::int64_t> ids;
     bool wrapped = false;
     for (int attempt = 0; attempt < kAttempts && static_cast<int>(ids.size()) < count; ++attempt) {
-        auto q = m_db.query(claimSql);
+        auto q = m_db.query(sql);
         q.bind(1, now).bind(2, m_cursor).bind(3, count - static_cast<int>(ids.size()));
         q.bind(4, std::string_view(m_holder)).bind(5, m_annotator).bind(6, now + ttlMs);
         if (m_overlap > 1)
@@ -140,6 +126,47 @@ std::vector<std::int64_t> LeaseRepository::claimWithTruth(int count, std::int64_
             m_cursor = 0;
         }
     }
+    tx.commit();
+    return ids;
+}
+
+std::string LeaseRepository::claimSql(const std::string &where, bool needsTruth) const
+{
+    return std::string("WITH picked AS (SELECT i.id FROM images i") +
+           (needsTruth ? " JOIN ground_truth g ON g.image_id = i.id" : "") + " WHERE " + where +
+           " AND i.split = 'pool' AND" + (m_overlap == 1 ? kWantedOnce : kWantedByOverlap) +
+           " ORDER BY i.id LIMIT ?3"
+           " FOR NO KEY UPDATE OF i SKIP LOCKED),"
+           " cleared AS (DELETE FROM leases s USING picked p WHERE s.image_id = p.id AND s.annotator <> ?5"
+           " AND s.expires_at <= ?1),"
+           " claimed AS ("
+           " INSERT INTO leases (image_id, holder, annotator, expires_at) SELECT id, ?4, ?5, ?6 FROM picked"
+           " ON CONFLICT (image_id, annotator) DO UPDATE SET holder = excluded.holder,"
+           " expires_at = excluded.expires_at WHERE leases.expires_at <= ?1"
+           " RETURNING image_id)"
+           " SELECT image_id FROM claimed UNION ALL SELECT -COUNT(*) FROM picked";
+}
+
+std::vector<std::int64_t> LeaseRepository::claimIds(const std::vector<std::int64_t> &imageIds, std::int64_t ttlMs)
+{
+    const std::int64_t now = nowMs();
+    Transaction tx(m_db);
+    // One image per statement: a window asks for a handful at a time, and a parameter per image
+    // keeps the statement's text fixed.
+    const std::string sql = claimSql("i.id = ?2", false);
+    std::vector<std::int64_t> ids;
+    for (const std::int64_t id : imageIds) {
+        auto q = m_db.query(sql);
+        q.bind(1, now).bind(2, id).bind(3, 1);
+        q.bind(4, std::string_view(m_holder)).bind(5, m_annotator).bind(6, now + ttlMs);
+        if (m_overlap > 1)
+            q.bind(7, m_overlap);
+        while (q.step())
+            if (q.int64(0) > 0)
+                ids.push_back(q.int64(0));
+    }
+    if (!ids.empty())
+        dropOversubscribed(ids, now);
     tx.commit();
     return ids;
 }

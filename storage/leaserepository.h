@@ -34,6 +34,10 @@ public:
     // the first claim starts at a point the seed picks, so that concurrent clients start apart and
     // each claim reads a few index entries, not the whole pool. One transaction.
     std::vector<std::int64_t> claimWithTruth(int count, std::int64_t ttlMs, std::uint32_t seed);
+    // Claims those of `imageIds` (pool images, any order) that still want a label from this
+    // annotator, as claimWithTruth decides, without needing ground truth: what the window does for
+    // the next images of its queue. Returns the ones claimed, in the order given. One transaction.
+    std::vector<std::int64_t> claimIds(const std::vector<std::int64_t> &imageIds, std::int64_t ttlMs);
     // Inside the caller's transaction (the one that writes the label): ends this holder's lease.
     // False when the lease was lost (it expired and another client claimed the image).
     bool release(std::int64_t imageId);
@@ -49,6 +53,8 @@ private:
     // Gives up the images of this holder's live leases that a racing claim also took beyond the
     // overlap (see the .cpp), and removes them from `ids`.
     void dropOversubscribed(std::vector<std::int64_t> &ids, std::int64_t now);
+    // The claim statement over the images `where` selects (parameters ?1..?7 as in the .cpp).
+    std::string claimSql(const std::string &where, bool needsTruth) const;
 
     Database &m_db;
     std::string m_holder;

@@ -22,7 +22,7 @@ constexpr std::size_t kQueueLength = 200;
 } // namespace
 
 LabelingController::LabelingController(Project &project, LabelingView *view, QObject *parent)
-    : QObject(parent), m_project(project), m_view(view)
+    : QObject(parent), m_project(project), m_view(view), m_leases(project.isOnServer())
 {
     m_writer = new LabelWriter(project);
     m_writer->moveToThread(&m_writerThread);
@@ -38,6 +38,7 @@ LabelingController::LabelingController(Project &project, LabelingView *view, QOb
     connect(m_writer, &LabelWriter::flagFailed, this, [this](qint64 imageId, const QString &reason) {
         Q_EMIT error(tr("Flag not saved"), tr("Image #%1 could not be flagged: %2").arg(imageId).arg(reason));
     });
+    connect(m_writer, &LabelWriter::claimed, this, &LabelingController::onClaimed);
     m_writerThread.setObjectName(QStringLiteral("label-writer"));
     m_writerThread.start();
 
@@ -264,7 +265,7 @@ void LabelingController::onQueueReady(const QueueSnapshot &snapshot)
             shown.insert(entry.imageId);
         }
     for (const QueueEntry &entry : snapshot.entries)
-        if (!shown.contains(entry.imageId) && !m_pageLabelled.contains(entry.imageId))
+        if (!shown.contains(entry.imageId) && !m_pageLabelled.contains(entry.imageId) && !m_leases.denied(entry.imageId))
             m_queue.push_back(entry);
     // The files of the new queue, plus those of images shown before it; the rest go, or the map
     // would grow with every queue of a long session.
@@ -280,9 +281,44 @@ void LabelingController::onQueueReady(const QueueSnapshot &snapshot)
     prefetch();
 }
 
+void LabelingController::claimAhead()
+{
+    if (const std::vector<qint64> ids = m_leases.toClaim(m_queue); !ids.empty())
+        m_writer->submitClaim(ids);
+}
+
+void LabelingController::onClaimed()
+{
+    const auto claim = m_writer->takeClaim();
+    if (!claim)
+        return;
+    m_leases.onClaim(*claim);
+    if (!claim->error.isEmpty())
+        Q_EMIT message(tr("Could not claim images on the server (%1): showing them anyway").arg(claim->error));
+    // Images another client holds (or labelled meanwhile) leave the queue.
+    m_queue.erase(std::remove_if(m_queue.begin(), m_queue.end(),
+                                 [this](const QueueEntry &e) { return m_leases.denied(e.imageId); }),
+                  m_queue.end());
+    if (!m_current)
+        advance();
+    else
+        claimAhead();
+    updateStrip();
+}
+
 void LabelingController::advance()
 {
     m_current.reset();
+    // A team project shows an image only once this window holds its lease: until the writer has
+    // claimed the front of the queue, the view waits.
+    if (m_leases.enabled() && !m_queue.empty() && !m_leases.granted(m_queue.front().imageId)) {
+        claimAhead();
+        updateStrip();
+        if (m_leases.claiming()) {
+            m_view->showEmpty(tr("Claiming the next images on the server…"));
+            return;
+        }
+    }
     if (m_queue.empty()) {
         updateStrip();
         m_view->showEmpty(m_remaining > 0 ? tr("Choosing the next images…")
@@ -302,6 +338,7 @@ void LabelingController::advance()
     showCurrent();
     updateStrip();
     prefetch();
+    claimAhead();
     if (m_queue.size() < kQueueLowWater)
         refreshQueue();
 }
@@ -496,6 +533,7 @@ void LabelingController::label(int classPosition, const QString &source)
     m_undo.push(new LabelCommand(this, labelled.imageId, m_classes[std::size_t(classPosition)].id, source,
                                  m_classes[std::size_t(classPosition)].name));
     remember(labelled);
+    m_leases.forget(labelled.imageId); // the writer ends the lease with the label
     ++m_labelsSinceRound;
     ++m_labelsThisSession;
     advance();
@@ -527,6 +565,10 @@ void LabelingController::skip()
     if (!m_current)
         return;
     remember(*m_current);
+    if (m_leases.granted(m_current->imageId) && m_leases.enabled()) {
+        m_writer->submitRelease(m_current->imageId); // another annotator may take it
+        m_leases.forget(m_current->imageId);
+    }
     advance();
 }
 

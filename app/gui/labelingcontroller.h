@@ -2,6 +2,7 @@
 
 #include "app/gui/labelwriter.h"
 #include "app/gui/lookalikeindexer.h"
+#include "app/gui/teamleases.h"
 #include "app/gui/trainingworker.h"
 #include "app/mailbox.h"
 #include "storage/classrepository.h"
@@ -121,6 +122,9 @@ private:
     void onPageSaved(qint64 ticket, int images);
     void onPageFailed(qint64 ticket, const QString &reason);
     void advance();
+    // A team project: claims the next images of the queue ahead of the annotator (TeamLeases).
+    void claimAhead();
+    void onClaimed();
     void forgetQueued(const std::vector<qint64> &imageIds);
     void showCurrent();
     void prefetch();
@@ -150,6 +154,7 @@ private:
     bool m_queueAskedDuringRound = false;
 
     std::deque<QueueEntry> m_queue;
+    TeamLeases m_leases; // a team project: only images this window claimed are shown
     std::optional<QueueEntry> m_current;
     std::deque<QueueEntry> m_history; // shown before the current one (Backspace), oldest first
     std::optional<qint64> m_modelVersion;

@@ -3,10 +3,12 @@
 #include "storage/imageflagrepository.h"
 #include "storage/imagerepository.h"
 #include "storage/labelrepository.h"
+#include "storage/leaserepository.h"
 #include "storage/project.h"
 #include "storage/queryrepository.h"
 #include "storage/sqlitedatabase.h"
 
+#include <atomic>
 #include <exception>
 #include <utility>
 
@@ -16,6 +18,16 @@ LabelWriter::LabelWriter(const Project &project) : m_project(project) {}
 
 LabelWriter::~LabelWriter()
 {
+    // On the writer thread, with its connection: the images this window held go back at once
+    // rather than when their leases expire.
+    if (m_leases) {
+        try {
+            m_leases->releaseAll();
+        } catch (const std::exception &) {
+            // The server is gone: the leases expire by themselves.
+        }
+    }
+    m_claims.clear();
     // Takes the mailbox's lock: orders the UI thread's last post() before the jobs left go.
     m_jobs.clear();
 }
@@ -41,6 +53,47 @@ void LabelWriter::submitFlag(qint64 imageId, const QString &flag)
 void LabelWriter::submitCount()
 {
     post([this] { m_countOwed = true; });
+}
+
+void LabelWriter::submitClaim(const std::vector<qint64> &imageIds)
+{
+    post([this, imageIds] {
+        LeaseClaim claim;
+        claim.asked = imageIds;
+        try {
+            const std::vector<std::int64_t> ids(imageIds.begin(), imageIds.end());
+            for (const std::int64_t id : leases().claimIds(ids, kLeaseMs))
+                claim.granted.push_back(id);
+        } catch (const std::exception &e) {
+            claim.granted = imageIds;
+            claim.error = QString::fromUtf8(e.what());
+        }
+        m_claims.post(std::move(claim));
+        Q_EMIT claimed();
+    });
+}
+
+void LabelWriter::submitRelease(qint64 imageId)
+{
+    post([this, imageId] {
+        try {
+            leases().release(imageId);
+        } catch (const std::exception &) {
+            // It expires by itself.
+        }
+    });
+}
+
+LeaseRepository &LabelWriter::leases()
+{
+    if (!m_leases) {
+        // One holder per window: two windows of one person on one machine are two clients.
+        static std::atomic<int> windows{0};
+        const QString annotator = qEnvironmentVariable("USER", QStringLiteral("annotator"));
+        m_leases = std::make_unique<LeaseRepository>(
+            db(), LeaseRepository::holderFor(annotator) + "#" + std::to_string(++windows), annotator);
+    }
+    return *m_leases;
 }
 
 void LabelWriter::lastHandOver()
@@ -98,6 +151,13 @@ void LabelWriter::apply(const LabelOperation &operation)
             if (!source)
                 throw std::runtime_error("unknown label source " + operation.source.toStdString());
             labels.setLabel(operation.imageId, operation.classId, *source, operation.annotator);
+            if (m_project.isOnServer()) {
+                try {
+                    leases().release(operation.imageId); // labelled: the lease has done its work
+                } catch (const std::exception &) {
+                    // Saved is saved; the lease expires by itself.
+                }
+            }
             break;
         }
         case LabelOperation::Kind::Undo:

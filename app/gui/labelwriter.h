@@ -15,7 +15,16 @@
 namespace activelabel {
 
 class Database;
+class LeaseRepository;
 class Project;
+
+// The answer to submitClaim: which of the asked images this window may show.
+struct LeaseClaim
+{
+    std::vector<qint64> asked;
+    std::vector<qint64> granted;
+    QString error; // the server did not answer: every image is granted, labels say the rest
+};
 
 // One change to a label, as the UI asks for it; or to a page of labels (bulk review,
 // look-alikes), written in one transaction.
@@ -52,6 +61,12 @@ public:
     void submitFlag(qint64 imageId, const QString &flag);
     // Asks for `unlabelledCounted`, e.g. when images were imported meanwhile.
     void submitCount();
+    // A team project: claims leases on images the window is about to show (claimed announces the
+    // answer, takeClaim() has it), and gives one back (an image skipped). A label ends its lease;
+    // the writer gives back every lease it holds when it goes.
+    void submitClaim(const std::vector<qint64> &imageIds);
+    void submitRelease(qint64 imageId);
+    std::optional<LeaseClaim> takeClaim() { return m_claims.take(); }
     // Last, from the UI thread, before the writer thread is stopped. The writer is deleted on its
     // own thread, and with it the slot objects of its connections, which the UI thread has been
     // calling; only Qt's event queue, which ThreadSanitizer cannot see, orders those calls before
@@ -68,6 +83,7 @@ Q_SIGNALS:
     // Unlabelled pool images (as `status` counts them), counted after the labels written so far
     // were committed: once a burst of label changes is written, and when asked.
     void unlabelledCounted(qint64 unlabelled);
+    void claimed(); // takeClaim() has one more
 
 private Q_SLOTS:
     // Runs the oldest job; the mailbox's wake-up, once per job.
@@ -82,10 +98,17 @@ private:
     void flag(qint64 imageId, const QString &flag);
     void countUnlabelled();
     Database &db();
+    LeaseRepository &leases(); // team projects only
+
+    // How long the window holds an image it shows: an annotator may look at one for a while, and a
+    // window that died returns its images after this.
+    static constexpr std::int64_t kLeaseMs = 30 * 60 * 1000;
 
     const Project &m_project;
     std::unique_ptr<Database> m_db;
     Mailbox<std::function<void()>> m_jobs; // submitted, not run yet
+    Mailbox<LeaseClaim> m_claims;
+    std::unique_ptr<LeaseRepository> m_leases; // writer thread only
     bool m_countOwed = false;              // writer thread only
 };
 

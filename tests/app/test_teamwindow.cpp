@@ -1,9 +1,12 @@
 // The window on a team project: File → Open Team Project on a Server takes a URI, asks for the
 // password when the server wants one (and keeps it nowhere), and fetches the images this computer
 // has not cached yet on a file-job thread, after which the browser shows them; and while it is open
-// it follows the model versions the team's trainer (here a CLI `train`) publishes.
+// it follows the model versions the team's trainer (here a CLI `train`) publishes; two windows on one
+// project show different images, each claimed by lease, and give them back when they close.
 #include "app/gui/labelingcontroller.h"
 #include "app/gui/projectcontroller.h"
+#include "storage/classrepository.h"
+#include "storage/database.h"
 #include "storage/imageimporter.h"
 #include "storage/project.h"
 #include "support/cli.h"
@@ -19,6 +22,7 @@
 #include <QtTest>
 
 #include <filesystem>
+#include <set>
 
 using namespace activelabel;
 using namespace activelabel::testsupport;
@@ -137,6 +141,57 @@ private Q_SLOTS:
             announced = announced || m.at(0).toString().contains(QStringLiteral("from the team's trainer"));
         QVERIFY(announced);
         qunsetenv("ACTIVELABEL_FOLLOW_SECONDS");
+    }
+
+    void twoWindowsNeverShowTheSameImage()
+    {
+        PgServer &server = PgServer::instance();
+        const std::string uri = server.createDatabase();
+        QTemporaryDir tmp;
+        const std::string pool = tmp.filePath(QStringLiteral("pool")).toStdString();
+        fs::create_directories(pool);
+        for (int i = 0; i < 30; ++i)
+            QVERIFY(writeImage(pool + "/" + std::to_string(i) + ".png", 28, 28, 200 + i, 1));
+        {
+            auto project = Project::createOnServer(uri);
+            ClassRepository(project->database()).add(QStringLiteral("a"));
+            ClassRepository(project->database()).add(QStringLiteral("b"));
+            ImageImporter::Options options;
+            options.uploadTo = project->directory();
+            QCOMPARE(ImageImporter(project->database(), options).importPaths({pool}, false).added, std::int64_t(30));
+        }
+        const auto db = Database::connectPostgres(uri);
+        std::set<qint64> seen;
+        {
+            MainWindow first, second;
+            ProjectController one(&first), two(&second);
+            first.show();
+            second.show();
+            Q_EMIT first.openProjectRequested(QString::fromStdString(uri));
+            QTRY_VERIFY_WITH_TIMEOUT(first.labelingView()->currentImageId() != 0, 30000);
+            Q_EMIT second.openProjectRequested(QString::fromStdString(uri));
+            QTRY_VERIFY_WITH_TIMEOUT(second.labelingView()->currentImageId() != 0, 30000);
+            // Both windows build the same queue (no model: the same cold start); the leases keep
+            // them apart, image after image.
+            for (int step = 0; step < 5; ++step) {
+                const qint64 a = first.labelingView()->currentImageId();
+                const qint64 b = second.labelingView()->currentImageId();
+                QVERIFY(a != 0 && b != 0);
+                QVERIFY2(a != b, qPrintable(QStringLiteral("both windows show image %1").arg(a)));
+                QVERIFY(seen.insert(a).second && seen.insert(b).second);
+                QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM leases WHERE image_id IN (" + std::to_string(a) + ", " +
+                                       std::to_string(b) + ") AND expires_at > 0"),
+                         std::int64_t(2));
+                one.labeling()->label(0, QStringLiteral("human"));
+                two.labeling()->skip();
+                QTRY_VERIFY_WITH_TIMEOUT(first.labelingView()->currentImageId() != a, 10000);
+                QTRY_VERIFY_WITH_TIMEOUT(second.labelingView()->currentImageId() != b, 10000);
+            }
+            QTRY_COMPARE_WITH_TIMEOUT(db->scalarInt("SELECT COUNT(*) FROM labels"), std::int64_t(5), 10000);
+            QVERIFY(db->scalarInt("SELECT COUNT(*) FROM leases") > 0);
+        }
+        // Closed: every lease given back.
+        QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM leases"), std::int64_t(0));
     }
 };
 
