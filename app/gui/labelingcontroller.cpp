@@ -201,12 +201,6 @@ void LabelingController::exportModel(const QString &path, ModelExportFormat form
     m_worker->requestExport(path, format); // the worker owns the model: no torch on this thread
 }
 
-void LabelingController::followTeamTrainer()
-{
-    if (!m_workerBusy)
-        m_worker->requestFollow(queueRequest());
-}
-
 void LabelingController::rollback(qint64 modelVersion)
 {
     if (m_workerBusy) {
@@ -279,31 +273,6 @@ void LabelingController::onQueueReady(const QueueSnapshot &snapshot)
     else
         updateStrip();
     prefetch();
-}
-
-void LabelingController::claimAhead()
-{
-    if (const std::vector<qint64> ids = m_leases.toClaim(m_queue); !ids.empty())
-        m_writer->submitClaim(ids);
-}
-
-void LabelingController::onClaimed()
-{
-    const auto claim = m_writer->takeClaim();
-    if (!claim)
-        return;
-    m_leases.onClaim(*claim);
-    if (!claim->error.isEmpty())
-        Q_EMIT message(tr("Could not claim images on the server (%1): showing them anyway").arg(claim->error));
-    // Images another client holds (or labelled meanwhile) leave the queue.
-    m_queue.erase(std::remove_if(m_queue.begin(), m_queue.end(),
-                                 [this](const QueueEntry &e) { return m_leases.denied(e.imageId); }),
-                  m_queue.end());
-    if (!m_current)
-        advance();
-    else
-        claimAhead();
-    updateStrip();
 }
 
 void LabelingController::advance()
