@@ -1,8 +1,9 @@
 // A team project's image cache on this client, with the tests' own PostgreSQL: images fetched from
 // the server in batches arrive byte for byte; with a small size limit the cache stays under it, the
 // least recently used images go first, and an evicted image is fetched again when the training
-// provider, the label page's decode or the image loader reads it; model files, exports and
+// provider, the label page's decode, the thumbnail loader or the image loader reads it; model files, exports and
 // anything that is not an image file are never evicted.
+#include "app/gui/thumbnailloader.h"
 #include "app/imageconversion.h"
 #include "app/projectimages.h"
 #include "app/serverfiles.h"
@@ -20,6 +21,7 @@
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <opencv2/core.hpp>
@@ -260,6 +262,19 @@ private Q_SLOTS:
         QVERIFY(writeFile(file.string(), QByteArray()));
         QVERIFY(samePixels(images.load(evicted, &error), original));
         QVERIFY(fs::file_size(file) > 0);
+
+        // The thumbnail grids (browse, review, look-alikes, map) fetch it for their thumbnail.
+        fs::remove(file);
+        {
+            ThumbnailLoader loader;
+            loader.setCacheDirectory(m_tmp.file("thumbs" + std::to_string(m_caseNumber)));
+            loader.setImageCache(project->imageCache());
+            QSignalSpy ready(&loader, &ThumbnailLoader::ready);
+            loader.request(images.record(evicted).id, file, 64);
+            QVERIFY(ready.wait(10000));
+            QCOMPARE(ready.at(0).at(0).toLongLong(), images.record(evicted).id);
+            QVERIFY(!ready.at(0).at(1).value<QImage>().isNull());
+        }
 
         // Without the cache (a folder project's path) the same file is simply missing.
         fs::remove(file);
