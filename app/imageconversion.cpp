@@ -1,5 +1,6 @@
 #include "app/imageconversion.h"
 
+#include "storage/imagecache.h"
 #include "storage/imagedecoder.h"
 
 #include <opencv2/core/mat.hpp>
@@ -25,10 +26,17 @@ QImage toQImage(const cv::Mat &pixels)
     return view.copy(); // the Mat's buffer goes away with the Mat
 }
 
-QImage decodeForDisplay(const std::filesystem::path &file, QString *error)
+QImage decodeForDisplay(const std::filesystem::path &file, QString *error, ImageCache *cache)
 {
     std::string reason;
-    const cv::Mat pixels = ImageDecoder::decodeFile(file, &reason);
+    cv::Mat pixels;
+    if (!cache) {
+        pixels = ImageDecoder::decodeFile(file, &reason);
+    } else {
+        std::string bytes;
+        if (cache->read(file, bytes, reason))
+            pixels = ImageDecoder::decode(bytes.data(), bytes.size(), &reason);
+    }
     if (pixels.empty() && error)
         *error = QString::fromStdString(reason);
     return toQImage(pixels);

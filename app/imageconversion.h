@@ -14,7 +14,10 @@ namespace activelabel {
 // what the GUI paints is exactly what the model is fed.
 QImage toQImage(const cv::Mat &pixels);
 
-// Decodes a file through storage's one decode path; a null image and a reason on failure.
-QImage decodeForDisplay(const std::filesystem::path &file, QString *error = nullptr);
+class ImageCache;
+
+// Decodes a file through storage's one decode path; a null image and a reason on failure. With a
+// team project's `cache`, a file missing from it is fetched from the server first.
+QImage decodeForDisplay(const std::filesystem::path &file, QString *error = nullptr, ImageCache *cache = nullptr);
 
 } // namespace activelabel

@@ -1,7 +1,11 @@
 #include "app/projectimages.h"
 
+#include "storage/imageblobrepository.h"
+#include "storage/imagecache.h"
 #include "storage/imagedecoder.h"
 #include "storage/project.h"
+
+#include <algorithm>
 
 namespace activelabel {
 
@@ -34,7 +38,27 @@ cv::Mat ProjectImages::load(std::size_t index, std::string *error) const
             *error = "image index out of range";
         return {};
     }
-    return ImageDecoder::decodeFile(m_files[index], error);
+    ImageCache *cache = m_project.imageCache().get();
+    if (!cache)
+        return ImageDecoder::decodeFile(m_files[index], error);
+    // A team project: an image evicted from (or never fetched into) this client's cache is fetched
+    // now. Passes over the images go in index order (rescoring, feature extraction), so a miss
+    // brings the images after it with it, one query for a batch; a training batch's random draws
+    // bring their neighbours, which a later draw may use.
+    const auto following = [this, index] {
+        std::vector<ImageCache::Image> more;
+        const std::size_t end = std::min(m_files.size(), index + std::size_t(ImageBlobRepository::kBatch));
+        for (std::size_t i = index + 1; i < end; ++i)
+            more.push_back({m_records[i].contentHash, m_files[i]});
+        return more;
+    };
+    std::string bytes, reason;
+    if (!cache->read({m_records[index].contentHash, m_files[index]}, bytes, reason, following)) {
+        if (error)
+            *error = reason;
+        return {};
+    }
+    return ImageDecoder::decode(bytes.data(), bytes.size(), error);
 }
 
 std::string ProjectImages::contentKey(std::size_t index) const

@@ -1,6 +1,6 @@
 #include "app/serverfiles.h"
 
-#include "storage/imageblobrepository.h"
+#include "storage/imagecache.h"
 #include "storage/imagerepository.h"
 #include "storage/modelfilerepository.h"
 #include "storage/project.h"
@@ -31,38 +31,42 @@ void writeAtomically(const fs::path &file, const QByteArray &bytes)
 
 std::size_t fetchMissingImages(const Project &project, Database &db, const ImportProgressCallback &progress)
 {
-    return project.isOnServer() ? fetchMissingImages(project.directory(), db, progress) : 0;
+    return project.imageCache() ? fetchMissingImages(*project.imageCache(), db, progress) : 0;
 }
 
-std::size_t fetchMissingImages(const fs::path &projectDirectory, Database &db, const ImportProgressCallback &progress)
+std::size_t fetchMissingImages(ImageCache &cache, Database &db, const ImportProgressCallback &progress)
 {
     constexpr int kPage = 5000;
     ImageRepository images(db);
-    ImageBlobRepository blobs(db);
     const std::int64_t total = images.count(ImageFilter{});
     std::int64_t seen = 0;
     std::size_t fetched = 0;
-    for (std::int64_t after = 0;;) {
-        const std::vector<ImageRecord> page = images.list(ImageFilter{}, after, kPage);
-        for (const ImageRecord &r : page) {
+    bool cancelled = false;
+    std::vector<ImageCache::Image> page;
+    for (std::int64_t after = 0; !cancelled;) {
+        const std::vector<ImageRecord> rows = images.list(ImageFilter{}, after, kPage);
+        page.clear();
+        for (const ImageRecord &r : rows) {
             const fs::path stored(r.path);
-            const fs::path file = stored.is_relative() ? projectDirectory / stored : stored;
-            std::error_code ec;
-            if (fs::exists(file, ec))
-                continue;
-            // An image the server has no bytes of (imported before image bytes were kept) stays
-            // missing: its decode reports the missing file, as for a folder project.
-            if (const auto bytes = blobs.get(r.contentHash)) {
-                writeAtomically(file, *bytes);
-                ++fetched;
-            }
+            // An image outside the cache (an absolute path) is not the server's to write; one the
+            // server has no bytes of stays missing, and its decode reports the missing file.
+            if (stored.is_relative())
+                page.push_back({r.contentHash, cache.directory() / stored});
         }
-        seen += static_cast<std::int64_t>(page.size());
-        if (progress && !progress({seen, total, QStringLiteral("fetching")}))
+        bool full = false;
+        fetched += cache.fetchMissing(db, page, true, [&](std::size_t done) {
+            // `done` counts the page's cached images; the rest of the page is reported after it.
+            cancelled = progress && !progress({seen + std::int64_t(done), total, QStringLiteral("fetching")});
+            return !cancelled;
+        }, &full);
+        if (full)
+            break; // the rest come when read
+        seen += static_cast<std::int64_t>(rows.size());
+        if (!cancelled && progress && !progress({seen, total, QStringLiteral("fetching")}))
             break;
-        if (page.size() < static_cast<std::size_t>(kPage))
+        if (rows.size() < static_cast<std::size_t>(kPage))
             break;
-        after = page.back().id;
+        after = rows.back().id;
     }
     return fetched;
 }

@@ -3,7 +3,9 @@
 #include <QByteArray>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <vector>
 
 namespace activelabel {
 
@@ -20,6 +22,13 @@ public:
     // Inside the caller's transaction; a hash already stored is left as it is.
     void put(const QByteArray &contentHash, const QByteArray &bytes);
     std::optional<QByteArray> get(const QByteArray &contentHash);
+    // The bytes of many hashes, kBatch per query (an IN list of bound parameters, so one round
+    // trip brings a batch rather than one image: docs/benchmarks.md has the figures).
+    // Calls `found` once per stored hash, in no particular order; hashes the server lacks are
+    // skipped, duplicates are asked for once. `found` returning false stops after that batch.
+    static constexpr int kBatch = 256;
+    void getMany(const std::vector<QByteArray> &contentHashes,
+                 const std::function<bool(const QByteArray &hash, const QByteArray &bytes)> &found);
     std::int64_t count();
 
 private:

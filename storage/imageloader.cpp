@@ -1,5 +1,6 @@
 #include "storage/imageloader.h"
 
+#include "storage/imagecache.h"
 #include "storage/imagedecoder.h"
 #include "storage/imagerepository.h"
 #include "storage/project.h"
@@ -15,7 +16,17 @@ cv::Mat ImageLoader::load(std::int64_t imageId, std::string *error)
             *error = "no image with id " + std::to_string(imageId);
         return {};
     }
-    return ImageDecoder::decodeFile(m_project.resolve(record->path), error);
+    const std::filesystem::path file = m_project.resolve(record->path);
+    ImageCache *cache = m_project.imageCache().get();
+    if (!cache)
+        return ImageDecoder::decodeFile(file, error);
+    std::string bytes, reason; // a team project: fetched from the server when not cached
+    if (!cache->read(ImageCache::Image{record->contentHash, file}, bytes, reason)) {
+        if (error)
+            *error = reason;
+        return {};
+    }
+    return ImageDecoder::decode(bytes.data(), bytes.size(), error);
 }
 
 std::vector<std::filesystem::path> ImageLoader::resolvedPaths(const std::vector<std::int64_t> &imageIds)

@@ -1,6 +1,7 @@
 #include "storage/labelexporter.h"
 
 #include "storage/csv.h"
+#include "storage/imagecache.h"
 #include "storage/project.h"
 #include "storage/sqlitedatabase.h"
 #include "storage/timeutil.h"
@@ -69,7 +70,7 @@ ImageFolderPlan LabelExporter::planImageFolder(Project &project)
 }
 
 std::size_t LabelExporter::writePlannedFiles(const ImageFolderPlan &plan, const std::filesystem::path &dir,
-                                             bool symlinks, const ImportProgressCallback &progress)
+                                             bool symlinks, const ImportProgressCallback &progress, ImageCache *cache)
 {
     namespace fs = std::filesystem;
     constexpr std::size_t kReportEvery = 64;
@@ -85,10 +86,18 @@ std::size_t LabelExporter::writePlannedFiles(const ImageFolderPlan &plan, const 
         if (ec)
             throw std::runtime_error("cannot create " + target.parent_path().string() + ": " + ec.message());
         fs::remove(target, ec); // replace an earlier export of the same image
-        if (symlinks)
+        if (symlinks) {
             fs::create_symlink(fs::absolute(file.source), target, ec);
-        else
+        } else if (cache) { // the bytes in hand: an eviction meanwhile cannot lose them
+            std::string bytes, error;
+            if (!cache->read(file.source, bytes, error))
+                throw std::runtime_error("cannot export " + file.source.string() + ": " + error);
+            QFile out(QString::fromStdString(target.string()));
+            if (!out.open(QIODevice::WriteOnly) || out.write(bytes.data(), qint64(bytes.size())) != qint64(bytes.size()))
+                ec = std::make_error_code(std::errc::io_error);
+        } else {
             fs::copy_file(file.source, target, fs::copy_options::overwrite_existing, ec);
+        }
         if (ec)
             throw std::runtime_error("cannot write " + target.string() + ": " + ec.message());
         ++written;

@@ -9,6 +9,7 @@
 
 namespace activelabel {
 
+class ImageCache;
 class Project;
 
 // The files of an ImageFolder export, read from the project on its connection's thread, so that
@@ -44,8 +45,10 @@ public:
     // writePlannedFiles reports progress as phase "exporting" and stops when the callback returns
     // false; it returns the files written (those written before a cancel stay).
     static ImageFolderPlan planImageFolder(Project &project);
+    // With a team project's `cache`, a copied image missing from the cache is fetched from the
+    // server first (a link points into the cache, where the image may be evicted later).
     static std::size_t writePlannedFiles(const ImageFolderPlan &plan, const std::filesystem::path &dir, bool symlinks,
-                                         const ImportProgressCallback &progress = {});
+                                         const ImportProgressCallback &progress = {}, ImageCache *cache = nullptr);
 };
 
 } // namespace activelabel

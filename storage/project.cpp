@@ -1,5 +1,6 @@
 #include "storage/project.h"
 
+#include "storage/imagecache.h"
 #include "storage/postgresdatabase.h"
 #include "storage/projectlock.h"
 #include "storage/schema.h"
@@ -111,12 +112,14 @@ bool Project::isServerUri(const std::string &argument)
 
 void Project::openServerDatabase(const std::string &uri)
 {
+    const std::uint64_t cacheLimit = ImageCache::limitFromEnvironment(); // a bad value: refused before connecting
     m_serverUri = uri;
     m_db = Database::connectPostgres(uri, accessFor(m_mode));
     m_dir = serverCacheDirectory(m_db->name());
     std::error_code ec;
     for (const char *sub : {"images", "models", "exports"})
         fs::create_directories(m_dir / sub, ec);
+    m_imageCache = std::make_shared<ImageCache>(m_dir, connector(), cacheLimit);
 }
 
 std::unique_ptr<Project> Project::createOnServer(const std::string &uri)

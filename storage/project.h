@@ -9,6 +9,7 @@
 namespace activelabel {
 
 class Database;
+class ImageCache;
 class ProjectLock;
 
 // A user-facing problem with a project directory (missing, not a project, already exists).
@@ -77,6 +78,10 @@ public:
     // the server, whose database holds the predictions' tables too.
     std::unique_ptr<Database> openPredictions() const;
 
+    // A team project's image cache (fetches missing images from the server, keeps the cache under
+    // its size limit); null for a folder project. Shared: readers on other threads keep it.
+    const std::shared_ptr<ImageCache> &imageCache() const { return m_imageCache; }
+
     // Resolves a stored image path: relative paths are inside the project directory.
     std::filesystem::path resolve(const std::filesystem::path &stored) const;
 
@@ -90,6 +95,7 @@ private:
     std::string m_serverUri; // empty for a folder project
     std::unique_ptr<ProjectLock> m_lock; // declared before m_db: released after the connection closes
     std::unique_ptr<Database> m_db;
+    std::shared_ptr<ImageCache> m_imageCache; // team projects only
 };
 
 } // namespace activelabel

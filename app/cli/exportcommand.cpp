@@ -84,7 +84,8 @@ public:
             const ImageFolderPlan plan = LabelExporter::planImageFolder(*project);
             const std::size_t rows =
                 LabelExporter::writePlannedFiles(plan, Context::toPath(dir), parser.isSet(QStringLiteral("symlinks")),
-                                                 context.progressPrinter(QStringLiteral("export")));
+                                                 context.progressPrinter(QStringLiteral("export")),
+                                                 project->imageCache().get());
             if (rows < plan.files.size()) {
                 context.err() << "export: interrupted after " << rows << " of " << plan.files.size()
                               << " images (those written stay in " << dir << ")" << Qt::endl;

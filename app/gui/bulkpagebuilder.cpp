@@ -2,6 +2,7 @@
 
 #include "app/imageconversion.h"
 #include "storage/database.h"
+#include "storage/imagecache.h"
 #include "storage/imageflagrepository.h"
 #include "storage/imagerepository.h"
 #include "storage/predictionstore.h"
@@ -49,11 +50,22 @@ BulkPage buildBulkPage(const Project &project, const BulkPageRequest &request)
         if (int(page.entries.size()) < request.pageSize)
             page.entries.push_back({id, float(q.real(1)), QImage()});
     }
-    for (BulkPageEntry &entry : page.entries) {
-        const auto record = images.get(entry.imageId);
+    std::vector<std::optional<ImageRecord>> records;
+    std::vector<ImageCache::Image> inCache;
+    for (const BulkPageEntry &entry : page.entries) {
+        records.push_back(images.get(entry.imageId));
+        if (records.back() && std::filesystem::path(records.back()->path).is_relative())
+            inCache.push_back({records.back()->contentHash, project.resolve(records.back()->path)});
+    }
+    ImageCache *cache = project.imageCache().get();
+    if (cache) // a team project: the page's missing images in one query, not one each
+        cache->fetchMissing(*db, inCache, false);
+    for (std::size_t i = 0; i < page.entries.size(); ++i) {
+        BulkPageEntry &entry = page.entries[i];
+        const auto &record = records[i];
         if (!record)
             continue;
-        QImage image = decodeForDisplay(project.resolve(record->path));
+        QImage image = decodeForDisplay(project.resolve(record->path), nullptr, cache);
         if (image.width() > request.thumbnailSize || image.height() > request.thumbnailSize)
             image = image.scaled(request.thumbnailSize, request.thumbnailSize, Qt::KeepAspectRatio,
                                  Qt::SmoothTransformation);

@@ -23,6 +23,7 @@ ImageListModel::ImageListModel(Project &project, QObject *parent)
     // Scrolled past before its turn: asked again if the row comes back into view.
     connect(m_loader, &ThumbnailLoader::dropped, this, [this](qint64 imageId) { m_pending.remove(imageId); });
     m_loader->setCacheDirectory(thumbnailCacheDirectory(project));
+    m_loader->setImageCache(project.imageCache());
 }
 
 ImageListModel::~ImageListModel() = default;

@@ -90,9 +90,9 @@ FileJobRunner::Job importJob(const Project &project, ImportRequest request)
 
 FileJobRunner::Job fetchImagesJob(const Project &project)
 {
-    return [connect = project.connector(), directory = project.directory()](const ImportProgressCallback &progress) {
+    return [connect = project.connector(), cache = project.imageCache()](const ImportProgressCallback &progress) {
         const std::unique_ptr<Database> db = connect();
-        const std::size_t fetched = fetchMissingImages(directory, *db, progress);
+        const std::size_t fetched = cache ? fetchMissingImages(*cache, *db, progress) : 0;
         return FileJobRunner::Outcome{QObject::tr("Fetched %n image(s) from the server", nullptr, int(fetched)), {}, true};
     };
 }

@@ -22,7 +22,8 @@ constexpr std::size_t kQueueLength = 200;
 } // namespace
 
 LabelingController::LabelingController(Project &project, LabelingView *view, QObject *parent)
-    : QObject(parent), m_project(project), m_view(view), m_leases(project.isOnServer())
+    : QObject(parent), m_project(project), m_view(view), m_leases(project.isOnServer()),
+      m_imageCache(project.imageCache())
 {
     m_writer = new LabelWriter(project);
     m_writer->moveToThread(&m_writerThread);
@@ -405,7 +406,7 @@ void LabelingController::decodeNext()
     const auto job = m_decodeJobs.take();
     if (!job)
         return;
-    QImage image = decodeForDisplay(job->second);
+    QImage image = decodeForDisplay(job->second, nullptr, m_imageCache.get());
     // By name: the member-pointer form would allocate a slot object here for the UI thread to
     // read. A call still queued when the controller is destroyed is discarded with it.
     m_decodedReady.post({job->first, std::move(image)}, [this] {

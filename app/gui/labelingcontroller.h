@@ -20,6 +20,7 @@
 #include <atomic>
 #include <deque>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 #include <utility>
@@ -27,6 +28,7 @@
 
 namespace activelabel {
 
+class ImageCache;
 class LabelingView;
 class Project;
 
@@ -175,6 +177,7 @@ private:
     int m_labelsSinceRound = 0;
     qint64 m_labelsThisSession = 0;
 
+    std::shared_ptr<ImageCache> m_imageCache; // a team project's: the decoders fetch what is missing
     QThreadPool m_decoders;
     Mailbox<std::pair<qint64, std::filesystem::path>> m_decodeJobs; // to decode, oldest first
     Mailbox<std::pair<qint64, QImage>> m_decodedReady;              // decoded, not yet taken

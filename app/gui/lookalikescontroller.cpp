@@ -32,6 +32,7 @@ LookalikesController::LookalikesController(Project &project, MainWindow *window,
     m_page = new LookalikesPage;
     window->addPage(m_page, tr("Look-&alikes"));
     m_loader->setCacheDirectory(thumbnailCacheDirectory(project));
+    m_loader->setImageCache(project.imageCache());
     connect(m_loader, &ThumbnailLoader::ready, this,
             [this](qint64 imageId, const QImage &thumbnail) {
                 m_page->setTileImage(imageId, thumbnail);

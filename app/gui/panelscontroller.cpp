@@ -348,8 +348,8 @@ void PanelsController::startImageFolderExport(const ExportRequest &request)
     const bool symlinks = request.symlinks;
     const QString shownDir = request.path;
     m_export = new FileJobRunner(
-        [plan, dir, symlinks, shownDir](const ImportProgressCallback &progress) {
-            const std::size_t n = LabelExporter::writePlannedFiles(*plan, dir, symlinks, progress);
+        [plan, dir, symlinks, shownDir, cache = m_project.imageCache()](const ImportProgressCallback &progress) {
+            const std::size_t n = LabelExporter::writePlannedFiles(*plan, dir, symlinks, progress, cache.get());
             if (n < plan->files.size())
                 return FileJobRunner::Outcome{
                     tr("Export cancelled: %1 of %2 labelled images written to %3").arg(n).arg(plan->files.size()).arg(shownDir),

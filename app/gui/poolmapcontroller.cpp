@@ -46,6 +46,7 @@ PoolMapController::PoolMapController(Project &project, MainWindow *window,
     m_page->setObjectName(QStringLiteral("mapPage"));
     window->addPage(m_page, tr("M&ap"));
     m_thumbnails->setCacheDirectory(thumbnailCacheDirectory(project)); // the Browse page's cache
+    m_thumbnails->setImageCache(project.imageCache());
 
     connect(m_page, &PoolMapPage::recomputeRequested, this, &PoolMapController::recompute);
     connect(m_page, &PoolMapPage::cancelRequested, this, &PoolMapController::cancel);

@@ -78,6 +78,7 @@ void ReviewModel::reload(const Project &project, Database &db, int classFilter)
     beginResetModel();
     if (!m_cacheSet) {
         m_loader->setCacheDirectory(thumbnailCacheDirectory(project));
+        m_loader->setImageCache(project.imageCache());
         m_cacheSet = true;
     }
     m_rows = readRows(project, db, m_kind, classFilter);

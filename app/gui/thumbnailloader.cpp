@@ -1,5 +1,7 @@
 #include "app/gui/thumbnailloader.h"
 
+#include "storage/imagecache.h"
+
 namespace activelabel {
 
 ThumbnailLoader::ThumbnailLoader(QObject *parent) : QObject(parent)
@@ -40,6 +42,8 @@ void ThumbnailLoader::work()
     const std::optional<Job> job = m_jobs.takeNewest();
     if (!job)
         return; // its job was dropped
+    if (m_images)
+        m_images->ensure(job->file); // a failure leaves the file missing: no thumbnail, as before
     QImage thumbnail = m_cache ? m_cache->thumbnail(job->imageId, job->file, job->size)
                                : makeThumbnail(job->file, job->size);
     // Posted even when the loader is stopping: this thread's last touch of the loader is then

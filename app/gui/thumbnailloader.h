@@ -9,10 +9,13 @@
 
 #include <atomic>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <utility>
 
 namespace activelabel {
+
+class ImageCache;
 
 // Makes thumbnails on a private thread pool (through the on-disk cache when one is set) and hands
 // them back to the UI thread through `ready`. Newest requests are served first and only the
@@ -28,6 +31,9 @@ public:
 
     // Thumbnails are read from and written to this cache (set before the first request).
     void setCacheDirectory(const std::filesystem::path &directory);
+    // A team project's image cache: a source image evicted from it is fetched before its
+    // thumbnail is made (set before the first request).
+    void setImageCache(std::shared_ptr<ImageCache> images) { m_images = std::move(images); }
     void request(qint64 imageId, const std::filesystem::path &file, int size);
 
     static QImage makeThumbnail(const std::filesystem::path &file, int size)
@@ -56,6 +62,7 @@ private:
 
     QThreadPool m_pool;
     std::optional<ThumbnailCache> m_cache;
+    std::shared_ptr<ImageCache> m_images;
     Mailbox<Job> m_jobs;                       // asked for, not started; served newest first
     Mailbox<std::pair<qint64, QImage>> m_done; // made, not yet delivered
     std::atomic<bool> m_stopping{false};
