@@ -15,7 +15,7 @@
 //                   [--restart-at S] [--lease-ms 5000]
 //                   [--trainers N [--train-every 500] [--train-epochs 1] [--transfer auto]
 //                    [--kill-trainer-at S] [--kill-trainer-in training|scoring|saving]
-//                    [--trainer-cache own|shared] [--test-limit 1000]]
+//                    [--trainer-cache own|shared] [--test-limit 1000] [--show-trainers]]
 // The server is the tests' own PostgreSQL 15 (tests/support/storage/pgserver.h) with fsync on.
 #include "teamloadtrainers.h"
 #include "teamloadworker.h"
@@ -207,6 +207,7 @@ int main(int argc, char **argv)
     o.trainers.transfer = stringArg(args, QStringLiteral("--transfer"), o.trainers.transfer);
     o.trainers.killAt = intArg(args, QStringLiteral("--kill-trainer-at"), o.trainers.killAt);
     o.trainers.killIn = stringArg(args, QStringLiteral("--kill-trainer-in"), o.trainers.killIn);
+    o.trainers.show = args.contains(QStringLiteral("--show-trainers"));
     o.trainers.sharedCache = stringArg(args, QStringLiteral("--trainer-cache"), QStringLiteral("own")) == QStringLiteral("shared");
 
     PgServer::setDurable(true);

@@ -41,20 +41,28 @@ QProcessEnvironment teamLoadCliEnvironment(const QString &cacheHome)
 
 namespace {
 
-// Whether a checkpoint's bytes load as a classifier (written to a file of their own first, as a
-// client's cache would hold them).
-bool checkpointLoads(const QByteArray &bytes, const QString &name, QString *why)
+// Every model file the server holds, written into `dir` as a client's models/ folder would hold
+// them (a frozen round's checkpoint takes its backbone from an earlier one, by name).
+bool downloadModelFiles(ModelFileRepository &files, const std::set<QString> &names, const QDir &dir)
 {
-    QTemporaryDir dir;
-    const QString path = dir.filePath(name);
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size()) {
-        *why = QStringLiteral("cannot write %1").arg(path);
+    for (const QString &name : names) {
+        const auto bytes = files.get(name);
+        QFile file(dir.filePath(name));
+        if (!bytes || !file.open(QIODevice::WriteOnly) || file.write(*bytes) != bytes->size())
+            return false;
+    }
+    return true;
+}
+
+// Whether a checkpoint in `dir` loads as a classifier.
+bool checkpointLoads(const QDir &dir, const QString &name, QString *why)
+{
+    if (!dir.exists(name)) {
+        *why = QStringLiteral("not on the server");
         return false;
     }
-    file.close();
     try {
-        Classifier::load(path);
+        Classifier::load(dir.filePath(name));
         return true;
     } catch (const std::exception &e) {
         *why = QString::fromLocal8Bit(e.what());
@@ -131,6 +139,9 @@ void TeamLoadTrainers::readLines(Trainer &t)
     for (int nl = t.out.indexOf('\n'); nl >= 0; nl = t.out.indexOf('\n')) {
         const QString line = QString::fromUtf8(t.out.left(nl));
         t.out.remove(0, nl + 1);
+        if (m_options.show)
+            std::fprintf(stderr, "%7.1f s %s| %s\n", runSeconds(nowMs()), qPrintable(t.name),
+                         qPrintable(line));
         if (line.startsWith(QLatin1String("serve-trainer: training "))) {
             t.roleAtMs = nowMs();
             t.waiting = false;
@@ -143,6 +154,9 @@ void TeamLoadTrainers::readLines(Trainer &t)
     for (int nl = t.err.indexOf('\n'); nl >= 0; nl = t.err.indexOf('\n')) {
         const QString line = QString::fromUtf8(t.err.left(nl));
         t.err.remove(0, nl + 1);
+        if (m_options.show)
+            std::fprintf(stderr, "%7.1f s %s| %s\n", runSeconds(nowMs()), qPrintable(t.name),
+                         qPrintable(line));
         if (line.contains(QLatin1String("waiting to take over"))) {
             t.waiting = true;
         } else if (line.startsWith(QLatin1String("serve-trainer: training: ")) ||
@@ -152,7 +166,7 @@ void TeamLoadTrainers::readLines(Trainer &t)
             if (!m_killDone && m_options.killAt >= 0 && runSeconds(nowMs()) >= m_options.killAt &&
                 phase == m_options.killIn && !t.killed && t.roleAtMs >= 0)
                 killHolder(t, t.lastProgress);
-        } else {
+        } else if (!m_options.show) {
             std::fprintf(stderr, "%s: %s\n", qPrintable(t.name), qPrintable(line));
         }
     }
@@ -288,13 +302,19 @@ bool TeamLoadTrainers::report()
     const std::vector<ModelVersion> versions = ModelVersionRepository(*db).list();
     ModelFileRepository files(*db);
     const std::set<QString> names = files.names();
+    QTemporaryDir downloaded;
+    const QDir models(downloaded.path());
+    if (!downloadModelFiles(files, names, models)) {
+        std::printf("cannot download the server's model files into %s\n",
+                    qPrintable(models.path()));
+        return false;
+    }
     std::set<QString> referenced;
     int loads = 0;
     for (const ModelVersion &v : versions) {
         referenced.insert(v.checkpoint);
-        const auto bytes = files.get(v.checkpoint);
-        QString why = QStringLiteral("not on the server");
-        if (bytes && checkpointLoads(*bytes, v.checkpoint, &why)) {
+        QString why;
+        if (checkpointLoads(models, v.checkpoint, &why)) {
             ++loads;
         } else {
             std::printf("  model version %lld: checkpoint %s does not load: %s\n",
@@ -313,7 +333,7 @@ bool TeamLoadTrainers::report()
             continue;
         ++orphans;
         QString why;
-        if (const auto bytes = files.get(name); bytes && checkpointLoads(*bytes, name, &why))
+        if (checkpointLoads(models, name, &why))
             ++orphansLoading;
         else
             std::printf("  model file %s (no version points at it) does not load: %s\n",

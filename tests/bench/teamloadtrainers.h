@@ -36,6 +36,7 @@ public:
         int killAt = -1;                             // seconds into the run; < 0: no kill
         QString killIn = QStringLiteral("training"); // training, scoring or saving
         bool sharedCache = false;
+        bool show = false; // echo every line the trainers print, with the run's seconds, on stderr
     };
 
     TeamLoadTrainers(std::string uri, Options options, QString cacheRoot);
