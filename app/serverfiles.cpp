@@ -9,17 +9,8 @@
 #include <QFile>
 #include <QSaveFile>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <set>
 #include <stdexcept>
-#include <utility>
-#include <vector>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace activelabel {
 
@@ -35,87 +26,6 @@ void writeAtomically(const fs::path &file, const QByteArray &bytes)
     if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit())
         throw std::runtime_error("cannot write " + file.string() + ": " + out.errorString().toStdString());
 }
-
-// Cached images arrive by the thousand (a client opening a team project, a trainer taking over),
-// and an fsync per file costs more than the rest of the fetch together (21,000 Fashion-MNIST
-// images: 60 s of 85 s). So a page of them is written under temporary names, the file system is
-// synced once, and only then does each get its name: a file under its own name is whole even
-// after a power cut, as with a per-file fsync. A crash in between leaves temporary files only.
-class PageWriter
-{
-public:
-    PageWriter() = default;
-    PageWriter(const PageWriter &) = delete;
-    PageWriter &operator=(const PageWriter &) = delete;
-    ~PageWriter()
-    {
-        for (const auto &[temp, file] : m_pending) {
-            std::error_code ec;
-            fs::remove(temp, ec);
-        }
-    }
-
-    void add(const fs::path &file, const QByteArray &bytes)
-    {
-        std::error_code ec;
-        fs::create_directories(file.parent_path(), ec);
-        const fs::path temp = file.string() + ".tmp-" + std::to_string(::getpid());
-        QFile out(QString::fromStdString(temp.string()));
-        if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) || out.write(bytes) != bytes.size()) {
-            const QString reason = out.errorString();
-            out.close();
-            fs::remove(temp, ec);
-            throw std::runtime_error("cannot write " + file.string() + ": " + reason.toStdString());
-        }
-        out.close();
-        m_pending.emplace_back(temp, file);
-    }
-
-    // Syncs the written bytes, names the files, and syncs the names. Returns the files named.
-    std::size_t commit()
-    {
-        if (m_pending.empty())
-            return 0;
-        std::set<fs::path> folders; // one sync per file system is enough; a folder names each
-        for (const auto &[temp, file] : m_pending)
-            folders.insert(file.parent_path());
-        syncFileSystems(folders);
-        for (const auto &[temp, file] : m_pending) {
-            std::error_code ec;
-            fs::rename(temp, file, ec);
-            if (ec)
-                throw std::runtime_error("cannot write " + file.string() + ": " + ec.message());
-        }
-        const std::size_t named = m_pending.size();
-        m_pending.clear();
-        syncFileSystems(folders);
-        return named;
-    }
-
-private:
-    static void syncFileSystems(const std::set<fs::path> &folders)
-    {
-        std::set<dev_t> synced;
-        for (const fs::path &folder : folders) {
-            const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-            struct stat info = {};
-            if (fd >= 0 && ::fstat(fd, &info) == 0 && synced.count(info.st_dev)) {
-                ::close(fd);
-                continue;
-            }
-            if (fd < 0 || ::syncfs(fd) != 0) {
-                const int error = errno;
-                if (fd >= 0)
-                    ::close(fd);
-                throw std::runtime_error("cannot sync " + folder.string() + ": " + std::strerror(error));
-            }
-            synced.insert(info.st_dev);
-            ::close(fd);
-        }
-    }
-
-    std::vector<std::pair<fs::path, fs::path>> m_pending; // temporary name, final name
-};
 
 } // namespace
 
@@ -134,7 +44,6 @@ std::size_t fetchMissingImages(const fs::path &projectDirectory, Database &db, c
     std::size_t fetched = 0;
     for (std::int64_t after = 0;;) {
         const std::vector<ImageRecord> page = images.list(ImageFilter{}, after, kPage);
-        PageWriter writer;
         for (const ImageRecord &r : page) {
             const fs::path stored(r.path);
             const fs::path file = stored.is_relative() ? projectDirectory / stored : stored;
@@ -143,10 +52,11 @@ std::size_t fetchMissingImages(const fs::path &projectDirectory, Database &db, c
                 continue;
             // An image the server has no bytes of (imported before image bytes were kept) stays
             // missing: its decode reports the missing file, as for a folder project.
-            if (const auto bytes = blobs.get(r.contentHash))
-                writer.add(file, *bytes);
+            if (const auto bytes = blobs.get(r.contentHash)) {
+                writeAtomically(file, *bytes);
+                ++fetched;
+            }
         }
-        fetched += writer.commit();
         seen += static_cast<std::int64_t>(page.size());
         if (progress && !progress({seen, total, QStringLiteral("fetching")}))
             break;
