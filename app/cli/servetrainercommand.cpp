@@ -61,18 +61,19 @@ public:
         Database &db = project->database();
         const std::atomic<bool> *stop = Context::cancelOnInterrupt();
         TrainerLock trainer(db);
-        bool said = false;
-        while (!trainer.tryTake()) {
-            if (!said)
-                context.err() << "serve-trainer: another trainer holds " << QString::fromStdString(project->name())
-                              << "; waiting to take over" << Qt::endl;
-            said = true;
+        const bool waits = !trainer.tryTake();
+        if (waits)
+            context.err() << "serve-trainer: another trainer holds " << QString::fromStdString(project->name())
+                          << "; waiting to take over" << Qt::endl;
+        // A waiting trainer fetches the project's images now, not once it takes over: on a machine
+        // of its own that is most of a takeover's time (images imported later come with its first round).
+        ModelService service(*project, db);
+        while (waits && !trainer.tryTake()) {
             if (stop->load())
                 return 130;
             QThread::msleep(pollMs);
         }
         context.out() << "serve-trainer: training " << QString::fromStdString(project->name()) << Qt::endl;
-        ModelService service(*project, db);
         LiveModel live = service.loadLive(); // a trainer taking over starts from the latest version
         long long done = 0;
         while (!stop->load() && (rounds == 0 || done < rounds)) {

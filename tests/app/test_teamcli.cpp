@@ -8,6 +8,7 @@
 #include "support/imagecorpus.h"
 #include "support/storage/pgserver.h"
 
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,6 +16,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <set>
 
 using namespace activelabel;
 using namespace activelabel::testsupport;
@@ -199,6 +202,36 @@ private Q_SLOTS:
         r = runCli({QStringLiteral("import"), uri, QString::fromStdString(tree), QStringLiteral("--image-folder")});
         QVERIFY2(r.exitCode == 0 && r.out.contains(QStringLiteral("0 added, 6 duplicates")), qPrintable(r.describe()));
         QCOMPARE(db->scalarInt("SELECT COUNT(*) FROM image_blobs"), std::int64_t(6));
+
+        // Another machine (a cache of its own, empty): the images come from the server, whole,
+        // with no temporary file left beside them.
+        const QString cache = tmp.filePath(QStringLiteral("other machine"));
+        QProcess other;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CACHE_HOME"), cache);
+        other.setProcessEnvironment(env);
+        other.start(cliPath(), {QStringLiteral("export"), uri, QStringLiteral("--image-folder"), tmp.filePath(QStringLiteral("out"))});
+        QVERIFY(other.waitForFinished(120000));
+        QVERIFY2(other.exitCode() == 0, other.readAllStandardError().constData());
+        std::set<QByteArray> originals, fetched;
+        for (QDirIterator it(QString::fromStdString(tree), {QStringLiteral("*.png")}, QDir::Files, QDirIterator::Subdirectories); it.hasNext();) {
+            QFile f(it.next());
+            if (f.open(QIODevice::ReadOnly))
+                originals.insert(f.readAll());
+        }
+        int cached = 0;
+        for (QDirIterator it(cache, QDir::Files, QDirIterator::Subdirectories); it.hasNext();) {
+            const QString path = it.next();
+            QVERIFY2(!path.contains(QStringLiteral(".tmp-")), qPrintable(path));
+            QFile f(path);
+            if (path.contains(QStringLiteral("/images/")) && f.open(QIODevice::ReadOnly)) {
+                ++cached;
+                fetched.insert(f.readAll());
+            }
+        }
+        QCOMPARE(cached, 6);
+        originals.erase(QByteArray("not an image")); // rejected at import: never on the server
+        QVERIFY(fetched == originals);
     }
 
     void credentialsAreNeverPrintedNorStored()

@@ -5,10 +5,19 @@
 // Faults (each optional): kill -9 of random clients while they work (their leases must expire and
 // their images return to the queue), and a server stop/start in the middle (clients must say the
 // server is unreachable, keep their unacknowledged label, reconnect and lose nothing acknowledged).
+// With --trainers N, the project is Fashion-MNIST (imported by the CLI, --pool images at most
+// 60,000) and N `activelabel-cli serve-trainer` processes train it while the clients label; with
+// --kill-trainer-at S the one holding the trainer role is killed (SIGKILL) S seconds in, at its
+// next sign of being in the phase --kill-trainer-in names (training, scoring or saving), and the
+// bench reports the takeover and checks that every checkpoint on the server loads.
 //
 //   bench_team_load [--clients 20] [--seconds 120] [--pool 60000] [--pace-ms 0] [--kill-every S]
 //                   [--restart-at S] [--lease-ms 5000]
+//                   [--trainers N [--train-every 500] [--train-epochs 1] [--transfer auto]
+//                    [--kill-trainer-at S] [--kill-trainer-in training|scoring|saving]
+//                    [--trainer-cache own|shared] [--test-limit 1000] [--show-trainers]]
 // The server is the tests' own PostgreSQL 15 (tests/support/storage/pgserver.h) with fsync on.
+#include "teamloadtrainers.h"
 #include "teamloadworker.h"
 
 #include "benchstats.h"
@@ -25,6 +34,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QThread>
 
 #include <algorithm>
@@ -48,12 +58,20 @@ struct Options
     int killEvery = 0;  // seconds; 0: no kills
     int restartAt = -1; // seconds into the run; < 0: no restart
     int leaseMs = 5000;
+    int testLimit = 1000; // with trainers: Fashion-MNIST test images (evaluated each round)
+    TeamLoadTrainers::Options trainers;
 };
 
 int intArg(const QStringList &args, const QString &name, int fallback)
 {
     const int i = args.indexOf(name);
     return i >= 0 && i + 1 < args.size() ? args.at(i + 1).toInt() : fallback;
+}
+
+QString stringArg(const QStringList &args, const QString &name, const QString &fallback)
+{
+    const int i = args.indexOf(name);
+    return i >= 0 && i + 1 < args.size() ? args.at(i + 1) : fallback;
 }
 
 // One running annotator process and what it reported.
@@ -131,6 +149,30 @@ std::string preparedProject(PgServer &server, int pool)
     return uri;
 }
 
+// A project the trainers can train: Fashion-MNIST through the CLI (pixels on the server, ground
+// truth for the clients to label from), as a team would import it. Empty on failure.
+std::string fashionMnistProject(PgServer &server, const Options &o, const QString &cacheHome)
+{
+    const std::string uri = server.createDatabase();
+    const QString project = QString::fromStdString(uri);
+    for (const QStringList &args :
+         {QStringList{QStringLiteral("init"), QStringLiteral("--server"), project},
+          QStringList{QStringLiteral("import-fashion-mnist"), project, QStringLiteral("--limit"), QString::number(o.pool),
+                      QStringLiteral("--test-limit"), QString::number(o.testLimit)}}) {
+        QProcess cli;
+        cli.setProcessEnvironment(teamLoadCliEnvironment(cacheHome));
+        cli.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        cli.start(teamLoadCli(), args);
+        if (!cli.waitForFinished(600000) || cli.exitStatus() != QProcess::NormalExit || cli.exitCode() != 0) {
+            std::fprintf(stderr, "bench_team_load: activelabel-cli %s failed (%s)\n", qPrintable(args.first()),
+                         qPrintable(teamLoadCli()));
+            return {};
+        }
+    }
+    Database::connectPostgres(uri)->exec("ANALYZE");
+    return uri;
+}
+
 // deadline: ms since the epoch, or 0 for a client of the first group (it waits to be told).
 void startClient(Client &c, const std::string &uri, const Options &o, qint64 deadline)
 {
@@ -158,6 +200,15 @@ int main(int argc, char **argv)
     o.killEvery = intArg(args, QStringLiteral("--kill-every"), o.killEvery);
     o.restartAt = intArg(args, QStringLiteral("--restart-at"), o.restartAt);
     o.leaseMs = intArg(args, QStringLiteral("--lease-ms"), o.leaseMs);
+    o.testLimit = intArg(args, QStringLiteral("--test-limit"), o.testLimit);
+    o.trainers.trainers = intArg(args, QStringLiteral("--trainers"), 0);
+    o.trainers.every = intArg(args, QStringLiteral("--train-every"), o.trainers.every);
+    o.trainers.epochs = intArg(args, QStringLiteral("--train-epochs"), o.trainers.epochs);
+    o.trainers.transfer = stringArg(args, QStringLiteral("--transfer"), o.trainers.transfer);
+    o.trainers.killAt = intArg(args, QStringLiteral("--kill-trainer-at"), o.trainers.killAt);
+    o.trainers.killIn = stringArg(args, QStringLiteral("--kill-trainer-in"), o.trainers.killIn);
+    o.trainers.show = args.contains(QStringLiteral("--show-trainers"));
+    o.trainers.sharedCache = stringArg(args, QStringLiteral("--trainer-cache"), QStringLiteral("own")) == QStringLiteral("shared");
 
     PgServer::setDurable(true);
     PgServer &server = PgServer::instance();
@@ -165,10 +216,24 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "bench_team_load: no PostgreSQL server: %s\n", qPrintable(server.error()));
         return 1;
     }
-    const std::string uri = preparedProject(server, o.pool);
-    std::printf("team load: %d clients, %d s, pool %d, pace %d ms, lease %d ms, kill every %d s, restart at %d s "
+    QTemporaryDir caches; // the CLI processes' cache folders (XDG_CACHE_HOME), removed at the end
+    const bool training = o.trainers.trainers > 0;
+    const std::string uri = training ? fashionMnistProject(server, o, caches.filePath(QStringLiteral("importer")))
+                                     : preparedProject(server, o.pool);
+    if (uri.empty())
+        return 1;
+    std::printf("team load: %d clients, %d s, pool %d%s, pace %d ms, lease %d ms, kill every %d s, restart at %d s "
                 "(fsync on)\n",
-                o.clients, o.seconds, o.pool, o.paceMs, o.leaseMs, o.killEvery, o.restartAt);
+                o.clients, o.seconds, o.pool, training ? " (Fashion-MNIST)" : "", o.paceMs, o.leaseMs, o.killEvery,
+                o.restartAt);
+    TeamLoadTrainers trainers(uri, o.trainers, caches.path());
+    if (training) {
+        std::printf("trainers: %d; kill the role holder at %d s in \"%s\"\n", o.trainers.trainers, o.trainers.killAt,
+                    qPrintable(o.trainers.killIn));
+        std::fflush(stdout);
+        if (!trainers.start())
+            return 1;
+    }
 
     std::vector<std::unique_ptr<Client>> clients;
     for (int i = 0; i < o.clients; ++i) {
@@ -196,6 +261,7 @@ int main(int argc, char **argv)
     const qint64 deadline = nowMs() + o.seconds * 1000LL;
     for (auto &c : clients)
         c->process->write(QByteArray::number(deadline) + '\n');
+    trainers.setRunStart(deadline - o.seconds * 1000LL);
     std::mt19937 rng(1);
     std::set<QString> killedNames;
     std::set<std::int64_t> leftBehind; // images leased by a client when it was killed
@@ -208,6 +274,7 @@ int main(int argc, char **argv)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
         for (auto &c : clients)
             readLines(*c, totals);
+        trainers.poll();
         if (nextKill > 0 && clock.elapsed() >= nextKill) {
             nextKill += o.killEvery * 1000LL;
             std::vector<Client *> alive;
@@ -245,6 +312,7 @@ int main(int argc, char **argv)
             readLines(*c, totals);
         }
     const double wall = o.seconds; // every acknowledgement came before the deadline
+    trainers.stop();
 
     // What the server holds, read after every client stopped.
     auto db = Database::connectPostgres(uri);
@@ -296,7 +364,7 @@ int main(int argc, char **argv)
         std::printf("server restart: down %.1f s; clients reported unreachable %d times, reconnected %d times; "
                     "labels acknowledged after reconnecting by re-checking a commit cut off: %d\n",
                     outageSeconds, totals.unreachable, totals.reconnected, totals.lateAcks);
-    const bool ok =
-        duplicates == 0 && lost == 0 && leftLabelled + leftClaimable == static_cast<std::int64_t>(leftBehind.size());
+    const bool trainersOk = !training || trainers.report();
+    const bool ok = trainersOk && duplicates == 0 && lost == 0 && leftLabelled + leftClaimable == static_cast<std::int64_t>(leftBehind.size());
     return ok ? 0 : 1;
 }
