@@ -1,7 +1,6 @@
 #include "teamloadtrainers.h"
 
 #include "model/classifier.h"
-#include "model/modelerror.h"
 #include "storage/database.h"
 #include "storage/modelfilerepository.h"
 #include "storage/modelversionrepository.h"
