@@ -64,12 +64,11 @@ float distanceOf(const float *a, const float *b, std::size_t d, NeighbourMetric 
     return float(1.0 - acc);
 }
 
-// Runs body(first, last) over [0, count) in blocks, in parallel inside a block, reporting
-// progress and checking cancel on the calling thread between blocks.
-void blockwise(std::size_t count, const NeighbourIndexOptions &options,
+// Runs body(i) over [0, count) in blocks, on `threads` threads inside a block, reporting progress
+// and checking cancel on the calling thread between blocks.
+void blockwise(std::size_t count, const NeighbourIndexOptions &options, int threads,
                const std::function<void(std::size_t)> &body)
 {
-    const int threads = threadCount(options.threads);
     const std::size_t block = kRowsPerThreadBlock * std::size_t(threads);
     std::mutex errorMutex;
     std::exception_ptr error;
@@ -160,10 +159,11 @@ std::unique_ptr<NeighbourIndex> NeighbourIndex::build(const FloatMatrix &embeddi
                 impl->hnsw->addPoint(embeddings.row(row), hnswlib::labeltype(row));
             }
         };
-        // The first point alone (it becomes the entry point), then the rest in parallel: hnswlib's
-        // addPoint locks per node, as its Python binding uses it.
-        add(0);
-        blockwise(embeddings.rows - 1, options, [&](std::size_t i) { add(i + 1); });
+        // One point at a time: hnswlib 0.6's addPoint draws each point's level from one shared
+        // generator outside any lock and reads its entry point outside its lock (data races that
+        // ThreadSanitizer reports when its Python binding's parallel insert is copied). Queries
+        // are read-only and run in parallel (the kNN graph).
+        blockwise(embeddings.rows, options, 1, add);
     } catch (const std::bad_alloc &) {
         throw ModelError(
             QStringLiteral("Not enough memory for a nearest-neighbour index of %1 x %2")
@@ -236,7 +236,7 @@ KnnGraph NeighbourIndex::knnGraph(std::size_t k, const NeighbourIndexOptions &op
             options.progress(0, 0);
         return graph;
     }
-    blockwise(graph.rows, options, [&](std::size_t row) {
+    blockwise(graph.rows, options, threadCount(options.threads), [&](std::size_t row) {
         const std::vector<Neighbour> found = queryRow(row, k);
         for (std::size_t j = 0; j < found.size(); ++j) {
             graph.indices[row * k + j] = std::int64_t(found[j].row);

@@ -26,7 +26,7 @@ struct NeighbourIndexOptions
     int efConstruction = 200;
     // Search beam (hnswlib's ef): recall against query time. A query for k > efSearch uses k.
     int efSearch = 64;
-    int threads = 0; // build / kNN-graph threads; 0: std::thread::hardware_concurrency()
+    int threads = 0; // kNN-graph threads (the build inserts on one); 0: std::thread::hardware_concurrency()
     std::uint64_t seed = 100;
     // Called on the calling thread after each block of rows with the rows done and the total.
     std::function<void(std::size_t done, std::size_t total)> progress;

@@ -84,8 +84,7 @@ void LookalikeIndexer::run()
             try {
                 NeighbourIndexOptions options;
                 // One thread: the build is background work beside the training worker on a
-                // machine with few cores, and hnswlib's concurrent insertion reads its entry point
-                // outside its lock (a race ThreadSanitizer reports; the GUI suites run under it).
+                // machine with few cores (NeighbourIndex inserts on one thread in any case).
                 options.threads = 1;
                 options.cancel = &m_cancelBuild;
                 QElapsedTimer clock;
