@@ -72,9 +72,7 @@ void TrainingWorker::requestQueue(const QueueRequest &queue)
     job.kind = Job::Kind::Queue;
     job.queue = queue;
     // Queue requests asked one after another before the worker gets to them build one queue.
-    m_jobs.postOrReplaceNewest(
-        std::move(job), [](const Job &newest) { return newest.kind == Job::Kind::Queue; },
-        [this] { QMetaObject::invokeMethod(this, "runNextJob", Qt::QueuedConnection); });
+    postReplacingNewestOfItsKind(std::move(job));
 }
 
 void TrainingWorker::requestRollback(qint64 modelVersion, const QueueRequest &queue)
@@ -92,9 +90,7 @@ void TrainingWorker::requestFollow(const QueueRequest &queue)
     job.kind = Job::Kind::Follow;
     job.queue = queue;
     // A look asked for while one waits is the same look.
-    m_jobs.postOrReplaceNewest(
-        std::move(job), [](const Job &newest) { return newest.kind == Job::Kind::Follow; },
-        [this] { QMetaObject::invokeMethod(this, "runNextJob", Qt::QueuedConnection); });
+    postReplacingNewestOfItsKind(std::move(job));
 }
 
 void TrainingWorker::requestExport(const QString &path, ModelExportFormat format)
@@ -104,6 +100,14 @@ void TrainingWorker::requestExport(const QString &path, ModelExportFormat format
     job.path = path;
     job.exportFormat = format;
     post(std::move(job));
+}
+
+void TrainingWorker::postReplacingNewestOfItsKind(Job job)
+{
+    const Job::Kind kind = job.kind;
+    m_jobs.postOrReplaceNewest(
+        std::move(job), [kind](const Job &newest) { return newest.kind == kind; },
+        [this] { QMetaObject::invokeMethod(this, "runNextJob", Qt::QueuedConnection); });
 }
 
 void TrainingWorker::post(Job job)

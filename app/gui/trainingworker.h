@@ -153,6 +153,8 @@ private:
     };
 
     void post(Job job);
+    // post(), unless the newest job waiting is of the same kind: then it is replaced by this one.
+    void postReplacingNewestOfItsKind(Job job);
     void finishRound(RoundSummary summary); // hands it over and emits roundFinished
     void train(const TrainRequest &request, const QueueRequest &queue);
     void reportRoundProgress(const RoundProgress &progress);
