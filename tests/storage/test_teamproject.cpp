@@ -101,6 +101,30 @@ private Q_SLOTS:
         QVERIFY2(notEmpty.contains("the database is not empty (1 tables)"), qPrintable(notEmpty));
     }
 
+    void version2LeasesUpgradeToPerAnnotatorLeases()
+    {
+        // A team database as the previous release left it (team v2: one lease per image), with a
+        // live lease; opening it for writing upgrades it in place.
+        const std::string uri = PgServer::instance().createSchema();
+        {
+            auto db = Database::connectPostgres(uri);
+            SchemaMigrator::forProject().migrate(*db);
+            SchemaMigrator::forServerPredictions().migrate(*db);
+            SchemaMigrator::forTeam().upTo(2).migrate(*db);
+            addImage(*db, 1);
+            db->exec("INSERT INTO leases (image_id, holder, annotator, expires_at) VALUES (1, 'a@h:1', 'a', 9000000000000)");
+            QVERIFY_THROWS_EXCEPTION(DatabaseError, db->exec("INSERT INTO leases (image_id, holder, annotator, expires_at) "
+                                                             "VALUES (1, 'b@h:2', 'b', 9000000000000)"));
+        }
+        auto project = Project::openOnServer(uri, Project::Mode::ReadWrite);
+        Database &db = project->database();
+        QCOMPARE(SchemaMigrator::forTeam().versionIn(db), SchemaMigrator::forTeam().targetVersion());
+        QCOMPARE(db.scalarText("SELECT holder FROM leases WHERE image_id = 1"), std::string("a@h:1"));
+        db.exec("INSERT INTO leases (image_id, holder, annotator, expires_at) VALUES (1, 'b@h:2', 'b', 9000000000000)");
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, db.exec("INSERT INTO leases (image_id, holder, annotator, expires_at) "
+                                                        "VALUES (1, 'a@h:3', 'a', 9000000000000)"));
+    }
+
     void newerSchemaIsRefused()
     {
         const std::string uri = PgServer::instance().createSchema();
