@@ -212,7 +212,7 @@ std::vector<ReviewItem> reviewQueue(const std::vector<LabelChange> &changes,
     return queue;
 }
 
-AgreementReport readAgreement(Database &db)
+AgreementReport readAgreement(Database &db, std::vector<ReviewItem> *queue)
 {
     std::map<std::int64_t, std::int64_t> auditTruth;
     GroundTruthRepository truth(db);
@@ -222,7 +222,10 @@ AgreementReport readAgreement(Database &db)
     const std::vector<LabelChange> changes = LabelRepository(db).allChanges();
     const std::map<std::int64_t, std::int64_t> settlements = LabelReviewRepository(db).settlements();
     AgreementReport report = computeAgreement(currentVotes(votesOnly(changes, settlements)), auditTruth);
-    report.disagreements = static_cast<std::int64_t>(reviewQueue(changes, settlements).size());
+    std::vector<ReviewItem> awaiting = reviewQueue(changes, settlements);
+    report.disagreements = static_cast<std::int64_t>(awaiting.size());
+    if (queue)
+        *queue = std::move(awaiting);
     return report;
 }
 

@@ -76,8 +76,9 @@ std::vector<ReviewItem> reviewQueue(const std::vector<LabelChange> &changesByIma
                                     const std::map<std::int64_t, std::int64_t> &settlements);
 
 // The project's report, from its history, settlements, audit draws and ground truth.
-// `disagreements` counts the images awaiting review.
-AgreementReport readAgreement(Database &db);
+// `disagreements` counts the images awaiting review; `queue`, when given, receives them (one read
+// of the history for both).
+AgreementReport readAgreement(Database &db, std::vector<ReviewItem> *queue = nullptr);
 std::vector<ReviewItem> readReviewQueue(Database &db);
 
 } // namespace activelabel

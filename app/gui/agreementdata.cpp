@@ -21,7 +21,8 @@ AgreementData readAgreementData(Database &db)
         return it != positionOf.end() ? data.classes[it->second] : QStringLiteral("#%1").arg(id); // retired
     };
 
-    const AgreementReport report = readAgreement(db);
+    std::vector<ReviewItem> queue;
+    const AgreementReport report = readAgreement(db, &queue);
     data.imagesMulti = report.imagesMulti;
     data.fleissKappa = report.fleissKappa;
     for (const AnnotatorAgreement &a : report.annotators)
@@ -30,7 +31,7 @@ AgreementData readAgreementData(Database &db)
         data.pairs << AnnotatorPairRow{p.a, p.b, p.images, p.cohenKappa};
 
     ImageRepository images(db);
-    for (const ReviewItem &item : readReviewQueue(db)) {
+    for (const ReviewItem &item : queue) {
         DisagreementRow row;
         row.imageId = item.imageId;
         if (const auto image = images.get(item.imageId))
