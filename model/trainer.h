@@ -45,6 +45,9 @@ struct SemiSupervisedOptions
     double weight = 1.0;       // lambda_u: weight of the pool images' loss
     int passes = 2;            // pseudo-labelling passes a round (the steps split between them)
     std::size_t maxPool = 10000; // pool images pseudo-labelled per pass (a seeded random subset)
+    // The pool images' view: FixMatch's strong augmentation (false: the labelled images' shifts,
+    // which makes a round plain self-training on pseudo-labels).
+    bool strongAugmentation = true;
 };
 
 struct TrainingOptions

@@ -66,7 +66,8 @@ torch::Tensor TrainingState::semiStep(const std::vector<std::int64_t> &rows, con
     if (m_boundary == 0) {
         if (m_options.augment)
             x = augmentBatch(x, m_options.horizontalFlip, rng);
-        u = strongAugmentBatch(u, m_options.horizontalFlip, rng);
+        u = m_options.semi.strongAugmentation ? strongAugmentBatch(u, m_options.horizontalFlip, rng)
+                                              : augmentBatch(u, m_options.horizontalFlip, rng);
     }
     // One forward over both, as FixMatch does: BatchNorm sees labelled and pool images together.
     const std::int64_t b = x.size(0);

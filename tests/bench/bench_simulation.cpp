@@ -2,10 +2,12 @@
 // IDX files (pool = a seeded random subset of the training images, test = the test images), the
 // same Simulation and reports `activelabel-cli simulate` uses. Arguments (all optional):
 //   bench_simulation OUT_DIR [strategies] [pool] [seeds] [init] [batch] [budget] [transfer] [continue|shrink-perturb]
-//                    [candidates] [warm-epochs] [min-steps] [semi|supervised]
+//                    [candidates] [warm-epochs] [min-steps] [semi|semi:KEY=VALUE,...|supervised]
 // defaults: ./simulation-bench all 20000 3 100 100 1000 auto continue 2000 (the candidate subset
 // scored each round, kDefaultCandidateLimit) 0 (the trainer's bound) -1 (the trainer's floor) supervised
-// (semi: semi-supervised rounds with the recommended recipe, as simulate --semi); torch threads: OMP_NUM_THREADS, else
+// (semi: semi-supervised rounds with the recommended recipe, as simulate --semi; semi:... changes
+// it for ablations, keys threshold, min-threshold, class-balanced, steps, ratio, weight, passes,
+// pool, strong, e.g. semi:threshold=0.8,strong=0); torch threads: OMP_NUM_THREADS, else
 // every core, as activelabel-cli.
 //   bench_simulation --merge OUT_DIR IN_DIR...
 // joins the rounds.csv/summary.csv of runs made in parallel (e.g. one process per group of
@@ -152,6 +154,47 @@ int merge(const QStringList &args)
     return 0;
 }
 
+// "semi", "supervised" or "semi:key=value,...": the recipe's ablations without a rebuild.
+bool parseSemiRecipe(const QString &text, SemiSupervisedOptions &semi)
+{
+    semi.enabled = text == QLatin1String("semi") || text.startsWith(QLatin1String("semi:"));
+    if (!text.startsWith(QLatin1String("semi:")))
+        return true;
+    for (const QString &pair : text.mid(5).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QString key = pair.section(QLatin1Char('='), 0, 0);
+        const QString value = pair.section(QLatin1Char('='), 1);
+        bool ok = false;
+        const double number = value.toDouble(&ok);
+        if (!ok) {
+            std::fprintf(stderr, "semi recipe: '%s' needs a number\n", qPrintable(pair));
+            return false;
+        }
+        if (key == QLatin1String("threshold"))
+            semi.threshold = number;
+        else if (key == QLatin1String("min-threshold"))
+            semi.minThreshold = number;
+        else if (key == QLatin1String("class-balanced"))
+            semi.classBalanced = number != 0.0;
+        else if (key == QLatin1String("steps"))
+            semi.steps = int(number);
+        else if (key == QLatin1String("ratio"))
+            semi.unlabelledRatio = int(number);
+        else if (key == QLatin1String("weight"))
+            semi.weight = number;
+        else if (key == QLatin1String("passes"))
+            semi.passes = int(number);
+        else if (key == QLatin1String("pool"))
+            semi.maxPool = std::size_t(number);
+        else if (key == QLatin1String("strong"))
+            semi.strongAugmentation = number != 0.0;
+        else {
+            std::fprintf(stderr, "semi recipe: unknown key '%s'\n", qPrintable(key));
+            return false;
+        }
+    }
+    return true;
+}
+
 } // namespace
 
 
@@ -190,8 +233,8 @@ int main(int argc, char **argv)
         options.warmEpochs = args[11].toInt();
     if (args.size() > 12 && args[12].toInt() >= 0) // floor on a round's steps, as simulate --min-steps
         options.minSteps = args[12].toInt();
-    if (args.size() > 13)
-        options.semi.enabled = args[13] == QLatin1String("semi");
+    if (args.size() > 13 && !parseSemiRecipe(args[13], options.semi))
+        return 2;
 
     // The model suites' Fashion-MNIST fixture: one IDX reader for tests and benchmarks.
     const testing::Dataset trainSet = testing::loadFashionMnist("train");
