@@ -1,4 +1,4 @@
-// TrainingState's semi-supervised part: the pool images of a pass and the FixMatch step (the rest
+// TrainingState's semi-supervised part: the pool images of a pass and the pseudo-label step (the rest
 // of the class is in trainingstate.cpp).
 #include "model/detail/augmentation.h"
 #include "model/detail/device.h"

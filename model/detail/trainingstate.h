@@ -45,8 +45,9 @@ public:
     // Eval-mode logits of every prepared pool image (temperature 1); undefined when `cancel` was
     // set between batches.
     torch::Tensor unlabelledLogits(const std::atomic<bool> *cancel);
-    // One FixMatch step: the labelled rows under the weak augmentation, the pool rows `poolRows`
-    // under the strong one towards `poolTargets` (a Long tensor on the device), in one forward;
+    // One semi-supervised step: the labelled rows under the shifts, the pool rows `poolRows` under
+    // the shifts or the strong view (SemiSupervisedOptions::strongAugmentation) towards
+    // `poolTargets` (a Long tensor on the device), in one forward;
     // loss = labelled loss + weight x pool loss. Returns the loss as a device tensor.
     torch::Tensor semiStep(const std::vector<std::int64_t> &rows, const std::vector<std::int64_t> &poolRows,
                            const torch::Tensor &poolTargets, double weight, std::mt19937_64 &rng);
