@@ -18,7 +18,7 @@ time, so its cost can be read against the issue's time budget:
                          steps from those weights with a fresh head
   propagate K            a 1,500-step supervised teacher's features, a K-NN graph over the pool,
                          label propagation (Zhou et al. 2004): accuracy of its labels on the pool
-Usage: reference_semisupervised.py EXPERIMENT ARGS... [--labels N] [--seed S] [--threads T]
+Usage: reference_semisupervised.py EXPERIMENT ARGS... [--labels N] [--seed S] [--threads T] [--wide]
 """
 import argparse
 import gzip
@@ -43,11 +43,15 @@ def load(kind):
 
 
 class SmallCnn(nn.Module):
-    def __init__(self):
+    """Our smallcnn; wide=True doubles every layer and adds dropout before the head."""
+
+    def __init__(self, wide=False):
         super().__init__()
-        self.conv1, self.bn1 = nn.Conv2d(1, 32, 3, 1, 1, bias=False), nn.BatchNorm2d(32)
-        self.conv2, self.bn2 = nn.Conv2d(32, 64, 3, 1, 1, bias=False), nn.BatchNorm2d(64)
-        self.fc, self.head = nn.Linear(64 * 7 * 7, 128), nn.Linear(128, 10)
+        w1, w2, fc = (64, 128, 256) if wide else (32, 64, 128)
+        self.conv1, self.bn1 = nn.Conv2d(1, w1, 3, 1, 1, bias=False), nn.BatchNorm2d(w1)
+        self.conv2, self.bn2 = nn.Conv2d(w1, w2, 3, 1, 1, bias=False), nn.BatchNorm2d(w2)
+        self.fc, self.head = nn.Linear(w2 * 7 * 7, fc), nn.Linear(fc, 10)
+        self.dropout = nn.Dropout(0.3) if wide else nn.Identity()
 
     def features(self, x):
         x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 2)
@@ -55,7 +59,7 @@ class SmallCnn(nn.Module):
         return F.relu(self.fc(x.flatten(1)))
 
     def forward(self, x):
-        return self.head(self.features(x))
+        return self.head(self.dropout(self.features(x)))
 
 
 def shifted(x, most):
@@ -96,7 +100,7 @@ class Run:
         unlabelled = torch.ones(len(self.x), dtype=torch.bool)
         unlabelled[self.labelled] = False
         self.unlabelled = unlabelled.nonzero().squeeze(1)
-        self.model = SmallCnn()
+        self.model = SmallCnn(args.wide)
         self.restart(steps)
         self.started = time.time()
 
@@ -205,6 +209,7 @@ def main():
     parser.add_argument('--labels', type=int, default=1000)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--threads', type=int, default=1)
+    parser.add_argument('--wide', action='store_true', help='the wider network (not our smallcnn)')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     v = args.values
