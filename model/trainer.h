@@ -48,8 +48,8 @@ struct SemiSupervisedOptions
     int passes = 2;            // pseudo-labelling passes a round (the steps split between them)
     std::size_t maxPool = 10000; // pool images pseudo-labelled per pass (a seeded random subset)
     // The pool images' view: the labelled images' shifts (false), or FixMatch's strong
-    // augmentation (shifts of 1/7, contrast, brightness, cutout). On smallcnn the strong view
-    // cost 0.015 AUBC against the shifts (seed 0); it stays for backbones with room for it.
+    // augmentation (shifts of 1/7, contrast, brightness, cutout). The strong view scored below the
+    // shifts on smallcnn (the ablation in docs/benchmarks.md); it stays for larger backbones.
     bool strongAugmentation = false;
 };
 
